@@ -1,0 +1,110 @@
+import 'reflect-metadata';
+import * as fs from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  OPTION_NAMES,
+  configFromEnv,
+  configFromFile,
+  configFromFlags,
+  resolveConfig,
+  type BrokerConfig,
+} from '../config/broker-config';
+import { runMetalogCommand } from './metalog-command';
+
+/** Exit code for bad flags, bad config values and unreadable config files. */
+export const EXIT_USAGE = 2;
+
+const fail = (message: string, code = EXIT_USAGE): never => {
+  process.stderr.write(`cohort-server: ${message.split('\n')[0]}\n`);
+  process.exit(code);
+};
+
+/** Collects the options the user actually gave (commander fills nothing in: defaults come from DEFAULT_CONFIG). */
+const givenFlags = (opts: Record<string, unknown>): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [camel, kebab] of Object.entries(OPTION_NAMES)) {
+    const v = opts[camel];
+    if (typeof v === 'string') out[kebab] = v;
+  }
+  return out;
+};
+
+const loadConfig = (opts: Record<string, unknown>): BrokerConfig => {
+  const layers: Record<string, unknown>[] = [];
+  const file = (opts['config'] as string | undefined) ?? process.env['COHORT_CONFIG'];
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+    }
+    layers.push(configFromFile(json, file));
+  }
+  layers.push(configFromEnv(process.env));
+  layers.push(configFromFlags(givenFlags(opts)));
+  return resolveConfig(...layers);
+};
+
+const buildProgram = (): Command => {
+  const program = new Command('cohort-server')
+    .description('Cohort: a Kafka-compatible broker with an event-sourced, write-ahead-logged group coordinator')
+    .option('--config <file>', 'JSON config file (keys: option names or camelCase)')
+    .option('--wal-metadata', 'accepted for compatibility; the MetaLog is always on')
+    .option('--repair-metalog', 'truncate the MetaLog at its first bad record (copying the segment to *.broken), then start')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined });
+  for (const [camel, kebab] of Object.entries(OPTION_NAMES)) {
+    const def = DEFAULT_CONFIG[camel as keyof BrokerConfig];
+    program.option(`--${kebab} <value>`, `${kebab} (default: ${def === null ? 'unset' : String(def)}; env COHORT_${kebab.toUpperCase().replace(/-/g, '_')})`);
+  }
+  program
+    .command('metalog')
+    .description('inspect the MetaLog: dump | verify')
+    .argument('<action>', 'dump or verify')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_CONFIG.dataDir)
+    .exitOverride()
+    .action(async (action: string, o: { dataDir: string }) => {
+      if (action !== 'dump' && action !== 'verify') fail(`unknown metalog action "${action}" (expected dump or verify)`);
+      process.exitCode = await runMetalogCommand(action as 'dump' | 'verify', o.dataDir);
+    });
+  return program;
+};
+
+/** Entry point of `cohort-server`. */
+export const main = async (argv: string[]): Promise<void> => {
+  const program = buildProgram();
+  let opts: Record<string, unknown>;
+  try {
+    if (argv[0] === 'metalog') {
+      await program.parseAsync(argv, { from: 'user' });
+      return;
+    }
+    program.parse(argv, { from: 'user' });
+    opts = program.opts();
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
+      fail(err.message.replace(/^error: /, ''));
+    }
+    throw err;
+  }
+  let config: BrokerConfig;
+  try {
+    config = loadConfig(opts!);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const { runServer } = await import('./run-server');
+  await runServer(config!, { repairMetalog: opts!['repairMetalog'] === true });
+};

@@ -1,0 +1,187 @@
+import * as t from 'io-ts';
+import { pipe } from 'fp-ts/function';
+import * as E from 'fp-ts/Either';
+
+/** A TCP port number. */
+const Port = t.refinement(t.Integer, (n) => n >= 0 && n <= 65535, 'Port');
+/** A strictly positive integer. */
+const PositiveInt = t.refinement(t.Integer, (n) => n > 0, 'PositiveInt');
+/** A non-negative integer. */
+const NonNegativeInt = t.refinement(t.Integer, (n) => n >= 0, 'NonNegativeInt');
+const LogLevel = t.keyof({ trace: null, debug: null, info: null, warn: null, error: null, fatal: null, silent: null });
+/** `always` | `os` | `interval:<ms>` — see docs/configuration.md for each policy's loss window. */
+const FsyncPolicy = t.refinement(t.string, (s) => s === 'always' || s === 'os' || /^interval:[1-9][0-9]*$/.test(s), 'FsyncPolicy');
+
+/** Every broker setting, decoded from flags, COHORT_* variables and an optional JSON file. */
+export const BrokerConfigCodec = t.strict({
+  dataDir: t.string,
+  host: t.string,
+  port: Port,
+  advertisedHost: t.union([t.string, t.null]),
+  advertisedPort: t.union([Port, t.null]),
+  nodeId: NonNegativeInt,
+  clusterId: t.string,
+  logLevel: LogLevel,
+  maxFrameBytes: PositiveInt,
+  fsync: FsyncPolicy,
+  autoCreateTopics: t.boolean,
+  numPartitions: PositiveInt,
+  messageMaxBytes: PositiveInt,
+  groupInitialRebalanceDelayMs: NonNegativeInt,
+  groupMinSessionTimeoutMs: NonNegativeInt,
+  groupMaxSessionTimeoutMs: NonNegativeInt,
+  groupMaxSize: PositiveInt,
+  offsetsRetentionMinutes: PositiveInt,
+  offsetsRetentionCheckIntervalMs: PositiveInt,
+  offsetMetadataMaxBytes: NonNegativeInt,
+  snapshotEveryEvents: PositiveInt,
+  metalogSegmentBytes: PositiveInt,
+  maxConnections: PositiveInt,
+  frameTimeoutMs: PositiveInt,
+  socketSendBufferCapBytes: PositiveInt,
+});
+export type BrokerConfig = t.TypeOf<typeof BrokerConfigCodec>;
+
+/** Embedded defaults: Kafka's where Kafka has one (group-coordinator.md section 6). */
+export const DEFAULT_CONFIG: BrokerConfig = {
+  dataDir: './data',
+  host: '0.0.0.0',
+  port: 9092,
+  advertisedHost: null,
+  advertisedPort: null,
+  nodeId: 0,
+  clusterId: 'cohort-cluster-0000000',
+  logLevel: 'info',
+  maxFrameBytes: 100 * 1024 * 1024,
+  fsync: 'always',
+  autoCreateTopics: true,
+  numPartitions: 1,
+  messageMaxBytes: 1048588,
+  groupInitialRebalanceDelayMs: 3000,
+  groupMinSessionTimeoutMs: 6000,
+  groupMaxSessionTimeoutMs: 1800000,
+  groupMaxSize: 2147483647,
+  offsetsRetentionMinutes: 10080,
+  offsetsRetentionCheckIntervalMs: 600000,
+  offsetMetadataMaxBytes: 4096,
+  snapshotEveryEvents: 100000,
+  metalogSegmentBytes: 64 * 1024 * 1024,
+  maxConnections: 10000,
+  frameTimeoutMs: 30000,
+  socketSendBufferCapBytes: 1024 * 1024,
+};
+
+/** Option names as users type them (flags, env suffix, JSON keys) mapped to config keys. */
+export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
+  dataDir: 'data-dir',
+  host: 'host',
+  port: 'port',
+  advertisedHost: 'advertised-host',
+  advertisedPort: 'advertised-port',
+  nodeId: 'node-id',
+  clusterId: 'cluster-id',
+  logLevel: 'log-level',
+  maxFrameBytes: 'max-frame-bytes',
+  fsync: 'fsync',
+  autoCreateTopics: 'auto-create-topics',
+  numPartitions: 'num-partitions',
+  messageMaxBytes: 'message-max-bytes',
+  groupInitialRebalanceDelayMs: 'group-initial-rebalance-delay-ms',
+  groupMinSessionTimeoutMs: 'group-min-session-timeout-ms',
+  groupMaxSessionTimeoutMs: 'group-max-session-timeout-ms',
+  groupMaxSize: 'group-max-size',
+  offsetsRetentionMinutes: 'offsets-retention-minutes',
+  offsetsRetentionCheckIntervalMs: 'offsets-retention-check-interval-ms',
+  offsetMetadataMaxBytes: 'offset-metadata-max-bytes',
+  snapshotEveryEvents: 'snapshot-every-events',
+  metalogSegmentBytes: 'metalog-segment-bytes',
+  maxConnections: 'max-connections',
+  frameTimeoutMs: 'frame-timeout-ms',
+  socketSendBufferCapBytes: 'socket-send-buffer-cap-bytes',
+};
+
+/** A configuration problem, reported as one line naming the option. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const kebabToKey = new Map(Object.entries(OPTION_NAMES).map(([k, v]) => [v, k as keyof BrokerConfig]));
+const envToKey = new Map(
+  Object.entries(OPTION_NAMES).map(([k, v]) => [`COHORT_${v.toUpperCase().replace(/-/g, '_')}`, k as keyof BrokerConfig]),
+);
+
+const NUMERIC = new Set<keyof BrokerConfig>(
+  (Object.keys(DEFAULT_CONFIG) as (keyof BrokerConfig)[]).filter((k) => typeof DEFAULT_CONFIG[k] === 'number' || k === 'advertisedPort'),
+);
+const BOOLEAN = new Set<keyof BrokerConfig>(['autoCreateTopics']);
+
+/** Turns a textual value (flag or env var) into the JSON type io-ts expects; leaves bad text for io-ts to reject. */
+const fromText = (key: keyof BrokerConfig, raw: string): unknown => {
+  if (NUMERIC.has(key)) return /^-?[0-9]+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (BOOLEAN.has(key)) return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return raw;
+};
+
+/** Reads COHORT_* variables; an unknown COHORT_ variable is an error (a typo must not be ignored silently). */
+export const configFromEnv = (env: NodeJS.ProcessEnv): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('COHORT_') || value === undefined) continue;
+    const key = envToKey.get(name);
+    if (key === undefined) {
+      if (name === 'COHORT_CONFIG' || name === 'COHORT_WAL_METADATA' || name === 'COHORT_METRICS_PORT') continue;
+      throw new ConfigError(`unknown environment variable ${name}`);
+    }
+    out[key] = fromText(key, value);
+  }
+  return out;
+};
+
+/** Maps textual flag values (kebab-case names) to config keys. */
+export const configFromFlags = (flags: Record<string, string>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(flags)) {
+    const key = kebabToKey.get(name);
+    if (key === undefined) throw new ConfigError(`unknown option --${name}`);
+    out[key] = fromText(key, value);
+  }
+  return out;
+};
+
+/** Accepts a JSON config file object whose keys are either camelCase keys or kebab-case option names. */
+export const configFromFile = (json: unknown, file: string): Record<string, unknown> => {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ConfigError(`config file ${file}: expected a JSON object`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
+    const key = (name in DEFAULT_CONFIG ? name : kebabToKey.get(name)) as keyof BrokerConfig | undefined;
+    if (key === undefined) throw new ConfigError(`config file ${file}: unknown option "${name}"`);
+    out[key] = value;
+  }
+  return out;
+};
+
+/** Layers defaults < file < env < flags and decodes with io-ts; the first problem becomes one line naming the option. */
+export const resolveConfig = (...layers: Record<string, unknown>[]): BrokerConfig => {
+  const merged = Object.assign({}, DEFAULT_CONFIG, ...layers);
+  return pipe(
+    BrokerConfigCodec.decode(merged),
+    E.getOrElseW((errors) => {
+      const first = errors[0];
+      const key = first?.context[1]?.key as keyof BrokerConfig | undefined;
+      const name = key !== undefined && key in OPTION_NAMES ? OPTION_NAMES[key] : 'config';
+      const expected = first?.context[first.context.length - 1]?.type.name ?? 'a valid value';
+      throw new ConfigError(`invalid value ${JSON.stringify(first?.value)} for --${name} (expected ${expected})`);
+    }),
+    (cfg) => {
+      if (cfg.groupMinSessionTimeoutMs > cfg.groupMaxSessionTimeoutMs) {
+        throw new ConfigError('--group-min-session-timeout-ms must not exceed --group-max-session-timeout-ms');
+      }
+      return cfg;
+    },
+  );
+};

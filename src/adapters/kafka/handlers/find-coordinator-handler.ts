@@ -1,0 +1,30 @@
+import { ErrorCode } from '../../../domain/error-code';
+import type { BrokerIdentity } from '../../../application/broker-identity';
+import { API_KEY } from '../protocol';
+import type { ApiHandler } from '../server/api-handler';
+
+const KEY_TYPE_GROUP = 0;
+const KEY_TYPE_TRANSACTION = 1;
+
+/**
+ * FindCoordinator v0–v6. A single node owns every coordinator shard, so it names itself for every
+ * group and transactional id (GEN-1); v4+ batches keys (KIP-699). Unknown key types get INVALID_REQUEST.
+ */
+export const findCoordinatorHandler = (broker: BrokerIdentity): ApiHandler => ({
+  apiKey: API_KEY.FindCoordinator,
+  minVersion: 0,
+  maxVersion: 6,
+  handle(request: { key: string; keyType: number; coordinatorKeys: string[] }, ctx) {
+    const answer = (key: string) => {
+      if (request.keyType !== KEY_TYPE_GROUP && request.keyType !== KEY_TYPE_TRANSACTION) {
+        return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unknown key type ${request.keyType}` };
+      }
+      return { key, nodeId: broker.nodeId, host: broker.host, port: broker.port, errorCode: ErrorCode.NONE, errorMessage: null };
+    };
+    if (ctx.header.apiVersion >= 4) {
+      return { throttleTimeMs: 0, coordinators: request.coordinatorKeys.map(answer) };
+    }
+    const one = answer(request.key);
+    return { throttleTimeMs: 0, errorCode: one.errorCode, errorMessage: one.errorMessage, nodeId: one.nodeId, host: one.host, port: one.port };
+  },
+});

@@ -1,0 +1,24 @@
+import type { RequestHeader } from '../protocol';
+
+/** What a handler knows about the request besides its body. */
+export interface RequestContext {
+  readonly connectionId: number;
+  readonly header: RequestHeader;
+  /** Client id from the header; Kafka treats null as "". */
+  readonly clientId: string;
+  /** Peer address rendered Java-style with a leading slash, e.g. "/127.0.0.1" (GEN-8). */
+  readonly clientHost: string;
+}
+
+/**
+ * One Kafka API served end to end. The advertised range (GEN-10) is exactly [minVersion, maxVersion];
+ * the codec may know more versions than a handler implements.
+ * `handle` returns the response body, or `null` when Kafka sends no response (Produce acks=0).
+ * It must not throw for bad client input: errors are Kafka error codes in the body.
+ */
+export interface ApiHandler {
+  readonly apiKey: number;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  handle(request: any, ctx: RequestContext): Promise<object | null> | object | null;
+}

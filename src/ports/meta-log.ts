@@ -1,0 +1,38 @@
+import type { MetaEvent } from '../domain/meta-event';
+
+/** Position of a record in the MetaLog: the count of records written before it (0-based, dense). */
+export type LogPosition = number;
+
+/** Why an append could not be made durable; `code` mirrors the errno-style cause (EIO, ENOSPC, ...). */
+export class MetaLogError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = 'MetaLogError';
+  }
+}
+
+/**
+ * MetaLog port: the coordinator's write-ahead log of domain events (groups, offsets, topics).
+ *
+ * Contract:
+ * - `append(events)` appends the events as one atomic batch (after a crash either all of them or
+ *   none are replayed) and resolves with the position of the first one **only once they are
+ *   durable** under the configured fsync policy (`always`: fdatasync done). Appends made in the
+ *   same event-loop turn may share one write and one flush (group commit); they resolve in order.
+ * - A failed write or flush rejects every append of the affected batch with `MetaLogError` and puts
+ *   the log in a failed state: every later append rejects too (fail-stop, never a retry on the
+ *   same file descriptor — the fsyncgate rule).
+ * - `replay(from, fn)` calls `fn` for every durable event at position ≥ `from`, in log order, and
+ *   resolves with the position after the last one. It is called before the first append.
+ * - `truncateBefore(pos)` may delete whole segments that hold only records below `pos` (after a
+ *   snapshot covering them is durable). It never deletes a record at or above `pos`.
+ * - `close()` flushes what is pending and releases files; appends after close reject.
+ */
+export interface MetaLog {
+  append(events: readonly MetaEvent[]): Promise<LogPosition>;
+  replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition>;
+  /** Position the next appended event will get. */
+  nextPosition(): LogPosition;
+  truncateBefore(position: LogPosition): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,25 @@
+import type { MetaEvent } from '../domain/meta-event';
+import type { LogPosition } from './meta-log';
+
+/** A snapshot: events that rebuild the folded state (latest value per key), valid up to `position`. */
+export interface Snapshot {
+  /** Every MetaLog record below this position is covered by the snapshot. */
+  readonly position: LogPosition;
+  readonly events: readonly MetaEvent[];
+}
+
+/**
+ * SnapshotStore port.
+ *
+ * Contract:
+ * - `save(s)` writes the snapshot atomically (temp file, fsync, rename, directory fsync) and resolves
+ *   once it is durable; a crash at any point leaves either the previous snapshot or the new one.
+ * - `loadLatest()` returns the newest snapshot that is whole and passes its checksum, falling back
+ *   to an older one when the newest is damaged; `null` when none is usable.
+ * - Replaying `events` into the initial state and then the MetaLog from `position` gives exactly the
+ *   state that replaying the whole MetaLog gives (PE-9).
+ */
+export interface SnapshotStore {
+  save(snapshot: Snapshot): Promise<void>;
+  loadLatest(): Promise<Snapshot | null>;
+}
