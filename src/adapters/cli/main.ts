@@ -61,6 +61,7 @@ const buildProgram = (): Command => {
     .option('--wal-metadata', 'accepted for compatibility; the MetaLog is always on')
     .option('--repair-metalog', 'truncate the MetaLog at its first bad record (copying the segment to *.broken), then start')
     .allowExcessArguments(false)
+    .action(() => undefined)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
   for (const [camel, kebab] of Object.entries(OPTION_NAMES)) {

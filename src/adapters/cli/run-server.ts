@@ -5,7 +5,11 @@ import type { BrokerConfig } from '../config/broker-config';
 export const runServer = async (config: BrokerConfig, options: { repairMetalog: boolean }): Promise<void> => {
   let broker: Awaited<ReturnType<typeof startBroker>>;
   try {
-    broker = await startBroker(config, { repairMetalog: options.repairMetalog });
+    broker = await startBroker(config, {
+      repairMetalog: options.repairMetalog,
+      // Fail-stop (T-DUR-7): the failing requests were answered with an error; exit within a second.
+      onFatal: () => setTimeout(() => process.exit(74), 100).unref(),
+    });
   } catch (err) {
     process.stderr.write(`cohort-server: ${((err as Error).message ?? String(err)).split('\n')[0]}\n`);
     process.exit(1);

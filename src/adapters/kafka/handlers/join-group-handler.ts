@@ -1,0 +1,44 @@
+import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { JoinGroupRequest } from '../protocol';
+import { API_KEY } from '../protocol';
+import type { ApiHandler } from '../server/api-handler';
+import { subscriptionTopics } from './consumer-subscription-topics';
+
+/** JoinGroup v0–v9 (CG-20…CG-34): v0 has no rebalance timeout (CG-3); v7+ carries protocolType; v9 skipAssignment (KIP-814). */
+export const joinGroupHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+  apiKey: API_KEY.JoinGroup,
+  minVersion: 0,
+  maxVersion: 9,
+  async handle(request: JoinGroupRequest, ctx) {
+    const version = ctx.header.apiVersion;
+    const result = await coordinator.joinGroup({
+      groupId: request.groupId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      protocolType: request.protocolType,
+      protocols: request.protocols.map((p) => ({
+        name: p.name,
+        metadata: p.metadata,
+        topics: subscriptionTopics(request.protocolType, p.metadata),
+      })),
+      sessionTimeoutMs: request.sessionTimeoutMs,
+      rebalanceTimeoutMs: version === 0 ? null : request.rebalanceTimeoutMs,
+      apiVersion: version,
+      clientId: ctx.clientId,
+      clientHost: ctx.clientHost,
+      reason: request.reason,
+    });
+    return {
+      throttleTimeMs: 0,
+      errorCode: result.errorCode,
+      generationId: result.generationId,
+      protocolType: result.protocolType,
+      // CG-34: v7+ encodes an absent protocol name as null, v0–v6 as "".
+      protocolName: version >= 7 ? result.protocolName : (result.protocolName ?? ''),
+      leader: result.leader,
+      skipAssignment: result.skipAssignment,
+      memberId: result.memberId,
+      members: result.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: Buffer.from(m.metadata) })),
+    };
+  },
+});

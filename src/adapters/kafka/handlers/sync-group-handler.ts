@@ -1,0 +1,35 @@
+import { ErrorCode } from '../../../domain/error-code';
+import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { SyncGroupRequest } from '../protocol';
+import { API_KEY } from '../protocol';
+import type { ApiHandler } from '../server/api-handler';
+
+/** SyncGroup v0–v5 (CG-40…CG-43); v5+ must name protocol type and name (KIP-559). */
+export const syncGroupHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+  apiKey: API_KEY.SyncGroup,
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(request: SyncGroupRequest, ctx) {
+    const version = ctx.header.apiVersion;
+    if (version >= 5 && (request.protocolType === null || request.protocolName === null)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+    }
+    const result = await coordinator.syncGroup({
+      groupId: request.groupId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      generationId: request.generationId,
+      protocolType: version >= 5 ? request.protocolType : null,
+      protocolName: version >= 5 ? request.protocolName : null,
+      assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
+      apiVersion: version,
+    });
+    return {
+      throttleTimeMs: 0,
+      errorCode: result.errorCode,
+      protocolType: result.protocolType,
+      protocolName: result.protocolName,
+      assignment: Buffer.from(result.assignment.buffer, result.assignment.byteOffset, result.assignment.byteLength),
+    };
+  },
+});

@@ -1,0 +1,79 @@
+import type { MetaEvent } from '../domain/meta-event';
+import type { Logger } from '../ports/logger';
+import type { LogPosition, MetaLog } from '../ports/meta-log';
+import type { SnapshotStore } from '../ports/snapshot-store';
+
+/** Where the snapshot's events come from: the durable (acknowledged) state of every service. */
+export type DurableStateSource = () => MetaEvent[];
+
+/**
+ * The MetaLog as the services see it: a decorator that tracks the durable position and takes a
+ * snapshot every `snapshotEveryEvents` appended events (issue 4: snapshots every N events), then
+ * deletes the segments the snapshot covers. The snapshot is taken one macrotask after an append
+ * resolves, when every service has folded all resolved appends into its durable state, so the
+ * events and the position describe the same prefix of the log (PE-9).
+ */
+export class MetaJournal implements MetaLog {
+  private durablePosition: LogPosition = 0;
+  private sinceSnapshot = 0;
+  private snapshotting: Promise<void> | null = null;
+  private source: DurableStateSource | null = null;
+
+  constructor(
+    private readonly inner: MetaLog,
+    private readonly snapshots: SnapshotStore,
+    private readonly snapshotEveryEvents: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Connects the services whose durable state makes up a snapshot (after they are built). */
+  setSnapshotSource(source: DurableStateSource): void {
+    this.source = source;
+  }
+
+  async append(events: readonly MetaEvent[]): Promise<LogPosition> {
+    const pos = await this.inner.append(events);
+    this.durablePosition = Math.max(this.durablePosition, pos + events.length);
+    this.sinceSnapshot += events.length;
+    if (this.sinceSnapshot >= this.snapshotEveryEvents && this.snapshotting === null && this.source !== null) {
+      this.sinceSnapshot = 0;
+      this.snapshotting = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.snapshotNow())
+        .catch((err: Error) => this.log.error({ err: err.message }, 'snapshot failed; the MetaLog keeps every segment'))
+        .finally(() => {
+          this.snapshotting = null;
+        });
+    }
+    return pos;
+  }
+
+  /** Writes a snapshot of the durable state now and drops the segments it covers. */
+  async snapshotNow(): Promise<void> {
+    if (this.source === null) return;
+    const position = this.durablePosition;
+    const events = this.source();
+    const started = Date.now();
+    await this.snapshots.save({ position, events });
+    await this.inner.truncateBefore(position);
+    this.log.info({ position, events: events.length, ms: Date.now() - started }, 'snapshot written');
+  }
+
+  async replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition> {
+    const end = await this.inner.replay(from, fn);
+    this.durablePosition = end;
+    return end;
+  }
+
+  nextPosition(): LogPosition {
+    return this.inner.nextPosition();
+  }
+
+  truncateBefore(position: LogPosition): Promise<void> {
+    return this.inner.truncateBefore(position);
+  }
+
+  async close(): Promise<void> {
+    await this.snapshotting;
+    await this.inner.close();
+  }
+}

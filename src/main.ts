@@ -1,0 +1,260 @@
+import 'reflect-metadata';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Container } from 'inversify';
+import type { BrokerConfig } from './adapters/config/broker-config';
+import { TYPES } from './ports/symbols';
+import type { Logger } from './ports/logger';
+import type { Clock } from './ports/clock';
+import type { Scheduler } from './ports/scheduler';
+import type { MetaLog, MetaLogError } from './ports/meta-log';
+import type { SnapshotStore } from './ports/snapshot-store';
+import type { PartitionLogStore } from './ports/partition-log';
+import { FILE_SYSTEM, type FileSystem } from './ports/file-system';
+import { isGroupEvent } from './domain/group/events';
+import { snapshotEvents as groupSnapshotEvents } from './domain/group/snapshot-events';
+import { topicIdFromBytes } from './domain/topic/topic-id';
+import type { TopicEvent } from './domain/topic/events';
+import { SystemClock } from './adapters/system/system-clock';
+import { TimerHeapScheduler } from './adapters/system/timer-heap-scheduler';
+import { createPinoLogger } from './adapters/system/pino-logger';
+import { NodeFileSystem } from './adapters/wal/node-file-system';
+import { FileMetaLog, FILE_META_LOG_OPTIONS, type FileMetaLogOptions } from './adapters/wal/file-meta-log';
+import { repairMetaLog } from './adapters/wal/repair-meta-log';
+import { FileSnapshotStore, FILE_SNAPSHOT_STORE_OPTIONS, type FileSnapshotStoreOptions } from './adapters/snapshot/file-snapshot-store';
+import { FilePartitionLogStore } from './adapters/partition-log/file-partition-log-store';
+import { parseFsyncPolicy } from './adapters/partition-log/fsync-policy';
+import { KafkaServer } from './adapters/kafka/server/kafka-server';
+import { HandlerRegistry } from './adapters/kafka/server/handler-registry';
+import type { ApiHandler } from './adapters/kafka/server/api-handler';
+import { apiVersionsHandler } from './adapters/kafka/handlers/api-versions-handler';
+import { metadataHandler } from './adapters/kafka/handlers/metadata-handler';
+import { findCoordinatorHandler } from './adapters/kafka/handlers/find-coordinator-handler';
+import { describeClusterHandler } from './adapters/kafka/handlers/describe-cluster-handler';
+import { joinGroupHandler } from './adapters/kafka/handlers/join-group-handler';
+import { syncGroupHandler } from './adapters/kafka/handlers/sync-group-handler';
+import { heartbeatHandler } from './adapters/kafka/handlers/heartbeat-handler';
+import { leaveGroupHandler } from './adapters/kafka/handlers/leave-group-handler';
+import { offsetCommitHandler } from './adapters/kafka/handlers/offset-commit-handler';
+import { offsetFetchHandler } from './adapters/kafka/handlers/offset-fetch-handler';
+import { offsetDeleteHandler } from './adapters/kafka/handlers/offset-delete-handler';
+import { describeGroupsHandler } from './adapters/kafka/handlers/describe-groups-handler';
+import { listGroupsHandler } from './adapters/kafka/handlers/list-groups-handler';
+import { deleteGroupsHandler } from './adapters/kafka/handlers/delete-groups-handler';
+import { createTopicsHandler } from './adapters/kafka/handlers/create-topics-handler';
+import { deleteTopicsHandler } from './adapters/kafka/handlers/delete-topics-handler';
+import { createPartitionsHandler } from './adapters/kafka/handlers/create-partitions-handler';
+import { describeConfigsHandler } from './adapters/kafka/handlers/describe-configs-handler';
+import { produceHandler } from './adapters/kafka/handlers/produce-handler';
+import { fetchHandler } from './adapters/kafka/handlers/fetch-handler';
+import { listOffsetsHandler } from './adapters/kafka/handlers/list-offsets-handler';
+import { offsetForLeaderEpochHandler } from './adapters/kafka/handlers/offset-for-leader-epoch-handler';
+import { initProducerIdHandler } from './adapters/kafka/handlers/init-producer-id-handler';
+import type { BrokerIdentity } from './application/broker-identity';
+import { TopicService } from './application/topic-service';
+import { AppendNotifier } from './application/append-notifier';
+import { PartitionWriter } from './application/partition-writer';
+import { MetaJournal } from './application/meta-journal';
+import { recover } from './application/recovery';
+import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig } from './application/group-coordinator';
+
+/** A started broker. */
+export interface RunningBroker {
+  readonly port: number;
+  readonly log: Logger;
+  readonly container: Container;
+  readonly coordinator: GroupCoordinator;
+  readonly topics: TopicService;
+  readonly journal: MetaJournal;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly repairMetalog?: boolean;
+  /** Rebinds ports before anything is resolved (tests: fake clock, in-memory logs, failing FS). */
+  readonly overrides?: (container: Container) => void;
+  /** Called once when the MetaLog fail-stops; the CLI exits non-zero (T-DUR-7). */
+  readonly onFatal?: (error: MetaLogError) => void;
+}
+
+/** Internal symbol: the raw MetaLog adapter that the journal decorates. */
+const RAW_META_LOG = Symbol.for('RawMetaLog');
+
+/** APIs that need topic metadata: they wait until recovery has loaded it. */
+const TOPIC_APIS = new Set([0, 1, 2, 3, 19, 20, 23, 32, 37]);
+
+/** The composition root: the only place that names concrete adapters. */
+export const startBroker = async (config: BrokerConfig, options: StartOptions = {}): Promise<RunningBroker> => {
+  const container = new Container();
+  const log = createPinoLogger(config.logLevel);
+  const metalogDir = path.join(config.dataDir, 'metalog');
+
+  container.bind<BrokerConfig>(TYPES.BrokerConfig).toConstantValue(config);
+  container.bind<Logger>(TYPES.Logger).toConstantValue(log);
+  container.bind<Clock>(TYPES.Clock).to(SystemClock).inSingletonScope();
+  container.bind<Scheduler>(TYPES.Scheduler).to(TimerHeapScheduler).inSingletonScope();
+  container.bind<FileSystem>(FILE_SYSTEM).to(NodeFileSystem).inSingletonScope();
+  container.bind<FileMetaLogOptions>(FILE_META_LOG_OPTIONS).toConstantValue({
+    dir: metalogDir,
+    fsync: config.fsync,
+    segmentBytes: config.metalogSegmentBytes,
+    onFailure: (err) => {
+      log.error({ code: err.code }, `MetaLog fsync failed: ${err.code} ${err.message}`);
+      options.onFatal?.(err);
+    },
+  });
+  container.bind<MetaLog>(RAW_META_LOG).to(FileMetaLog).inSingletonScope();
+  container.bind<FileSnapshotStoreOptions>(FILE_SNAPSHOT_STORE_OPTIONS).toConstantValue({ dir: path.join(config.dataDir, 'snapshots') });
+  container.bind<SnapshotStore>(TYPES.SnapshotStore).to(FileSnapshotStore).inSingletonScope();
+  container
+    .bind<PartitionLogStore>(TYPES.PartitionLogStore)
+    .toDynamicValue(() => new FilePartitionLogStore(config.dataDir, parseFsyncPolicy(config.fsync) ?? { kind: 'always' }))
+    .inSingletonScope();
+  container
+    .bind<MetaJournal>(TYPES.MetaLog)
+    .toDynamicValue((ctx) => new MetaJournal(ctx.get<MetaLog>(RAW_META_LOG), ctx.get<SnapshotStore>(TYPES.SnapshotStore), config.snapshotEveryEvents, log.child({ component: 'metalog' })))
+    .inSingletonScope();
+  container.bind(GROUP_COORDINATOR_CONFIG).toConstantValue(
+    defaultGroupCoordinatorConfig({
+      groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+      groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+      groupMaxSize: config.groupMaxSize,
+      offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+      offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+      offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
+    }),
+  );
+  container.bind(GroupCoordinator).toSelf().inSingletonScope();
+  options.overrides?.(container);
+
+  if (options.repairMetalog === true) {
+    const report = await repairMetaLog(metalogDir, container.get<FileSystem>(FILE_SYSTEM));
+    log.warn({ ...report }, report.file === null ? 'MetaLog repair: nothing to repair' : 'MetaLog repaired');
+  }
+  const raw = container.get<MetaLog>(RAW_META_LOG);
+  if (raw instanceof FileMetaLog) await raw.open();
+
+  const journal = container.get<MetaJournal>(TYPES.MetaLog);
+  const clock = container.get<Clock>(TYPES.Clock);
+  const coordinator = container.get(GroupCoordinator);
+  const topics = new TopicService(
+    journal,
+    container.get<PartitionLogStore>(TYPES.PartitionLogStore),
+    {
+      autoCreateTopics: config.autoCreateTopics,
+      numPartitions: config.numPartitions,
+      nodeId: config.nodeId,
+      brokerSettings: new Map([
+        ['message.max.bytes', String(config.messageMaxBytes)],
+        ['num.partitions', String(config.numPartitions)],
+        ['auto.create.topics.enable', String(config.autoCreateTopics)],
+      ]),
+    },
+    () => topicIdFromBytes(randomBytes(16)),
+    () => clock.now(),
+  );
+  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...groupSnapshotEvents(coordinator.durableState())]);
+  const notifier = new AppendNotifier();
+  const writer = new PartitionWriter(notifier, () => clock.now());
+
+  // The identity's port is filled in once the listener is bound (port 0 picks a free one).
+  const identity: { -readonly [K in keyof BrokerIdentity]: BrokerIdentity[K] } = {
+    nodeId: config.nodeId,
+    host: config.advertisedHost ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host),
+    port: config.advertisedPort ?? config.port,
+    clusterId: config.clusterId,
+    rack: null,
+  };
+
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const afterLoad = (h: ApiHandler): ApiHandler =>
+    TOPIC_APIS.has(h.apiKey) ? { ...h, handle: async (req, ctx) => { await ready; return h.handle(req, ctx); } } : h;
+
+  const registry = new HandlerRegistry();
+  const handlers: ApiHandler[] = [
+    apiVersionsHandler(registry),
+    metadataHandler(identity, topics),
+    findCoordinatorHandler(identity),
+    describeClusterHandler(identity),
+    joinGroupHandler(coordinator),
+    syncGroupHandler(coordinator),
+    heartbeatHandler(coordinator),
+    leaveGroupHandler(coordinator),
+    offsetCommitHandler(coordinator, topics),
+    offsetFetchHandler(coordinator),
+    offsetDeleteHandler(coordinator, topics),
+    describeGroupsHandler(coordinator),
+    listGroupsHandler(coordinator),
+    deleteGroupsHandler(coordinator),
+    createTopicsHandler(topics),
+    deleteTopicsHandler(topics),
+    createPartitionsHandler(topics),
+    describeConfigsHandler(topics, config.nodeId),
+    produceHandler(topics, writer),
+    fetchHandler(topics, notifier),
+    listOffsetsHandler(topics),
+    offsetForLeaderEpochHandler(topics),
+    initProducerIdHandler(() => clock.now()),
+  ];
+  for (const h of handlers) registry.register(afterLoad(h));
+
+  const server = new KafkaServer(
+    registry,
+    {
+      host: config.host,
+      port: config.port,
+      maxFrameBytes: config.maxFrameBytes,
+      frameTimeoutMs: config.frameTimeoutMs,
+      sendBufferCapBytes: config.socketSendBufferCapBytes,
+      maxConnections: config.maxConnections,
+    },
+    log.child({ component: 'server' }),
+  );
+
+  // GEN-2: listen first; while the MetaLog replays, group APIs answer COORDINATOR_LOAD_IN_PROGRESS
+  // (Heartbeat NONE) and topic APIs wait for the load to finish.
+  coordinator.beginLoad();
+  const port = await server.listen();
+  if (config.advertisedPort === null) identity.port = port;
+  log.info({ host: config.host, port, dataDir: config.dataDir }, 'listening');
+
+  try {
+    const stats = await recover(
+      journal,
+      container.get<SnapshotStore>(TYPES.SnapshotStore),
+      (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
+      log,
+    );
+    coordinator.completeLoad();
+    markReady();
+    log.info({ ...stats }, 'recovery complete');
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+
+  const retention = setInterval(() => {
+    topics.enforceRetention(clock.now()).catch((err: Error) => log.error({ err: err.message }, 'retention failed'));
+  }, 300_000);
+  retention.unref();
+
+  return {
+    port,
+    log,
+    container,
+    coordinator,
+    topics,
+    journal,
+    close: async () => {
+      clearInterval(retention);
+      await server.close();
+      coordinator.unload();
+      await topics.close();
+      await journal.close();
+      const scheduler = container.get<Scheduler>(TYPES.Scheduler);
+      if (scheduler instanceof TimerHeapScheduler) scheduler.clear();
+    },
+  };
+};
