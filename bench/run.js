@@ -1,0 +1,51 @@
+'use strict';
+// Benchmark suite entry point (benchmarks.md Part C): `node bench/run.js [c1 c2 c3 c4 produce]`, default all.
+// Prints one table (row, cohort median (min–max), baseline median, ratio) and writes bench/results/latest.{json,md}.
+// Env: BENCH_RUNS (pairs per row), BENCH_QUICK=1 (smoke run), BENCH_WARMUP_MS, BENCH_MEASURE_MS,
+// BENCH_RECOVERY_EVENTS, BENCH_DATA_ROOT (where broker data dirs are created).
+const os = require('node:os');
+const { benchContext } = require('./harness/bench-context');
+const { killAllSync } = require('./harness/child-processes');
+const { textTable, writeResults } = require('./harness/report');
+
+const SUITES = {
+  c1: './suites/c1-offset-commit',
+  c2: './suites/c2-rebalance',
+  c3: './suites/c3-heartbeat',
+  c4: './suites/c4-recovery',
+  produce: './suites/produce-fetch',
+};
+
+async function main(argv) {
+  const selected = argv.length ? argv : Object.keys(SUITES);
+  for (const s of selected) if (!SUITES[s]) throw new Error(`unknown benchmark "${s}" (known: ${Object.keys(SUITES).join(' ')})`);
+  const ctx = benchContext();
+  const started = Date.now();
+  const rows = []; const notes = [];
+  for (const name of selected) {
+    ctx.log(`== ${name}`);
+    const t0 = Date.now();
+    try {
+      const out = await require(SUITES[name]).run(ctx);
+      rows.push(...out.rows);
+      notes.push(...out.notes);
+    } catch (e) {
+      // A benchmark that cannot run at all still yields a row, so the table always shows every benchmark.
+      rows.push({ bench: name.toUpperCase(), name: '(benchmark)', cohortError: (e && e.message ? e.message : String(e)).split('\n')[0] });
+    }
+    notes.push(`${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const meta = {
+    date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, runs: ctx.runs, quick: ctx.quick,
+    warmupMs: ctx.warmupMs, measureMs: ctx.measureMs, selected, totalSeconds: (Date.now() - started) / 1000,
+  };
+  console.log(textTable(rows));
+  console.log('');
+  for (const n of notes) console.log(`- ${n}`);
+  const dir = writeResults({ rows, notes, meta });
+  console.log(`\nresults: ${dir}/latest.json, ${dir}/latest.md (${meta.totalSeconds.toFixed(1)} s)`);
+}
+
+main(process.argv.slice(2))
+  .then(() => { killAllSync(); process.exit(0); })
+  .catch((e) => { console.error(e && e.stack ? e.stack : e); killAllSync(); process.exit(1); });

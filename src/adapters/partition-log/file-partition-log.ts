@@ -1,0 +1,465 @@
+import * as fs from 'fs/promises';
+import * as path from 'path';
+import {
+  AppendInfo,
+  DEFAULT_PARTITION_LOG_CONFIG,
+  OffsetOutOfRange,
+  PartitionLog,
+  PartitionLogConfig,
+} from '../../ports/partition-log';
+import { BatchOffset, LOG_OVERHEAD } from '../kafka/record-batch/batch-header';
+import { rewriteBaseOffset } from '../kafka/record-batch/batch-rewrite';
+import { crc32c } from '../kafka/record-batch/crc32c';
+import { firstRecordAtOrAfter, maxTimestampRecord, OffsetAndTimestamp } from '../kafka/record-batch/record-timestamps';
+import { scanBatches } from './batch-scan';
+import type { FsyncPolicy } from './fsync-policy';
+import { LogSegment } from './log-segment';
+import { OffsetIndex } from './offset-index';
+import { planRetention } from './retention-plan';
+import { baseOffsetOfLogFile, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from './segment-file-name';
+import { TimeIndex } from './time-index';
+
+/** Written by a clean close; its absence on open means the active segment must be re-scanned (Kafka's .kafka_cleanshutdown). */
+export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
+
+interface CleanShutdown {
+  readonly activeBaseOffset: string;
+  readonly activeSize: number;
+  readonly logEndOffset: string;
+}
+
+interface PendingBatch {
+  readonly buf: Buffer;
+  readonly baseOffset: bigint;
+  readonly lastOffset: bigint;
+  readonly maxTimestamp: bigint;
+}
+
+interface PendingAppend {
+  readonly batches: PendingBatch[];
+  readonly first: bigint;
+  readonly end: bigint;
+  resolve(offset: bigint): void;
+  reject(err: unknown): void;
+}
+
+const readFileOrNull = (file: string): Promise<Buffer | null> =>
+  fs.readFile(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+
+const fsyncDir = async (dir: string): Promise<void> => {
+  const fh = await fs.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+};
+
+/**
+ * A partition log in segment files under one directory (`<dataDir>/topics/<topic>-<partition>/`).
+ * Writes, rolls, retention and syncs run one at a time on a promise chain; appends made in one
+ * event-loop turn are written together and, under `always`, share one fdatasync (group commit).
+ */
+export class FilePartitionLog implements PartitionLog {
+  private chain: Promise<void> = Promise.resolve();
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  /** Next offset to assign (ahead of `end` while appends are in flight). */
+  private nextOffset: bigint;
+  private end: bigint;
+  private failed: unknown = null;
+  private closed = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly dir: string,
+    private segments: LogSegment[],
+    private config: PartitionLogConfig,
+    private readonly fsync: FsyncPolicy,
+  ) {
+    this.end = segments[segments.length - 1].nextOffset;
+    this.nextOffset = this.end;
+    if (fsync.kind === 'interval') {
+      this.timer = setInterval(() => {
+        this.enqueue(() => this.syncDirty()).catch(() => undefined);
+      }, fsync.ms);
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * Opens the log in `dir` (created when absent). Sealed segments whose index files pass the
+   * sanity check are trusted; others are rebuilt from their log file. After an unclean shutdown
+   * the active segment is re-scanned and cut at the last whole batch with a matching CRC-32C and
+   * dense offsets; a bad sealed segment is cut the same way and every later segment dropped.
+   */
+  static async open(dir: string, config: Partial<PartitionLogConfig>, fsync: FsyncPolicy): Promise<FilePartitionLog> {
+    const cfg = { ...DEFAULT_PARTITION_LOG_CONFIG, ...config };
+    const created = await fs.mkdir(dir, { recursive: true });
+    if (created !== undefined && fsync.kind !== 'os') {
+      // A new partition directory is durable only once its parent's entry is (and the parent's parent's, if new).
+      for (let d = dir; d !== path.dirname(created); d = path.dirname(d)) await fsyncDir(path.dirname(d));
+    }
+    const markerPath = path.join(dir, CLEAN_SHUTDOWN_FILE);
+    const markerBuf = await readFileOrNull(markerPath);
+    let marker: CleanShutdown | null = null;
+    if (markerBuf !== null) {
+      try {
+        marker = JSON.parse(markerBuf.toString('utf8')) as CleanShutdown;
+      } catch {
+        marker = null;
+      }
+      // The marker vouches for one shutdown only: remove it before any new write.
+      await fs.rm(markerPath, { force: true });
+    }
+    const bases = (await fs.readdir(dir))
+      .map(baseOffsetOfLogFile)
+      .filter((b): b is bigint => b !== null)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const segments: LogSegment[] = [];
+    for (let i = 0; i < bases.length; i++) {
+      const seg = await LogSegment.openExisting(dir, bases[i]);
+      const fileSize = (await seg.fh.stat()).size;
+      const isLast = i === bases.length - 1;
+      const expectedNext = isLast
+        ? marker !== null && marker.activeBaseOffset === bases[i].toString() && marker.activeSize === fileSize
+          ? BigInt(marker.logEndOffset)
+          : null
+        : bases[i + 1];
+      const trusted = expectedNext !== null && (await FilePartitionLog.tryAdoptIndexes(seg, fileSize, expectedNext));
+      segments.push(seg);
+      if (trusted) continue;
+      const validEnd = await FilePartitionLog.rebuild(seg, fileSize, cfg.indexIntervalBytes);
+      if (validEnd < fileSize) await seg.fh.truncate(validEnd);
+      if (!isLast) {
+        seg.seal();
+        await seg.writeIndexes();
+        if (seg.nextOffset !== bases[i + 1]) {
+          // A hole in the middle: later segments no longer follow on; keep the valid prefix only.
+          for (const later of bases.slice(i + 1)) {
+            const dropped = await LogSegment.openExisting(dir, later);
+            await dropped.delete();
+          }
+          break;
+        }
+      }
+    }
+    if (segments.length === 0) segments.push(await LogSegment.create(dir, 0n));
+    if (fsync.kind !== 'os') await fsyncDir(dir);
+    return new FilePartitionLog(dir, segments, cfg, fsync);
+  }
+
+  private static async tryAdoptIndexes(seg: LogSegment, fileSize: number, nextOffset: bigint): Promise<boolean> {
+    const oiBuf = await readFileOrNull(seg.filePath(OFFSET_INDEX_SUFFIX));
+    const tiBuf = await readFileOrNull(seg.filePath(TIME_INDEX_SUFFIX));
+    if (oiBuf === null || tiBuf === null) return false;
+    const oi = OffsetIndex.decode(oiBuf, fileSize);
+    const ti = TimeIndex.decode(tiBuf);
+    if (oi === null || ti === null) return false;
+    const span = Number(nextOffset - seg.baseOffset);
+    // The final time entry states (largest timestamp, next offset): it must match the segment's end.
+    if (span === 0 ? ti.length !== 0 || fileSize !== 0 : ti.last()?.relOffset !== span) return false;
+    const lastEntry = oi.last();
+    if (lastEntry !== null) {
+      const h = Buffer.alloc(8);
+      const { bytesRead } = await seg.fh.read(h, 0, 8, lastEntry.position);
+      if (bytesRead < 8 || h.readBigInt64BE(0) !== seg.baseOffset + BigInt(lastEntry.relOffset)) return false;
+    }
+    seg.adoptIndexes(oi, ti, fileSize, nextOffset);
+    return true;
+  }
+
+  /** Re-reads a segment from its log file, rebuilding its indexes; resolves with the end of the valid batches. */
+  private static async rebuild(seg: LogSegment, fileSize: number, indexInterval: number): Promise<number> {
+    seg.offsetIndex = new OffsetIndex();
+    seg.timeIndex = new TimeIndex();
+    let expected = seg.baseOffset;
+    const validEnd = await scanBatches(seg.fh, 0, fileSize, (buf, at, position) => {
+      const size = buf.readInt32BE(at + BatchOffset.batchLength) + LOG_OVERHEAD;
+      const baseOffset = buf.readBigInt64BE(at + BatchOffset.baseOffset);
+      const lastOffsetDelta = buf.readInt32BE(at + BatchOffset.lastOffsetDelta);
+      if (buf.readInt8(at + BatchOffset.magic) !== 2 || baseOffset !== expected || lastOffsetDelta < 0) return false;
+      if (crc32c(buf.subarray(at + BatchOffset.attributes, at + size)) !== buf.readUInt32BE(at + BatchOffset.crc)) return false;
+      const lastOffset = baseOffset + BigInt(lastOffsetDelta);
+      seg.noteBatch(position, baseOffset, lastOffset, buf.readBigInt64BE(at + BatchOffset.maxTimestamp), size, indexInterval);
+      expected = lastOffset + 1n;
+      return true;
+    });
+    seg.size = validEnd;
+    seg.committedSize = validEnd;
+    return validEnd;
+  }
+
+  append(batches: Buffer, info: AppendInfo): Promise<bigint> {
+    if (this.closed) return Promise.reject(new Error('partition log is closed'));
+    if (this.failed !== null) return Promise.reject(this.failed);
+    const first = this.nextOffset;
+    const parts: PendingBatch[] = [];
+    let next = first;
+    for (let pos = 0; pos < batches.length; ) {
+      const size = batches.readInt32BE(pos + BatchOffset.batchLength) + LOG_OVERHEAD;
+      rewriteBaseOffset(batches, pos, next);
+      const buf = batches.subarray(pos, pos + size);
+      const lastOffset = next + BigInt(buf.readInt32BE(BatchOffset.lastOffsetDelta));
+      parts.push({ buf, baseOffset: next, lastOffset, maxTimestamp: buf.readBigInt64BE(BatchOffset.maxTimestamp) });
+      next = lastOffset + 1n;
+      pos += size;
+    }
+    if (next - first !== BigInt(info.recordCount)) {
+      return Promise.reject(new Error(`append info says ${info.recordCount} records but the batches hold ${next - first}`));
+    }
+    this.nextOffset = next;
+    return new Promise<bigint>((resolve, reject) => {
+      this.pending.push({ batches: parts, first, end: next, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.enqueue(() => this.flush()).catch(() => undefined);
+        });
+      }
+    });
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(task);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private active(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  private async roll(baseOffset: bigint): Promise<void> {
+    const old = this.active();
+    old.seal();
+    await old.writeIndexes();
+    this.segments.push(await LogSegment.create(this.dir, baseOffset));
+    if (this.fsync.kind === 'always') await fsyncDir(this.dir);
+  }
+
+  private async flush(): Promise<void> {
+    const items = this.pending;
+    this.pending = [];
+    if (items.length === 0) return;
+    try {
+      if (this.failed !== null) throw this.failed;
+      const touched = new Set<LogSegment>();
+      let writes: Buffer[] = [];
+      let writeSeg = this.active();
+      let writePos = writeSeg.size;
+      const writeOut = async (): Promise<void> => {
+        if (writes.length === 0) return;
+        const total = writes.reduce((n, b) => n + b.length, 0);
+        let { bytesWritten } = await writeSeg.fh.writev(writes, writePos);
+        if (bytesWritten < total) {
+          // Partial writes are rare on regular files; finish them with plain positional writes.
+          const whole = Buffer.concat(writes);
+          while (bytesWritten < total) {
+            const r = await writeSeg.fh.write(whole, bytesWritten, total - bytesWritten, writePos + bytesWritten);
+            bytesWritten += r.bytesWritten;
+          }
+        }
+        writes = [];
+        writeSeg.dirty = true;
+        touched.add(writeSeg);
+      };
+      for (const item of items) {
+        for (const b of item.batches) {
+          let seg = this.active();
+          if (seg.size > 0 && seg.size + b.buf.length > this.config.segmentBytes) {
+            await writeOut();
+            await this.roll(b.baseOffset);
+            seg = this.active();
+          }
+          if (seg !== writeSeg) {
+            await writeOut();
+            writeSeg = seg;
+            writePos = seg.size;
+          }
+          seg.noteBatch(seg.size, b.baseOffset, b.lastOffset, b.maxTimestamp, b.buf.length, this.config.indexIntervalBytes);
+          seg.size += b.buf.length;
+          writes.push(b.buf);
+        }
+      }
+      await writeOut();
+      if (this.fsync.kind === 'always') {
+        await Promise.all([...touched].map((s) => s.fh.datasync()));
+        for (const s of touched) s.dirty = false;
+      }
+      for (const s of touched) s.committedSize = s.size;
+      this.end = items[items.length - 1].end;
+      for (const item of items) item.resolve(item.first);
+    } catch (err) {
+      // fsyncgate: after a failed write or fdatasync the page cache state is unknown; never retry.
+      this.failed = err;
+      for (const item of items) item.reject(err);
+      for (const item of this.pending.splice(0)) item.reject(err);
+    }
+  }
+
+  private async syncDirty(): Promise<void> {
+    if (this.failed !== null) return;
+    try {
+      for (const s of this.segments) {
+        if (s.dirty) {
+          s.dirty = false;
+          await s.fh.datasync();
+        }
+      }
+    } catch (err) {
+      this.failed = err;
+    }
+  }
+
+  private floorSegment(offset: bigint): LogSegment {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.segments[mid].baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return this.segments[found];
+  }
+
+  async read(offset: bigint, maxBytes: number): Promise<Buffer> {
+    const start = this.logStartOffset();
+    const end = this.end;
+    if (offset < start || offset > end) throw new OffsetOutOfRange(offset, start, end);
+    if (offset === end) return Buffer.alloc(0);
+    const seg = this.floorSegment(offset);
+    return seg.withReader(async () => {
+      const limit = seg.committedSize;
+      let pos = seg.offsetIndex.lookup(seg.relative(offset));
+      const header = Buffer.alloc(BatchOffset.lastOffsetDelta + 4);
+      let firstSize = 0;
+      while (pos + header.length <= limit) {
+        await seg.fh.read(header, 0, header.length, pos);
+        firstSize = header.readInt32BE(BatchOffset.batchLength) + LOG_OVERHEAD;
+        const last = header.readBigInt64BE(BatchOffset.baseOffset) + BigInt(header.readInt32BE(BatchOffset.lastOffsetDelta));
+        if (last >= offset) break;
+        pos += firstSize;
+      }
+      if (pos + header.length > limit) return Buffer.alloc(0);
+      const want = Math.min(limit - pos, Math.max(maxBytes, firstSize));
+      const buf = Buffer.alloc(want);
+      const { bytesRead } = await seg.fh.read(buf, 0, want, pos);
+      let kept = 0;
+      while (kept + LOG_OVERHEAD <= bytesRead) {
+        const size = buf.readInt32BE(kept + BatchOffset.batchLength) + LOG_OVERHEAD;
+        if (kept + size > bytesRead) break;
+        kept += size;
+      }
+      return buf.subarray(0, kept);
+    });
+  }
+
+  logStartOffset(): bigint {
+    return this.segments[0].baseOffset;
+  }
+
+  logEndOffset(): bigint {
+    return this.end;
+  }
+
+  /** Scans the committed batches of `seg` from the indexed position of `fromRel`, stopping when `visit` answers false. */
+  private scanSegment(seg: LogSegment, fromRel: number, visit: (buf: Buffer, at: number) => boolean): Promise<number> {
+    return seg.withReader(() => scanBatches(seg.fh, seg.offsetIndex.lookup(fromRel), seg.committedSize, visit));
+  }
+
+  async offsetForTimestamp(timestamp: bigint): Promise<OffsetAndTimestamp | null> {
+    for (const seg of [...this.segments]) {
+      if (seg.largestTimestamp < timestamp) continue;
+      const fromRel = seg.timeIndex.offsetBefore(timestamp);
+      const from = seg.baseOffset + BigInt(fromRel);
+      let hit: OffsetAndTimestamp | null = null;
+      await this.scanSegment(seg, fromRel, (buf, at) => {
+        const last = buf.readBigInt64BE(at) + BigInt(buf.readInt32BE(at + BatchOffset.lastOffsetDelta));
+        if (last < from || buf.readBigInt64BE(at + BatchOffset.maxTimestamp) < timestamp) return true;
+        hit = firstRecordAtOrAfter(buf, at, timestamp);
+        return hit === null;
+      });
+      if (hit !== null) return hit;
+    }
+    return null;
+  }
+
+  async maxTimestamp(): Promise<OffsetAndTimestamp | null> {
+    let best: LogSegment | null = null;
+    for (const seg of this.segments) {
+      if (seg.committedSize > 0 && (best === null || seg.largestTimestamp > best.largestTimestamp)) best = seg;
+    }
+    if (best === null) return null;
+    const seg = best;
+    const { from } = seg.timeIndex.rangeOf(seg.largestTimestamp);
+    const fromOffset = seg.baseOffset + BigInt(from);
+    let hit: OffsetAndTimestamp | null = null;
+    await this.scanSegment(seg, from, (buf, at) => {
+      const last = buf.readBigInt64BE(at) + BigInt(buf.readInt32BE(at + BatchOffset.lastOffsetDelta));
+      if (last < fromOffset || buf.readBigInt64BE(at + BatchOffset.maxTimestamp) !== seg.largestTimestamp) return true;
+      hit = maxTimestampRecord(buf, at);
+      return false;
+    });
+    return hit;
+  }
+
+  applyRetention(nowMs: number): Promise<bigint> {
+    return this.enqueue(async () => {
+      if (this.failed !== null) return;
+      const count = planRetention(
+        this.segments.map((s) => ({ size: s.size, largestTimestamp: s.largestTimestamp })),
+        this.config,
+        nowMs,
+      );
+      if (count === 0) return;
+      // Deleting the active segment: roll first so the log end offset lives on in an empty segment.
+      if (count === this.segments.length) await this.roll(this.active().nextOffset);
+      const doomed = this.segments.slice(0, count);
+      this.segments = this.segments.slice(count);
+      for (const seg of doomed) await seg.delete();
+      if (this.fsync.kind === 'always') await fsyncDir(this.dir);
+    }).then(() => this.logStartOffset());
+  }
+
+  reconfigure(config: Partial<PartitionLogConfig>): void {
+    this.config = { ...this.config, ...config };
+  }
+
+  sizeInBytes(): number {
+    return this.segments.reduce((n, s) => n + s.committedSize, 0);
+  }
+
+  /** Writes what is pending, syncs, writes the active segment's indexes and the clean-shutdown marker. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.enqueue(() => this.flush());
+    await this.chain;
+    if (this.failed === null) {
+      const active = this.active();
+      for (const s of this.segments) if (s.dirty) await s.fh.datasync();
+      active.seal();
+      await active.writeIndexes();
+      const marker: CleanShutdown = {
+        activeBaseOffset: active.baseOffset.toString(),
+        activeSize: active.size,
+        logEndOffset: this.end.toString(),
+      };
+      await fs.writeFile(path.join(this.dir, CLEAN_SHUTDOWN_FILE), JSON.stringify(marker));
+    }
+    for (const s of this.segments) await s.close();
+  }
+}

@@ -1,0 +1,72 @@
+import type { MetaEvent } from '../../domain/meta-event';
+import type { ByteReader } from './byte-reader';
+import type { ByteWriter } from './byte-writer';
+import { RECORD_EVENTS, sealFrame } from './record-frame';
+import type { ValueDecoder, ValueEncoder } from './value-codec';
+
+/**
+ * Payload of an EVENTS record: one group-commit flush, replayed all or nothing.
+ *
+ *   first position f64 | durable offset f64 | count u32 | count × value
+ *
+ * `durable offset` is how many bytes of this segment were known durable (fdatasync done) when the
+ * record was written. Recovery uses it to tell a torn write from media corruption (T-DUR-6): a bad
+ * record at byte X followed by a valid record whose durable offset is past X means X had been
+ * synced — and acknowledged — so the damage is corruption, not a torn tail.
+ */
+export const BATCH_HEADER_BYTES = 20;
+
+/** Appends one sealed EVENTS frame for `events` to `out`; strings go through the segment's encoder. */
+export const writeEventsFrame = (
+  out: ByteWriter,
+  encoder: ValueEncoder,
+  firstPosition: number,
+  durableOffset: number,
+  events: readonly MetaEvent[],
+): void => {
+  const start = out.length;
+  out.u32(0);
+  out.u32(0);
+  out.u8(RECORD_EVENTS);
+  out.f64(firstPosition);
+  out.f64(durableOffset);
+  out.u32(events.length);
+  for (const e of events) encoder.encode(out, e);
+  sealFrame(out.view8(), start, out.length);
+};
+
+export interface BatchHeader {
+  readonly firstPosition: number;
+  readonly durableOffset: number;
+  readonly count: number;
+}
+
+/** Reads the batch header of a record whose payload starts at `payloadStart`; null when it cannot hold one. */
+export const readBatchHeader = (view: DataView, payloadStart: number, end: number): BatchHeader | null => {
+  if (end - payloadStart < BATCH_HEADER_BYTES) return null;
+  const count = view.getUint32(payloadStart + 16, true);
+  // Every value takes at least one byte.
+  if (count > end - payloadStart - BATCH_HEADER_BYTES) return null;
+  return {
+    firstPosition: view.getFloat64(payloadStart, true),
+    durableOffset: view.getFloat64(payloadStart + 8, true),
+    count,
+  };
+};
+
+/**
+ * Decodes the events of a record, in order, through `reader` (one reader per segment, repositioned
+ * per record: replay allocates nothing per frame). The decoder's dictionary grows as strings are defined.
+ */
+export const decodeBatchEvents = (
+  reader: ByteReader,
+  payloadStart: number,
+  end: number,
+  count: number,
+  decoder: ValueDecoder,
+  each: (event: MetaEvent, index: number) => void,
+): void => {
+  reader.offset = payloadStart + BATCH_HEADER_BYTES;
+  reader.end = end;
+  for (let i = 0; i < count; i++) each(decoder.decode(reader) as MetaEvent, i);
+};

@@ -1,0 +1,252 @@
+import { join } from 'path';
+import type { MetaEvent } from '../../domain/meta-event';
+import { errnoCode, type FileDescriptor, type FileSystem } from '../../ports/file-system';
+import { MetaLogError, type LogPosition } from '../../ports/meta-log';
+import { ByteWriter } from './byte-writer';
+import { writeEventsFrame } from './event-batch';
+import type { FsyncPolicy } from './fsync-policy';
+import { encodeSegmentHeader, SEGMENT_HEADER_BYTES, segmentName } from './segment-file';
+import { ValueEncoder } from './value-codec';
+import type { SegmentState } from './wal-inspection';
+
+export interface WriterConfig {
+  readonly dir: string;
+  readonly policy: FsyncPolicy;
+  /** Roll to a new segment when a record would take the current one past this size. */
+  readonly segmentBytes: number;
+  /** Extend new segments to `segmentBytes` up front (benchmarks.md Part D.3). */
+  readonly preallocate: boolean;
+  readonly onFailure?: (error: MetaLogError) => void;
+}
+
+interface Waiter {
+  readonly events: readonly MetaEvent[];
+  readonly position: LogPosition;
+  readonly resolve: (position: LogPosition) => void;
+  readonly reject: (error: MetaLogError) => void;
+}
+
+interface ActiveSegment {
+  readonly state: SegmentState;
+  readonly fd: FileDescriptor;
+  readonly encoder: ValueEncoder;
+  writeOffset: number;
+  /** Bytes of this segment known durable (an fdatasync that started after they were written has completed). */
+  syncedOffset: number;
+}
+
+/**
+ * The file pipeline of the MetaLog: group commit, segment rolls, the fsync policy, and fail-stop.
+ *
+ * Group commit (benchmarks.md Part D.1): appends made in one event-loop turn are queued; the flush
+ * starts one turn later (setImmediate), never from the first waiter, and writes them as ONE record
+ * with one pwrite and one fdatasync. Appends arriving while a flush runs wait for the next flush.
+ *
+ * Fail-stop (the fsyncgate rule, T-DUR-7): after a failed write or fdatasync the page cache may hold
+ * data the disk does not, and a second fdatasync on that descriptor may falsely succeed. So the
+ * failed batch and every later append reject with `MetaLogError`, and no I/O is ever issued again.
+ */
+export class GroupCommitWriter {
+  private queue: Waiter[] = [];
+  private flushScheduled = false;
+  private flushing = false;
+  private failure: MetaLogError | null = null;
+  private closed = false;
+  private next: LogPosition;
+  private lastSyncAt = Date.now();
+  private timer: NodeJS.Timeout | null = null;
+  private idleWaiters: Array<() => void> = [];
+  private readonly out = new ByteWriter(64 * 1024);
+
+  private constructor(
+    private readonly fs: FileSystem,
+    private readonly config: WriterConfig,
+    private readonly chain: SegmentState[],
+    private active: ActiveSegment,
+  ) {
+    this.next = active.state.endPosition;
+    if (config.policy.kind === 'interval') {
+      this.timer = setInterval(() => this.intervalSync(), config.policy.ms);
+      this.timer.unref();
+    }
+  }
+
+  /** Continues the last segment of `chain` (creating the first one when the log is empty). */
+  static async start(fs: FileSystem, config: WriterConfig, chain: SegmentState[], lastStrings: readonly string[]): Promise<GroupCommitWriter> {
+    const last = chain[chain.length - 1];
+    if (last === undefined) {
+      const active = await createSegment(fs, config, 0);
+      chain.push(active.state);
+      return new GroupCommitWriter(fs, config, chain, active);
+    }
+    const fd = await fs.open(last.path, 'readWrite');
+    const active: ActiveSegment = {
+      state: last,
+      fd,
+      encoder: ValueEncoder.continuing(lastStrings),
+      writeOffset: last.validEnd,
+      syncedOffset: last.validEnd,
+    };
+    return new GroupCommitWriter(fs, config, chain, active);
+  }
+
+  nextPosition(): LogPosition {
+    return this.next;
+  }
+
+  failed(): MetaLogError | null {
+    return this.failure;
+  }
+
+  append(events: readonly MetaEvent[]): Promise<LogPosition> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new MetaLogError('MetaLog is closed', 'ECLOSED'));
+    return new Promise((resolve, reject) => {
+      const position = this.next;
+      this.next += events.length;
+      this.queue.push({ events, position, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Waits for queued appends, syncs what the policy left unsynced, and releases the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.flushing || this.flushScheduled || this.queue.length > 0) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    if (this.timer !== null) clearInterval(this.timer);
+    if (this.failure === null && this.active.syncedOffset < this.active.writeOffset) {
+      try {
+        await this.sync(this.active);
+      } catch (e) {
+        this.fail(e, []);
+      }
+    }
+    await this.fs.close(this.active.fd).catch(() => undefined);
+  }
+
+  private schedule(): void {
+    if (this.flushScheduled || this.flushing) return;
+    this.flushScheduled = true;
+    // One turn later: every append of the current turn joins this flush (Part D.1).
+    setImmediate(() => void this.runFlush());
+  }
+
+  private async runFlush(): Promise<void> {
+    this.flushScheduled = false;
+    if (this.flushing) return;
+    if (this.failure === null && this.queue.length > 0) {
+      this.flushing = true;
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.writeBatch(batch);
+        const policy = this.config.policy;
+        if (policy.kind === 'interval' && Date.now() - this.lastSyncAt >= policy.ms) await this.sync(this.active);
+        for (const w of batch) w.resolve(w.position);
+      } catch (e) {
+        this.fail(e, batch);
+      }
+      this.flushing = false;
+    }
+    this.afterIo();
+  }
+
+  private afterIo(): void {
+    if (this.failure === null && this.queue.length > 0) {
+      this.schedule();
+      return;
+    }
+    if (!this.flushScheduled) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private intervalSync(): void {
+    if (this.flushing || this.failure !== null || this.active.syncedOffset >= this.active.writeOffset) return;
+    this.flushing = true;
+    this.sync(this.active)
+      .catch((e) => this.fail(e, []))
+      .finally(() => {
+        this.flushing = false;
+        this.afterIo();
+      });
+  }
+
+  private async writeBatch(batch: readonly Waiter[]): Promise<void> {
+    const events = batch.length === 1 ? batch[0].events : batch.flatMap((w) => w.events);
+    if (events.length === 0) return;
+    const first = batch[0].position;
+    let seg = this.active;
+    this.out.reset();
+    writeEventsFrame(this.out, seg.encoder, first, seg.syncedOffset, events);
+    if (seg.writeOffset > SEGMENT_HEADER_BYTES && seg.writeOffset + this.out.length > this.config.segmentBytes) {
+      seg = await this.roll(first);
+      // Re-encode: strings are interned per segment, and the new segment's dictionary starts empty.
+      this.out.reset();
+      writeEventsFrame(this.out, seg.encoder, first, seg.syncedOffset, events);
+    }
+    await io('write', seg.state.path, this.fs.pwrite(seg.fd, this.out.view8(), seg.writeOffset));
+    seg.writeOffset += this.out.length;
+    if (this.config.policy.kind === 'always') await this.sync(seg);
+    seg.state.validEnd = seg.writeOffset;
+    seg.state.endPosition = first + events.length;
+    seg.state.records++;
+  }
+
+  private async sync(seg: ActiveSegment): Promise<void> {
+    const upTo = seg.writeOffset;
+    await io('fsync', seg.state.path, this.fs.fdatasync(seg.fd));
+    seg.syncedOffset = Math.max(seg.syncedOffset, upTo);
+    this.lastSyncAt = Date.now();
+  }
+
+  /** Seals the current segment (synced whatever the policy, so only the last segment can be torn) and starts one at `base`. */
+  private async roll(base: LogPosition): Promise<ActiveSegment> {
+    const old = this.active;
+    if (old.syncedOffset < old.writeOffset) await this.sync(old);
+    await io('close', old.state.path, this.fs.close(old.fd));
+    this.active = await createSegment(this.fs, this.config, base);
+    this.chain.push(this.active.state);
+    return this.active;
+  }
+
+  private fail(error: unknown, batch: readonly Waiter[]): void {
+    if (this.failure === null) {
+      this.failure = error instanceof MetaLogError ? error : new MetaLogError(`MetaLog I/O failed: ${errnoCode(error)}`, errnoCode(error));
+      if (this.timer !== null) clearInterval(this.timer);
+      this.config.onFailure?.(this.failure);
+    }
+    const queued = this.queue;
+    this.queue = [];
+    for (const w of batch) w.reject(this.failure);
+    for (const w of queued) w.reject(this.failure);
+  }
+}
+
+/** Creates a segment durably: header written and synced, then the directory entry synced, before any record goes in. */
+const createSegment = async (fs: FileSystem, config: WriterConfig, base: LogPosition): Promise<ActiveSegment> => {
+  const name = segmentName(base);
+  const path = join(config.dir, name);
+  const fd = await io('create', path, fs.open(path, 'create'));
+  await io('write', path, fs.pwrite(fd, encodeSegmentHeader(base), 0));
+  if (config.preallocate && config.segmentBytes > SEGMENT_HEADER_BYTES) await io('preallocate', path, fs.ftruncate(fd, config.segmentBytes));
+  await io('fsync', path, fs.fdatasync(fd));
+  await io('fsync', config.dir, fs.fsyncDir(config.dir));
+  const state: SegmentState = { name, path, base, endPosition: base, validEnd: SEGMENT_HEADER_BYTES, records: 0 };
+  return { state, fd, encoder: new ValueEncoder(), writeOffset: SEGMENT_HEADER_BYTES, syncedOffset: SEGMENT_HEADER_BYTES };
+};
+
+/** Turns a port rejection into the one-line MetaLogError the process logs before it exits (T-DUR-7 (2)). */
+const io = async <T>(op: string, path: string, pending: Promise<T>): Promise<T> => {
+  try {
+    return await pending;
+  } catch (e) {
+    const code = errnoCode(e);
+    throw new MetaLogError(`MetaLog ${op} failed: ${code} (${path})`, code);
+  }
+};

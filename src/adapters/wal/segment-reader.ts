@@ -1,0 +1,132 @@
+import type { MetaEvent } from '../../domain/meta-event';
+import type { FileSystem } from '../../ports/file-system';
+import { ByteReader, DecodeError } from './byte-reader';
+import { decodeBatchEvents, readBatchHeader } from './event-batch';
+import { RECORD_EVENTS, readFrameAt } from './record-frame';
+import { SEGMENT_HEADER_BYTES } from './segment-file';
+import { ValueDecoder } from './value-codec';
+
+/** Why a scan stopped: clean end (`eof`, `zero`) or a frame that is short, fails its CRC, or does not decode. */
+export type ScanStop = 'eof' | 'zero' | 'short' | 'bad-crc' | 'bad-record' | 'bad-sequence';
+
+export interface SegmentScan {
+  /** Offset just past the last whole record. */
+  readonly validEnd: number;
+  readonly records: number;
+  /** Position after the last whole record. */
+  readonly endPosition: number;
+  readonly stop: ScanStop;
+  /** Human-readable detail when `stop` is not a clean end. */
+  readonly detail: string;
+  /** The dictionary as it stands after the last whole record (only when events were decoded). */
+  readonly strings: readonly string[];
+}
+
+export interface ScanOptions {
+  /** Decode events (needed to rebuild the dictionary or to replay); CRC-only otherwise. */
+  readonly decode: boolean;
+  /** Called for each event at position ≥ `from` (decode must be true). */
+  readonly onEvent?: (event: MetaEvent, position: number) => void;
+  readonly from?: number;
+  /** Stop here even if more valid records follow (replay of a live segment). */
+  readonly limit?: number;
+}
+
+/**
+ * Walks the records of one segment from its header, stopping at the first frame that is short, fails
+ * its CRC, or breaks the dense position sequence. Never throws on damaged bytes.
+ */
+export const scanSegment = (buf: Uint8Array, base: number, opts: ScanOptions): SegmentScan => {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const limit = Math.min(opts.limit ?? buf.length, buf.length);
+  const decoder = new ValueDecoder();
+  const reader = new ByteReader(buf, 0, limit);
+  const from = opts.from ?? 0;
+  let offset = SEGMENT_HEADER_BYTES;
+  let position = base;
+  let records = 0;
+  for (;;) {
+    const frame = readFrameAt(buf, view, offset, limit);
+    if (frame.kind !== 'record') {
+      return { validEnd: offset, records, endPosition: position, stop: frame.kind, detail: frame.kind, strings: decoder.strings };
+    }
+    const header = frame.type === RECORD_EVENTS ? readBatchHeader(view, frame.payloadStart, frame.end) : null;
+    if (header === null) {
+      return { validEnd: offset, records, endPosition: position, stop: 'bad-record', detail: `record type ${frame.type} unreadable`, strings: decoder.strings };
+    }
+    if (header.firstPosition !== position) {
+      return {
+        validEnd: offset,
+        records,
+        endPosition: position,
+        stop: 'bad-sequence',
+        detail: `record starts at position ${header.firstPosition}, expected ${position}`,
+        strings: decoder.strings,
+      };
+    }
+    if (opts.decode) {
+      const mark = decoder.strings.length;
+      try {
+        const onEvent = opts.onEvent;
+        decodeBatchEvents(reader, frame.payloadStart, frame.end, header.count, decoder, (event, i) => {
+          if (onEvent && position + i >= from) onEvent(event, position + i);
+        });
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        decoder.strings.length = mark;
+        return { validEnd: offset, records, endPosition: position, stop: 'bad-record', detail: e.message, strings: decoder.strings };
+      }
+    }
+    records++;
+    position += header.count;
+    offset = frame.end;
+  }
+};
+
+/**
+ * Looks for a whole, valid EVENTS record starting anywhere in `(after, limit)` that was written when
+ * byte `after` was already durable. Such a record proves the damage at `after` hit synced data
+ * (corruption, T-DUR-6) rather than a write torn by power loss (T-DUR-5). Returns its offset or -1.
+ */
+export const findLaterDurableRecord = (buf: Uint8Array, after: number, limit: number): number => {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const end = Math.min(limit, buf.length);
+  for (let o = after + 1; o + 8 < end; o++) {
+    // Fast path through zeroed and preallocated space.
+    if (buf[o] === 0 && buf[o + 1] === 0 && buf[o + 2] === 0 && buf[o + 3] === 0) continue;
+    if (buf[o + 8] !== RECORD_EVENTS) continue;
+    const frame = readFrameAt(buf, view, o, end);
+    if (frame.kind !== 'record') continue;
+    const header = readBatchHeader(view, frame.payloadStart, frame.end);
+    if (header !== null && header.durableOffset > after) return o;
+  }
+  return -1;
+};
+
+/** Offset just past the last non-zero byte in `[from, buf.length)`, or `from` when all are zero. */
+export const nonZeroEnd = (buf: Uint8Array, from: number): number => {
+  for (let i = buf.length - 1; i >= from; i--) if (buf[i] !== 0) return i + 1;
+  return from;
+};
+
+/** Reads a whole file through the port. */
+export const readWholeFile = async (fs: FileSystem, path: string): Promise<Uint8Array> => {
+  const st = await fs.stat(path);
+  if (st === null) throw Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
+  const fd = await fs.open(path, 'read');
+  try {
+    return await fs.pread(fd, st.size, 0);
+  } finally {
+    await fs.close(fd);
+  }
+};
+
+/** Reads the first `length` bytes of a file (replay never reads a segment's preallocated zeros). */
+export const readFilePrefix = async (fs: FileSystem, path: string, length: number): Promise<Uint8Array> => {
+  const fd = await fs.open(path, 'read');
+  try {
+    return await fs.pread(fd, length, 0);
+  } finally {
+    await fs.close(fd);
+  }
+};

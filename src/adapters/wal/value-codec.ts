@@ -1,0 +1,200 @@
+import { ByteReader, DecodeError } from './byte-reader';
+import { TextDecoder, TextEncoder } from 'util';
+import type { ByteWriter } from './byte-writer';
+
+/**
+ * Self-describing compact binary encoding for plain data (MetaLog records and snapshots).
+ * No per-event schema: each value carries a one-byte tag, so any plain-data event round-trips and
+ * the group/topic event unions can change without a codec change.
+ *
+ * Strings (object keys and short string values) are interned in a dictionary that lives as long as
+ * one segment or one snapshot file: the first use writes `STR_DEF utf8` and gets the next id, later
+ * uses write `STR_REF id`. A reader that decodes the file from its start rebuilds the same
+ * dictionary, which is why replay from a mid-segment position still scans from the segment start
+ * (benchmarks.md Part D.4: interned ids and fixed-width integers are where replay speed comes from).
+ */
+export const enum Tag {
+  Null = 0,
+  False = 1,
+  True = 2,
+  Int8 = 3,
+  Int32 = 4,
+  Float64 = 5,
+  BigInt = 6,
+  StrDef = 7,
+  StrRef = 8,
+  StrRaw = 9,
+  Bytes = 10,
+  Array = 11,
+  Object = 12,
+  Undefined = 13,
+}
+
+/** Longer strings (metadata blobs) are written raw: interning them would only grow the dictionary. */
+const MAX_INTERNED_LENGTH = 64;
+/** Cap per file so a pathological workload cannot grow the writer's map without bound. */
+const MAX_DICTIONARY_SIZE = 1 << 20;
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: false });
+
+/** Writer side of one file's string dictionary. */
+export class ValueEncoder {
+  private readonly ids = new Map<string, number>();
+
+  /** Seeds the dictionary from strings a reader recovered (reopening a segment to append to it). */
+  static continuing(strings: readonly string[]): ValueEncoder {
+    const enc = new ValueEncoder();
+    strings.forEach((s, i) => enc.ids.set(s, i));
+    return enc;
+  }
+
+  get dictionarySize(): number {
+    return this.ids.size;
+  }
+
+  encode(out: ByteWriter, value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        this.string(out, value);
+        return;
+      case 'number':
+        if (Number.isInteger(value) && !Object.is(value, -0)) {
+          if (value >= -128 && value <= 127) {
+            out.u8(Tag.Int8);
+            out.u8(value & 0xff);
+            return;
+          }
+          if (value >= -0x80000000 && value <= 0x7fffffff) {
+            out.u8(Tag.Int32);
+            out.i32(value);
+            return;
+          }
+        }
+        out.u8(Tag.Float64);
+        out.f64(value);
+        return;
+      case 'boolean':
+        out.u8(value ? Tag.True : Tag.False);
+        return;
+      case 'bigint':
+        out.u8(Tag.BigInt);
+        out.utf8(value.toString(), textEncoder);
+        return;
+      case 'undefined':
+        out.u8(Tag.Undefined);
+        return;
+      case 'object':
+        if (value === null) {
+          out.u8(Tag.Null);
+        } else if (value instanceof Uint8Array) {
+          out.u8(Tag.Bytes);
+          out.varint(value.length);
+          out.bytes(value);
+        } else if (Array.isArray(value)) {
+          out.u8(Tag.Array);
+          out.varint(value.length);
+          for (const item of value) this.encode(out, item);
+        } else {
+          const keys = Object.keys(value);
+          out.u8(Tag.Object);
+          out.varint(keys.length);
+          for (const key of keys) {
+            this.string(out, key, true);
+            this.encode(out, (value as Record<string, unknown>)[key]);
+          }
+        }
+        return;
+      default:
+        // Functions and symbols are not data: an event holding one is a bug upstream.
+        throw new TypeError(`cannot encode a ${typeof value} in a MetaLog event`);
+    }
+  }
+
+  private string(out: ByteWriter, s: string, isKey = false): void {
+    const id = this.ids.get(s);
+    if (id !== undefined) {
+      out.u8(Tag.StrRef);
+      out.varint(id);
+      return;
+    }
+    if ((isKey || s.length <= MAX_INTERNED_LENGTH) && this.ids.size < MAX_DICTIONARY_SIZE) {
+      this.ids.set(s, this.ids.size);
+      out.u8(Tag.StrDef);
+    } else {
+      out.u8(Tag.StrRaw);
+    }
+    out.utf8(s, textEncoder);
+  }
+}
+
+/** Reader side of one file's string dictionary. */
+export class ValueDecoder {
+  readonly strings: string[] = [];
+
+  decode(r: ByteReader, depth = 0): unknown {
+    if (depth > 256) throw new DecodeError('nesting deeper than 256', r.offset);
+    const tag = r.u8();
+    switch (tag) {
+      case Tag.Null:
+        return null;
+      case Tag.False:
+        return false;
+      case Tag.True:
+        return true;
+      case Tag.Int8:
+        return (r.u8() << 24) >> 24;
+      case Tag.Int32:
+        return r.i32();
+      case Tag.Float64:
+        return r.f64();
+      case Tag.BigInt:
+        return BigInt(r.utf8(textDecoder));
+      case Tag.StrDef:
+      case Tag.StrRef:
+      case Tag.StrRaw:
+        return this.stringAfterTag(r, tag);
+      case Tag.Bytes:
+        return r.bytes(r.varint());
+      case Tag.Array: {
+        const n = r.varint();
+        // Every element takes at least one byte: a count larger than the bytes left is damage.
+        if (n > r.remaining()) throw new DecodeError(`array of ${n} in ${r.remaining()} bytes`, r.offset);
+        const out = new Array<unknown>(n);
+        for (let i = 0; i < n; i++) out[i] = this.decode(r, depth + 1);
+        return out;
+      }
+      case Tag.Object: {
+        const n = r.varint();
+        if (n * 2 > r.remaining()) throw new DecodeError(`object of ${n} keys in ${r.remaining()} bytes`, r.offset);
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < n; i++) {
+          const key = this.stringAfterTag(r, r.u8());
+          const v = this.decode(r, depth + 1);
+          if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+          else out[key] = v;
+        }
+        return out;
+      }
+      case Tag.Undefined:
+        return undefined;
+      default:
+        throw new DecodeError(`unknown value tag ${tag}`, r.offset - 1);
+    }
+  }
+
+  private stringAfterTag(r: ByteReader, tag: number): string {
+    if (tag === Tag.StrRef) {
+      const id = r.varint();
+      if (id >= this.strings.length) throw new DecodeError(`string id ${id} not defined`, r.offset);
+      return this.strings[id];
+    }
+    if (tag === Tag.StrDef) {
+      const s = r.utf8(textDecoder);
+      this.strings.push(s);
+      return s;
+    }
+    if (tag === Tag.StrRaw) return r.utf8(textDecoder);
+    throw new DecodeError(`expected a string tag, got ${tag}`, r.offset - 1);
+  }
+}

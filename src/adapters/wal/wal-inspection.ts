@@ -1,0 +1,113 @@
+import { join } from 'path';
+import type { FileSystem } from '../../ports/file-system';
+import { MetaLogError } from '../../ports/meta-log';
+import { decodeSegmentHeader, parseSegmentName, SEGMENT_HEADER_BYTES } from './segment-file';
+import { findLaterDurableRecord, nonZeroEnd, readWholeFile, scanSegment } from './segment-reader';
+
+/** What recovery learned about one segment file. `endPosition`/`validEnd` advance as the writer appends. */
+export interface SegmentState {
+  readonly name: string;
+  readonly path: string;
+  readonly base: number;
+  endPosition: number;
+  validEnd: number;
+  records: number;
+}
+
+export type WalProblem =
+  /** Damage after the last durable record of the last segment: a write torn by power loss, repaired on open. */
+  | { readonly kind: 'torn-tail'; readonly segment: SegmentState; readonly offset: number; readonly dirtyEnd: number; readonly detail: string }
+  /** The newest segment's header never became durable and it holds nothing: a roll cut short. */
+  | { readonly kind: 'torn-roll'; readonly path: string; readonly detail: string }
+  /** Damage to data that had been synced: never repaired silently (T-DUR-6). */
+  | { readonly kind: 'corrupt'; readonly path: string; readonly offset: number; readonly detail: string };
+
+export interface WalInspection {
+  /** The contiguous chain of segments, oldest first; the last one is where appends go. */
+  readonly segments: SegmentState[];
+  /** Segments before a gap in positions: left behind by an interrupted `truncateBefore`. */
+  readonly stale: SegmentState[];
+  readonly problem: WalProblem | null;
+  /** The last segment's string dictionary after its last whole record. */
+  readonly lastStrings: readonly string[];
+  /** Records (flush batches) and events in the chain up to the first problem. */
+  readonly records: number;
+}
+
+/** Refusal to open: one line naming the file and byte offset (T-DUR-6). */
+export class MetaLogCorruptError extends MetaLogError {
+  constructor(readonly file: string, readonly offset: number, detail: string) {
+    super(`MetaLog corrupt: ${file} at byte ${offset}: ${detail}; refusing to start (run --repair-metalog to truncate there)`, 'ECORRUPT');
+    this.name = 'MetaLogCorruptError';
+  }
+}
+
+/** The segment file names in `dir`, oldest first. */
+export const listSegments = async (fs: FileSystem, dir: string): Promise<Array<{ name: string; base: number }>> => {
+  const names = await fs.readdir(dir);
+  return names
+    .map((name) => ({ name, base: parseSegmentName(name) }))
+    .filter((s): s is { name: string; base: number } => s.base !== null)
+    .sort((a, b) => a.base - b.base);
+};
+
+/**
+ * Reads every segment and classifies the first damage, changing nothing on disk. The last segment is
+ * decoded in full (its dictionary is needed to keep appending); sealed ones are only CRC-checked.
+ */
+export const inspectWal = async (fs: FileSystem, dir: string): Promise<WalInspection> => {
+  const files = await listSegments(fs, dir);
+  let segments: SegmentState[] = [];
+  const stale: SegmentState[] = [];
+  let lastStrings: readonly string[] = [];
+  let records = 0;
+  const done = (problem: WalProblem | null): WalInspection => ({ segments, stale, problem, lastStrings, records });
+
+  for (let i = 0; i < files.length; i++) {
+    const { name, base } = files[i];
+    const path = join(dir, name);
+    const isLast = i === files.length - 1;
+    const buf = await readWholeFile(fs, path);
+    const header = decodeSegmentHeader(buf.subarray(0, SEGMENT_HEADER_BYTES));
+    if (!header.ok) {
+      // The roll writes and syncs the header before any record, so a bad header over an empty body
+      // is a roll the power cut short; with data behind it, synced data is damaged.
+      if (isLast && nonZeroEnd(buf, SEGMENT_HEADER_BYTES) === SEGMENT_HEADER_BYTES) {
+        return done({ kind: 'torn-roll', path, detail: header.reason });
+      }
+      return done({ kind: 'corrupt', path, offset: 0, detail: header.reason });
+    }
+    if (header.base !== base) {
+      return done({ kind: 'corrupt', path, offset: 8, detail: `header base ${header.base} does not match the file name` });
+    }
+    const prev = segments[segments.length - 1];
+    if (prev !== undefined && prev.endPosition !== base) {
+      if (prev.endPosition > base) {
+        return done({ kind: 'corrupt', path, offset: 8, detail: `base ${base} overlaps the previous segment ending at ${prev.endPosition}` });
+      }
+      // A gap: truncateBefore unlinks old segments and a crash may keep some of those unlinks but
+      // not others. The records before the gap are below a durable snapshot; replay checks `from`.
+      stale.push(...segments);
+      segments = [];
+    }
+    const scan = scanSegment(buf, base, { decode: isLast });
+    const state: SegmentState = { name, path, base, endPosition: scan.endPosition, validEnd: scan.validEnd, records: scan.records };
+    segments.push(state);
+    records += scan.records;
+    if (isLast) lastStrings = scan.strings;
+    const dirtyEnd = nonZeroEnd(buf, scan.validEnd);
+    const clean = scan.stop === 'eof' || (scan.stop === 'zero' && dirtyEnd === scan.validEnd);
+    if (clean) continue;
+    const detail = `${scan.detail} after ${scan.records} records (position ${scan.endPosition})`;
+    if (!isLast) {
+      // A segment is fdatasynced before the next one is created: all of it was durable.
+      return done({ kind: 'corrupt', path, offset: scan.validEnd, detail: `${detail} in a sealed segment` });
+    }
+    const later = findLaterDurableRecord(buf, scan.validEnd, buf.length);
+    if (later >= 0) {
+      return done({ kind: 'corrupt', path, offset: scan.validEnd, detail: `${detail}, but a record synced after it follows at byte ${later}` });
+    }
+    return done({ kind: 'torn-tail', segment: state, offset: scan.validEnd, dirtyEnd, detail });
+  }
+  return done(null);
+};

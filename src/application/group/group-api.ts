@@ -1,0 +1,180 @@
+/**
+ * Commands and results of the group coordinator service, in domain terms (not wire structs).
+ * The Kafka request handlers map each request version onto these and back; results carry every
+ * field any response version needs.
+ */
+import type { ErrorCode } from '../../domain/error-code';
+import type { ClassicGroupState, MemberProtocol } from '../../domain/group/classic-group';
+import type { OffsetCommitInput } from '../../domain/group/decide-offset-commit';
+
+export type { MemberProtocol, ClassicGroupState };
+
+export interface JoinGroupCommand {
+  readonly groupId: string;
+  /** "" for a new member. */
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly protocolType: string;
+  readonly protocols: readonly MemberProtocol[];
+  readonly sessionTimeoutMs: number;
+  /** null for JoinGroup v0 (CG-3: the session timeout is used). */
+  readonly rebalanceTimeoutMs: number | null;
+  readonly apiVersion: number;
+  readonly clientId: string;
+  /** Java-style peer address, e.g. "/127.0.0.1" (GEN-8). */
+  readonly clientHost: string;
+  /** KIP-800, logged only. */
+  readonly reason?: string | null;
+}
+
+export interface JoinGroupMember {
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly metadata: Uint8Array;
+}
+
+export interface JoinGroupResult {
+  readonly errorCode: ErrorCode;
+  readonly memberId: string;
+  /** −1 on error (CG-34). */
+  readonly generationId: number;
+  /** null on error or when absent (v7+ encodes null; older versions omit it). */
+  readonly protocolType: string | null;
+  /** null when absent: v7+ encodes null, v0–v6 "" (CG-34). */
+  readonly protocolName: string | null;
+  readonly leader: string;
+  /** KIP-814 (v9+). */
+  readonly skipAssignment: boolean;
+  /** Non-empty only for the leader (CG-33). */
+  readonly members: readonly JoinGroupMember[];
+}
+
+export interface SyncGroupCommand {
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly generationId: number;
+  readonly protocolType: string | null;
+  readonly protocolName: string | null;
+  readonly assignments: ReadonlyArray<{ readonly memberId: string; readonly assignment: Uint8Array }>;
+  readonly apiVersion: number;
+}
+
+export interface SyncGroupResult {
+  readonly errorCode: ErrorCode;
+  /** null on error (CG-43). */
+  readonly protocolType: string | null;
+  readonly protocolName: string | null;
+  readonly assignment: Uint8Array;
+}
+
+export interface HeartbeatCommand {
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly generationId: number;
+}
+
+export interface LeaveGroupCommand {
+  readonly groupId: string;
+  /** v0–v2: one member (normalized by the adapter, CG-52). */
+  readonly members: ReadonlyArray<{ readonly memberId: string; readonly groupInstanceId: string | null; readonly reason?: string | null }>;
+  readonly apiVersion: number;
+}
+
+export interface LeaveGroupResult {
+  /** v3+: top-level error (NONE unless the whole request failed). v0–v2: already folded per CG-52. */
+  readonly errorCode: ErrorCode;
+  readonly members: ReadonlyArray<{ readonly memberId: string; readonly groupInstanceId: string | null; readonly errorCode: ErrorCode }>;
+}
+
+export type OffsetCommitCommand = OffsetCommitInput;
+
+export interface OffsetCommitResult {
+  readonly topics: ReadonlyArray<{
+    readonly name: string;
+    readonly partitions: ReadonlyArray<{ readonly partitionIndex: number; readonly errorCode: ErrorCode }>;
+  }>;
+}
+
+export interface OffsetFetchCommand {
+  readonly groups: ReadonlyArray<{
+    readonly groupId: string;
+    /** null = every committed partition of the group (v2+). */
+    readonly topics: ReadonlyArray<{ readonly name: string; readonly partitionIndexes: readonly number[] }> | null;
+  }>;
+  readonly requireStable: boolean;
+}
+
+export interface FetchedPartition {
+  readonly partitionIndex: number;
+  /** −1 when nothing is committed (OF-32). */
+  readonly committedOffset: number;
+  readonly committedLeaderEpoch: number;
+  readonly metadata: string;
+  readonly errorCode: ErrorCode;
+}
+
+export interface OffsetFetchGroupResult {
+  readonly groupId: string;
+  /** Group-level error; v0–v1 shaping (OF-34) is the adapter's. */
+  readonly errorCode: ErrorCode;
+  readonly topics: ReadonlyArray<{ readonly name: string; readonly partitions: readonly FetchedPartition[] }>;
+}
+
+export interface OffsetFetchResult {
+  readonly groups: readonly OffsetFetchGroupResult[];
+}
+
+export interface OffsetDeleteCommand {
+  readonly groupId: string;
+  readonly topics: ReadonlyArray<{ readonly name: string; readonly partitions: readonly number[] }>;
+}
+
+export interface OffsetDeleteResult {
+  readonly errorCode: ErrorCode;
+  readonly topics: ReadonlyArray<{
+    readonly name: string;
+    readonly partitions: ReadonlyArray<{ readonly partitionIndex: number; readonly errorCode: ErrorCode }>;
+  }>;
+}
+
+export interface DescribedMember {
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly clientId: string;
+  readonly clientHost: string;
+  readonly metadata: Uint8Array;
+  readonly assignment: Uint8Array;
+}
+
+export interface DescribedGroup {
+  /** NONE, or GROUP_ID_NOT_FOUND for a missing group when the request is v6+ (KIP-1043). */
+  readonly errorCode: ErrorCode;
+  readonly errorMessage: string | null;
+  readonly groupId: string;
+  /** "Dead" for a missing group. */
+  readonly groupState: ClassicGroupState;
+  readonly protocolType: string;
+  readonly protocolData: string;
+  readonly members: readonly DescribedMember[];
+}
+
+export interface ListGroupsQuery {
+  readonly statesFilter: readonly string[];
+  readonly typesFilter: readonly string[];
+}
+
+export interface ListGroupsResult {
+  readonly errorCode: ErrorCode;
+  readonly groups: ReadonlyArray<{
+    readonly groupId: string;
+    readonly protocolType: string;
+    readonly groupState: ClassicGroupState;
+    readonly groupType: 'classic';
+  }>;
+}
+
+export interface DeleteGroupsResult {
+  readonly results: ReadonlyArray<{ readonly groupId: string; readonly errorCode: ErrorCode }>;
+}

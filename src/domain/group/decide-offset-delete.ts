@@ -1,0 +1,45 @@
+import * as E from 'fp-ts/Either';
+import { ErrorCode, kafkaError, type KafkaError } from '../error-code';
+import type { ClassicGroup } from './classic-group';
+import type { GroupEvent } from './events';
+import { offsetKey, type GroupRecord } from './groups-state';
+import { isSubscribedTo } from './protocol-selection';
+
+export interface OffsetDeleteDecision {
+  readonly events: GroupEvent[];
+  readonly topics: ReadonlyArray<{
+    readonly name: string;
+    readonly partitions: ReadonlyArray<{ readonly partitionIndex: number; readonly errorCode: ErrorCode }>;
+  }>;
+}
+
+/**
+ * OF-40 / OF-41 (KIP-496): a missing group → GROUP_ID_NOT_FOUND; a rebalancing/stable group of a
+ * non-"consumer" type → NON_EMPTY_GROUP; subscribed topics → GROUP_SUBSCRIBED_TO_TOPIC per
+ * partition; otherwise a tombstone per committed partition and NONE.
+ */
+export const decideOffsetDelete = (
+  cmd: { readonly groupId: string; readonly topics: ReadonlyArray<{ readonly name: string; readonly partitions: readonly number[] }> },
+  group: ClassicGroup | undefined,
+  record: GroupRecord | undefined,
+): E.Either<KafkaError, OffsetDeleteDecision> => {
+  if (group === undefined || record === undefined || group.state === 'Dead') {
+    return E.left(kafkaError(ErrorCode.GROUP_ID_NOT_FOUND));
+  }
+  if (group.state !== 'Empty' && group.protocolType !== 'consumer') return E.left(kafkaError(ErrorCode.NON_EMPTY_GROUP));
+  const events: GroupEvent[] = [];
+  const topics = cmd.topics.map((t) => {
+    const subscribed = isSubscribedTo(group, t.name);
+    return {
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        if (subscribed) return { partitionIndex: p, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as ErrorCode };
+        if (record.offsets.has(offsetKey(t.name, p))) {
+          events.push({ type: 'OffsetDeleted', groupId: cmd.groupId, topic: t.name, partition: p });
+        }
+        return { partitionIndex: p, errorCode: ErrorCode.NONE as ErrorCode };
+      }),
+    };
+  });
+  return E.right({ events, topics });
+};

@@ -1,0 +1,48 @@
+import type { ClassicGroup } from './classic-group';
+import type { GroupEvent } from './events';
+import type { CommittedOffset, GroupRecord } from './groups-state';
+import { isSubscribedTo } from './protocol-selection';
+
+/**
+ * OF-20: the time from which an offset's retention counts, or null when the group's offsets do
+ * not expire in its current situation (classic group with a protocol type that is rebalancing, or
+ * a non-"consumer" group with members, or a consumer group whose subscription is unknown).
+ */
+const retentionBase = (group: ClassicGroup, offset: CommittedOffset): number | null => {
+  if (group.protocolType === null) return offset.commitTimestamp;
+  if (group.state === 'Empty') return group.stateTimestamp ?? offset.commitTimestamp;
+  if (group.protocolType === 'consumer' && group.state === 'Stable' && group.subscribedTopics !== null) {
+    return offset.commitTimestamp;
+  }
+  return null;
+};
+
+/**
+ * OF-20 / CG-73: offsets due for expiry, then the group's tombstone if it is Empty and has no
+ * offsets left. Pure: the application runs it every `offsets.retention.check.interval.ms`.
+ */
+export const decideOffsetExpiry = (
+  group: ClassicGroup,
+  record: GroupRecord,
+  now: number,
+  retentionMs: number,
+): GroupEvent[] => {
+  const expired: Array<{ topic: string; partition: number }> = [];
+  for (const o of record.offsets.values()) {
+    if (isSubscribedTo(group, o.topic)) continue;
+    const due =
+      o.expireTimestamp !== null
+        ? now >= o.expireTimestamp
+        : (() => {
+            const base = retentionBase(group, o);
+            return base !== null && now - base >= retentionMs;
+          })();
+    if (due) expired.push({ topic: o.topic, partition: o.partition });
+  }
+  const events: GroupEvent[] = [];
+  if (expired.length > 0) events.push({ type: 'OffsetsExpired', groupId: group.groupId, partitions: expired });
+  if (group.state === 'Empty' && record.offsets.size === expired.length) {
+    events.push({ type: 'GroupDeleted', groupId: group.groupId });
+  }
+  return events;
+};

@@ -1,0 +1,89 @@
+import { ConfigSource, ConfigType, DescribedConfig } from './config-entry';
+
+/** A broker setting listed by DescribeConfigs for a BROKER resource. */
+export interface BrokerConfigDef {
+  readonly name: string;
+  readonly defaultValue: string | null;
+  readonly type: ConfigType;
+  readonly sensitive: boolean;
+}
+
+const b = (name: string, defaultValue: string | null, type: ConfigType, sensitive = false): BrokerConfigDef => ({
+  name,
+  defaultValue,
+  type,
+  sensitive,
+});
+
+/** The Kafka 3.x broker settings Cohort honours or reports, with Kafka's defaults. */
+export const BROKER_CONFIGS: ReadonlyArray<BrokerConfigDef> = [
+  b('advertised.listeners', null, ConfigType.STRING),
+  b('auto.create.topics.enable', 'true', ConfigType.BOOLEAN),
+  b('broker.id', '-1', ConfigType.INT),
+  b('compression.type', 'producer', ConfigType.STRING),
+  b('default.replication.factor', '1', ConfigType.INT),
+  b('delete.topic.enable', 'true', ConfigType.BOOLEAN),
+  b('group.initial.rebalance.delay.ms', '3000', ConfigType.INT),
+  b('group.max.session.timeout.ms', '1800000', ConfigType.INT),
+  b('group.max.size', '2147483647', ConfigType.INT),
+  b('group.min.session.timeout.ms', '6000', ConfigType.INT),
+  b('listeners', 'PLAINTEXT://:9092', ConfigType.STRING),
+  b('log.cleanup.policy', 'delete', ConfigType.LIST),
+  b('log.dirs', null, ConfigType.STRING),
+  b('log.flush.interval.messages', '9223372036854775807', ConfigType.LONG),
+  b('log.flush.interval.ms', null, ConfigType.LONG),
+  b('log.index.interval.bytes', '4096', ConfigType.INT),
+  b('log.message.timestamp.type', 'CreateTime', ConfigType.STRING),
+  b('log.retention.bytes', '-1', ConfigType.LONG),
+  b('log.retention.check.interval.ms', '300000', ConfigType.LONG),
+  b('log.retention.hours', '168', ConfigType.INT),
+  b('log.retention.minutes', null, ConfigType.INT),
+  b('log.retention.ms', null, ConfigType.LONG),
+  b('log.roll.hours', '168', ConfigType.INT),
+  b('log.segment.bytes', '1073741824', ConfigType.INT),
+  b('message.max.bytes', '1048588', ConfigType.INT),
+  b('min.insync.replicas', '1', ConfigType.INT),
+  b('node.id', '-1', ConfigType.INT),
+  b('num.partitions', '1', ConfigType.INT),
+  b('offsets.commit.timeout.ms', '5000', ConfigType.INT),
+  b('offsets.retention.minutes', '10080', ConfigType.INT),
+  b('offsets.topic.num.partitions', '50', ConfigType.INT),
+  b('offsets.topic.replication.factor', '3', ConfigType.SHORT),
+  b('sasl.enabled.mechanisms', 'GSSAPI', ConfigType.LIST),
+  b('transaction.state.log.num.partitions', '50', ConfigType.INT),
+  b('unclean.leader.election.enable', 'false', ConfigType.BOOLEAN),
+];
+
+/** The broker's value for `name`: its configured setting, else Kafka's default (null when unset and no default). */
+export const brokerConfigValue = (name: string, settings: ReadonlyMap<string, string>): string | null =>
+  settings.get(name) ?? BROKER_CONFIGS.find((d) => d.name === name)?.defaultValue ?? null;
+
+/**
+ * DescribeConfigs for the BROKER resource: static settings report STATIC_BROKER_CONFIG, the rest
+ * DEFAULT_CONFIG. Static broker configs are read-only (no dynamic broker configs here). Sensitive
+ * values are hidden, as Kafka does.
+ */
+export const describeBrokerConfigs = (
+  settings: ReadonlyMap<string, string>,
+  names: ReadonlyArray<string> | null = null,
+): DescribedConfig[] =>
+  BROKER_CONFIGS.filter((d) => names === null || names.includes(d.name)).map((d) => {
+    const set = settings.get(d.name);
+    const source = set !== undefined ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+    const value = d.sensitive ? null : (set ?? d.defaultValue);
+    const synonyms = [
+      ...(set !== undefined ? [{ name: d.name, value: d.sensitive ? null : set, source: ConfigSource.STATIC_BROKER_CONFIG }] : []),
+      { name: d.name, value: d.sensitive ? null : d.defaultValue, source: ConfigSource.DEFAULT_CONFIG },
+    ];
+    return {
+      name: d.name,
+      value,
+      readOnly: true,
+      isDefault: set === undefined,
+      source,
+      isSensitive: d.sensitive,
+      type: d.type,
+      documentation: null,
+      synonyms,
+    };
+  });

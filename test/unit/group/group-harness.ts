@@ -1,0 +1,107 @@
+import { FakeClock } from '../../../src/adapters/memory/fake-clock';
+import { MemoryMetaLog, type MemoryMetaLogOptions } from '../../../src/adapters/memory/memory-meta-log';
+import type { JoinGroupCommand, MemberProtocol } from '../../../src/application/group/group-api';
+import { GroupCoordinator, defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../../../src/application/group-coordinator';
+import type { Logger } from '../../../src/ports/logger';
+
+export const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};
+
+/** Lets every pending promise (durable appends, parked answers) settle. */
+export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+export const protocols = (names: string[] = ['range'], meta = 'm', topics: string[] | null = ['t']): MemberProtocol[] =>
+  names.map((name) => ({ name, metadata: bytes(`${name}:${meta}`), topics }));
+
+export interface Harness {
+  readonly clock: FakeClock;
+  readonly log: MemoryMetaLog;
+  coord: GroupCoordinator;
+  readonly config: GroupCoordinatorConfig;
+  /** Advances the fake clock, then lets promises settle. */
+  advance(ms: number): Promise<void>;
+  /** A new coordinator over the same MetaLog (a restart: soft state lost). */
+  restart(): Promise<void>;
+}
+
+export const makeHarness = async (
+  overrides: Partial<GroupCoordinatorConfig> = {},
+  logOptions: MemoryMetaLogOptions = {},
+): Promise<Harness> => {
+  const clock = new FakeClock();
+  const log = new MemoryMetaLog(logOptions);
+  let n = 0;
+  const config = defaultGroupCoordinatorConfig({
+    groupInitialRebalanceDelayMs: 0,
+    generateMemberId: (prefix) => `${prefix}-${++n}`,
+    ...overrides,
+  });
+  const h: Harness = {
+    clock,
+    log,
+    config,
+    coord: new GroupCoordinator(clock, clock, log, silentLogger, config),
+    async advance(ms) {
+      clock.advance(ms);
+      await settle();
+    },
+    async restart() {
+      h.coord.unload();
+      h.coord = new GroupCoordinator(clock, clock, log, silentLogger, config);
+      await h.coord.start();
+    },
+  };
+  await h.coord.start();
+  return h;
+};
+
+export const joinCmd = (over: Partial<JoinGroupCommand> = {}): JoinGroupCommand => ({
+  groupId: 'g',
+  memberId: '',
+  groupInstanceId: null,
+  protocolType: 'consumer',
+  protocols: protocols(),
+  sessionTimeoutMs: 10_000,
+  rebalanceTimeoutMs: 30_000,
+  apiVersion: 9,
+  clientId: 'c',
+  clientHost: '/127.0.0.1',
+  ...over,
+});
+
+/** v4+ two-step join (KIP-394): returns the promise of the second JoinGroup. */
+export const joinDynamic = async (h: Harness, over: Partial<JoinGroupCommand> = {}) => {
+  const first = await h.coord.joinGroup(joinCmd(over));
+  return { memberId: first.memberId, result: h.coord.joinGroup(joinCmd({ ...over, memberId: first.memberId })) };
+};
+
+/** Joins `count` dynamic members and syncs them to a Stable generation; returns member ids (leader first). */
+export const stableGroup = async (h: Harness, count: number, groupId = 'g') => {
+  const pending = [];
+  for (let i = 0; i < count; i++) pending.push(await joinDynamic(h, { groupId, clientId: `c${i}` }));
+  await h.advance(h.config.groupInitialRebalanceDelayMs);
+  const joins = await Promise.all(pending.map((p) => p.result));
+  const leader = joins.find((j) => j.memberId === j.leader)!;
+  const syncs = joins.map((j) =>
+    h.coord.syncGroup({
+      groupId,
+      memberId: j.memberId,
+      groupInstanceId: null,
+      generationId: j.generationId,
+      protocolType: 'consumer',
+      protocolName: j.protocolName,
+      apiVersion: 5,
+      assignments: j.memberId === leader.memberId ? joins.map((x) => ({ memberId: x.memberId, assignment: bytes(`a-${x.memberId}`) })) : [],
+    }),
+  );
+  await settle();
+  await Promise.all(syncs);
+  return { joins, leaderId: leader.memberId, generation: leader.generationId, ids: joins.map((j) => j.memberId) };
+};

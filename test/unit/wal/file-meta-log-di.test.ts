@@ -1,0 +1,23 @@
+import { Container } from 'inversify';
+import { CrashFileSystem } from '../../../src/adapters/memory/crash-file-system';
+import { FILE_META_LOG_OPTIONS, FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
+import { FILE_SYSTEM } from '../../../src/ports/file-system';
+import type { MetaLog } from '../../../src/ports/meta-log';
+import { TYPES } from '../../../src/ports/symbols';
+
+describe('FileMetaLog wiring', () => {
+  test('resolves from an inversify container with the FileSystem port and its options bound', async () => {
+    const c = new Container();
+    c.bind(FILE_SYSTEM).toConstantValue(new CrashFileSystem());
+    c.bind(FILE_META_LOG_OPTIONS).toConstantValue({ dir: '/d' });
+    c.bind<MetaLog>(TYPES.MetaLog).to(FileMetaLog).inSingletonScope();
+    const log = c.get<MetaLog>(TYPES.MetaLog);
+    expect(await log.replay(0, () => undefined)).toBe(0);
+    expect(await log.append([{ type: 'GroupDeleted', groupId: 'g' }])).toBe(0);
+    await log.close();
+  });
+
+  test('an unknown fsync policy is a configuration error at construction', () => {
+    expect(() => new FileMetaLog(new CrashFileSystem(), { dir: '/d', fsync: 'sometimes' })).toThrow('invalid MetaLog fsync policy');
+  });
+});

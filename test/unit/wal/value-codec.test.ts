@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { ByteReader, DecodeError } from '../../../src/adapters/wal/byte-reader';
+import { ByteWriter } from '../../../src/adapters/wal/byte-writer';
+import { Tag, ValueDecoder, ValueEncoder } from '../../../src/adapters/wal/value-codec';
+
+/** The self-describing value encoding of MetaLog records and snapshots (benchmarks.md Part D.4). */
+const SEED = process.env.SEED !== undefined ? Number(process.env.SEED) : Date.now() % 2 ** 31;
+
+const plain = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.boolean(),
+    fc.integer(),
+    fc.double(),
+    fc.maxSafeInteger(),
+    fc.bigInt(),
+    fc.string({ unit: 'grapheme', maxLength: 80 }),
+    fc.constantFrom('groupId', 'topic', 'consumer', 'range'),
+    fc.uint8Array({ maxLength: 40 }),
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(fc.string({ maxLength: 12 }), tie('value'), { maxKeys: 5 }),
+  ),
+})).value;
+
+const roundTrip = (values: unknown[]): unknown[] => {
+  const out = new ByteWriter(16);
+  const enc = new ValueEncoder();
+  for (const v of values) enc.encode(out, v);
+  const bytes = out.toBytes();
+  const r = new ByteReader(bytes, 0, bytes.length);
+  const dec = new ValueDecoder();
+  const back = values.map(() => dec.decode(r));
+  expect(r.remaining()).toBe(0);
+  return back;
+};
+
+describe('value codec', () => {
+  test(`any plain data round-trips through one shared dictionary (fast-check seed=${SEED})`, () => {
+    // eslint-disable-next-line no-console
+    console.log(`value-codec seed=${SEED} (replay with SEED=${SEED})`);
+    fc.assert(
+      fc.property(fc.array(plain, { maxLength: 8 }), (values) => {
+        expect(roundTrip(values)).toEqual(values);
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  test('-0, NaN, ±2^53 and int32 edges keep their exact value', () => {
+    const values = [-0, 0, NaN, Infinity, -Infinity, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 127, -128, 128, -129, 0.1];
+    const back = roundTrip(values) as number[];
+    values.forEach((v, i) => expect(Object.is(back[i], v)).toBe(true));
+  });
+
+  test('a repeated key or short string is written once, then referenced by id (interning)', () => {
+    const event = { type: 'OffsetCommitted', groupId: 'payments-consumers', topic: 'payments' };
+    const out = new ByteWriter();
+    const enc = new ValueEncoder();
+    enc.encode(out, event);
+    const first = out.length;
+    enc.encode(out, event);
+    const second = out.length - first;
+    expect(second).toBeLessThan(first / 3);
+    expect(enc.dictionarySize).toBe(6);
+  });
+
+  test('a decoder that scans from the start rebuilds the dictionary; one that starts mid-stream cannot', () => {
+    const out = new ByteWriter();
+    const enc = new ValueEncoder();
+    enc.encode(out, { k: 'v' });
+    const mid = out.length;
+    enc.encode(out, { k: 'v' });
+    const bytes = out.toBytes();
+    const fromMid = new ValueDecoder();
+    expect(() => fromMid.decode(new ByteReader(bytes, mid, bytes.length))).toThrow(DecodeError);
+    const full = new ValueDecoder();
+    const r = new ByteReader(bytes, 0, bytes.length);
+    full.decode(r);
+    expect(full.decode(r)).toEqual({ k: 'v' });
+  });
+
+  test('counts larger than the bytes left are rejected before allocating', () => {
+    for (const tag of [Tag.Array, Tag.Object, Tag.Bytes, Tag.StrRaw]) {
+      const out = new ByteWriter();
+      out.u8(tag);
+      out.varint(2 ** 31 - 1);
+      const bytes = out.toBytes();
+      expect(() => new ValueDecoder().decode(new ByteReader(bytes, 0, bytes.length))).toThrow(DecodeError);
+    }
+  });
+
+  test('functions and symbols are not data', () => {
+    expect(() => new ValueEncoder().encode(new ByteWriter(), { f: () => 1 })).toThrow(TypeError);
+  });
+});
