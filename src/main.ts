@@ -189,7 +189,10 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     listGroupsHandler(coordinator),
     deleteGroupsHandler(coordinator),
     createTopicsHandler(topics),
-    deleteTopicsHandler(topics),
+    deleteTopicsHandler(topics, (topic) => {
+      writer.forgetTopic(topic);
+      void coordinator.onTopicsDeleted([topic]);
+    }),
     createPartitionsHandler(topics),
     describeConfigsHandler(topics, config.nodeId),
     produceHandler(topics, writer),

@@ -147,22 +147,21 @@ export class TopicService implements TopicCatalog {
     const key = `${topic}/${partition}`;
     let log = this.logs.get(key);
     if (log === undefined) {
-      log = this.store.open(topic, partition);
+      const s = topicLogSettings(t.configs, this.config.brokerSettings);
+      log = this.store.open(topic, partition, {
+        segmentBytes: s.segmentBytes,
+        retentionMs: s.retentionMs,
+        retentionBytes: s.retentionBytes,
+        indexIntervalBytes: s.indexIntervalBytes,
+      });
       this.logs.set(key, log);
     }
     return log;
   }
 
-  /** Runs time/size retention over the open partition logs. */
+  /** Runs time/size retention over the open partition logs (log.retention.check.interval.ms). */
   async enforceRetention(nowMs: number): Promise<void> {
-    for (const [key, pending] of this.logs) {
-      const log = await pending;
-      const topic = key.slice(0, key.lastIndexOf('/'));
-      const settings = this.logSettings(topic);
-      if (settings !== undefined && typeof (log as { applyRetention?: unknown }).applyRetention === 'function') {
-        await (log as unknown as { applyRetention(now: number): Promise<bigint> }).applyRetention(nowMs);
-      }
-    }
+    for (const pending of this.logs.values()) await (await pending).applyRetention(nowMs);
   }
 
   async close(): Promise<void> {

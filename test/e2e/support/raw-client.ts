@@ -3,7 +3,7 @@ import { decodeResponse, encodeRequest } from '../../../src/adapters/kafka/proto
 
 /** A minimal raw Kafka client over one socket: pipelined requests, responses matched in order. */
 export class RawClient {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private readonly waiting: { apiKey: number; version: number; resolve: (v: { correlationId: number; body: any }) => void; reject: (e: Error) => void }[] = [];
   private correlation = 1;
   closed = false;

@@ -8,7 +8,7 @@ import type { ApiHandler } from '../server/api-handler';
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** DeleteTopics v0–v6: names up to v5, names or topic ids from v6 (KIP-516). */
-export const deleteTopicsHandler = (topics: TopicService): ApiHandler => ({
+export const deleteTopicsHandler = (topics: TopicService, onDeleted: (topic: string) => void): ApiHandler => ({
   apiKey: API_KEY.DeleteTopics,
   minVersion: 0,
   maxVersion: 6,
@@ -20,6 +20,8 @@ export const deleteTopicsHandler = (topics: TopicService): ApiHandler => ({
     const responses = [];
     for (const target of targets) {
       const result = await topics.delete(target);
+      // OF-22: offsets of a deleted topic are tombstoned once the deletion is durable.
+      if (E.isRight(result)) onDeleted(result.right.name);
       const name = 'name' in target ? target.name : null;
       const topicId = 'topicId' in target ? target.topicId : ZERO_UUID;
       responses.push(
