@@ -230,6 +230,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
       (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
       log,
     );
+    journal.setLoadedSnapshot(stats.snapshotPosition);
     coordinator.completeLoad();
     markReady();
     log.info({ ...stats }, 'recovery complete');

@@ -18,6 +18,8 @@ export class MetaJournal implements MetaLog {
   private sinceSnapshot = 0;
   private snapshotting: Promise<void> | null = null;
   private source: DurableStateSource | null = null;
+  /** Position of the newest snapshot before the one being written: the fallback if the newest is damaged. */
+  private previousSnapshot: LogPosition | null = null;
 
   constructor(
     private readonly inner: MetaLog,
@@ -25,6 +27,11 @@ export class MetaJournal implements MetaLog {
     private readonly snapshotEveryEvents: number,
     private readonly log: Logger,
   ) {}
+
+  /** Records the snapshot recovery started from, so its log tail is kept until a newer one exists. */
+  setLoadedSnapshot(position: LogPosition | null): void {
+    this.previousSnapshot = position;
+  }
 
   /** Connects the services whose durable state makes up a snapshot (after they are built). */
   setSnapshotSource(source: DurableStateSource): void {
@@ -54,7 +61,10 @@ export class MetaJournal implements MetaLog {
     const events = this.source();
     const started = Date.now();
     await this.snapshots.save({ position, events });
-    await this.inner.truncateBefore(position);
+    // Keep the log after the previous snapshot too: if the newest snapshot file is ever damaged,
+    // recovery falls back to the previous one and must still find its tail (T-DUR-5 d).
+    if (this.previousSnapshot !== null) await this.inner.truncateBefore(this.previousSnapshot);
+    this.previousSnapshot = position;
     this.log.info({ position, events: events.length, ms: Date.now() - started }, 'snapshot written');
   }
 

@@ -12,7 +12,7 @@ import { baseSeed, seededRandom } from './seeded-random';
  * the surviving image (unsynced writes kept, dropped or garbled per sector) is reopened and checked
  * against the ledger. Read-committed: state advances only when an append resolves.
  */
-const SCENARIOS = Number(process.env.DUR1_SCENARIOS ?? 2000);
+const SCENARIOS = Number(process.env.DUR1_SCENARIOS ?? 4000);
 const SEED = baseSeed();
 const LOG_DIR = '/data/metalog';
 const SNAP_DIR = '/data/snapshots';

@@ -9,7 +9,8 @@
  * the in-progress rebalance are soft state (PE-10), so a crash mid-rebalance replays to the last
  * synced generation (PE-11).
  *
- * Every change here must be mirrored in the MetaLog event schemas (src/adapters/wal/event-schemas.ts).
+ * The MetaLog stores events with a self-describing value encoding (src/adapters/wal/value-codec.ts), so a new
+ * field or event needs no schema change there; an old reader must still be able to fold what it finds.
  */
 
 /** A (protocol name, metadata bytes) pair as a member announced it in JoinGroup. */

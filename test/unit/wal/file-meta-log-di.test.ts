@@ -1,7 +1,9 @@
 import { Container } from 'inversify';
 import { CrashFileSystem } from '../../../src/adapters/memory/crash-file-system';
 import { FILE_META_LOG_OPTIONS, FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
+import { NodeFileSystem } from '../../../src/adapters/wal/node-file-system';
 import { FILE_SYSTEM } from '../../../src/ports/file-system';
+import type { MetaEvent } from '../../../src/domain/meta-event';
 import type { MetaLog } from '../../../src/ports/meta-log';
 import { TYPES } from '../../../src/ports/symbols';
 
@@ -13,8 +15,14 @@ describe('FileMetaLog wiring', () => {
     c.bind<MetaLog>(TYPES.MetaLog).to(FileMetaLog).inSingletonScope();
     const log = c.get<MetaLog>(TYPES.MetaLog);
     expect(await log.replay(0, () => undefined)).toBe(0);
-    expect(await log.append([{ type: 'GroupDeleted', groupId: 'g' }])).toBe(0);
+    expect(await log.append([{ type: 'GroupDeleted', groupId: 'g' } as MetaEvent])).toBe(0);
     await log.close();
+  });
+
+  test('NodeFileSystem resolves from a container with its default options', () => {
+    const c = new Container();
+    c.bind(FILE_SYSTEM).to(NodeFileSystem);
+    expect(c.get(FILE_SYSTEM)).toBeInstanceOf(NodeFileSystem);
   });
 
   test('an unknown fsync policy is a configuration error at construction', () => {

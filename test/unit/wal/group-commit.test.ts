@@ -3,7 +3,7 @@ import { FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
 import type { MetaEvent } from '../../../src/domain/meta-event';
 
 /** Group commit (STYLE.md "The WAL", benchmarks.md Part D.1). */
-const commit = (i: number): MetaEvent => ({ type: 'OffsetDeleted', groupId: 'g', topic: 't', partition: i });
+const commit = (i: number): MetaEvent => ({ type: 'OffsetDeleted', groupId: 'g', topic: 't', partition: i }) as MetaEvent;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const opened = async (fsync = 'always'): Promise<{ fs: CrashFileSystem; log: FileMetaLog }> => {
