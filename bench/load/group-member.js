@@ -91,6 +91,7 @@ class GroupMember {
     });
     const hb = { errorCode: hbFrame.readInt16BE(8) };
     if (hb.errorCode === ERR.REBALANCE_IN_PROGRESS || hb.errorCode === ERR.ILLEGAL_GENERATION) await this.joinAndSync();
+    else if (hb.errorCode === ERR.UNKNOWN_MEMBER_ID) { this.memberId = ''; await this.joinAndSync(); } // fenced: rejoin as new, like a real consumer
     else if (hb.errorCode !== 0) throw new Error(`Heartbeat ${this.groupId}: error ${hb.errorCode}`);
     return hb.errorCode;
   }

@@ -41,14 +41,17 @@ async function run(ctx) {
         try {
           broker = await startBroker({ dataDir, flags: { 'group-initial-rebalance-delay-ms': 0, 'max-connections': 20000 } });
           const t0 = Date.now();
-          const fleet = await formFleet(broker.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3-${M}`, topic: TOPIC });
+          const fleet = await formFleet(broker.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3-${M}`, topic: TOPIC, timeoutMs: 30000 });
           notes.push(`C3 M=${M}: Cohort formed ${fleet.length} members in ${M / GROUP_SIZE} groups in ${Date.now() - t0} ms.`);
           cohortFrames = heartbeatFrames(fleet, CONNECTIONS);
         } catch (e) { cohortError = e.message; }
+        ctx.log(`  cohort fleet: ${cohortError || 'formed'}`);
         if (M <= 1000) {
           try {
             mock = await startMockCluster([`${TOPIC}:${GROUP_SIZE}`]);
-            const fleet = await formFleet(mock.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3-${M}`, topic: TOPIC, lateSyncIsStable: true });
+            const t0 = Date.now();
+            const fleet = await formFleet(mock.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3-${M}`, topic: TOPIC, lateSyncIsStable: true, timeoutMs: 30000 });
+            notes.push(`C3 M=${M}: the mock formed ${fleet.length} members in ${Date.now() - t0} ms.`);
             mockFrames = heartbeatFrames(fleet, CONNECTIONS);
           } catch (e) { mockError = e.message; }
         } else {
