@@ -33,19 +33,20 @@ const canConnect = (port) => new Promise((resolve) => {
 /** Starts the built broker (`npm run build` first) and resolves once it accepts connections. */
 async function startBroker(opts = {}) {
   const port = opts.port ?? (await freePort());
+  const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? tempDir();
+  const giveUp = (message) => {
+    proc.kill('SIGKILL');
+    if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(message);
+  };
   const proc = spawnTracked(process.execPath, [BIN, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port),
     '--advertised-host', '127.0.0.1', '--group-initial-rebalance-delay-ms', '0', ...(opts.args ?? [])]);
   const deadline = Date.now() + 20000;
   for (;;) {
-    if (proc.exit !== undefined) {
-      throw new Error(`broker exited with ${proc.exit.code ?? proc.exit.signal}: ${proc.stderr.slice(-20).join('\n')}`);
-    }
+    if (proc.exit !== undefined) giveUp(`broker exited with ${proc.exit.code ?? proc.exit.signal}: ${proc.stderr.slice(-20).join('\n')}`);
     if (await canConnect(port)) break;
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error(`broker did not start within 20 s: ${proc.stderr.slice(-20).join('\n')}`);
-    }
+    if (Date.now() > deadline) giveUp(`broker did not start within 20 s: ${proc.stderr.slice(-20).join('\n')}`);
     await sleep(50);
   }
   return {

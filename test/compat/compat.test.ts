@@ -1,6 +1,6 @@
 /**
- * Real clients judge the broker: the kafkajs and kcat cells of the compatibility matrix
- * (test/compat/run.js prints the full matrix, Python clients included). Every cell runs against a
+ * Real clients judge the broker: every cell of the compatibility matrix — kafkajs, kcat, kafka-python
+ * and confluent-kafka (the Debian packages, run with /usr/bin/python3); test/compat/run.js prints it. Every cell runs against a
  * fresh broker; a cell must pass whenever the broker advertises the APIs the scenario needs.
  */
 import { startBrokerProcess } from '../e2e/support/broker-process';
@@ -22,6 +22,7 @@ const { cohortPeer } = require('./peers') as { cohortPeer(start: typeof startBro
 const { killAllTracked } = require('./bounded-process') as { killAllTracked(): void };
 const kafkajs = require('./clients/kafkajs-driver') as Driver;
 const kcat = require('./clients/kcat-driver') as Driver;
+const { kafkaPython, confluentKafka } = require('./clients/python-driver') as { kafkaPython: Driver; confluentKafka: Driver };
 
 const peer = cohortPeer(startBrokerProcess);
 let advertised: Map<number, { min: number; max: number }>;
@@ -34,7 +35,7 @@ afterAll(() => killAllTracked());
 
 const UNADVERTISED = /^broker does not advertise /;
 
-describe.each([kafkajs, kcat])('$name against cohort-server', (driver) => {
+describe.each([kafkajs, kcat, kafkaPython, confluentKafka])('$name against cohort-server', (driver) => {
   const scenarios = matrix.SCENARIOS.filter((s) => !driver.unsupported[s.id]);
   test.each(scenarios.map((s) => [s.title(driver.name), s] as const))('%s', async (_title, scenario) => {
     const r = await matrix.runCell(driver, scenario, peer, advertised);

@@ -5,6 +5,9 @@
 // (kafkajs), so a cell judges one client on one behaviour. `ctx.createTopic` resolves to the partition
 // count the server really created (a reference peer may only auto-create topics).
 
+/** The session timeout every driver's members use. */
+const SESSION_TIMEOUT_MS = 6000;
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const GROUP_APIS = ['FindCoordinator', 'JoinGroup', 'SyncGroup', 'Heartbeat', 'LeaveGroup', 'OffsetCommit', 'OffsetFetch'];
@@ -18,6 +21,15 @@ async function waitFor(cond, ms, what) {
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what()}`);
     await sleep(100);
+  }
+}
+
+/** Runs `f`, prefixing any failure with the step it happened in. */
+async function step(what, f) {
+  try {
+    return await f();
+  } catch (e) {
+    throw new Error(`${what}: ${e && e.message ? e.message : e}`);
   }
 }
 
@@ -89,8 +101,9 @@ const topicName = (ctx, what) => `compat-${what}-${ctx.cellId}`;
 
 async function startThree(driver, ctx, topic, n, group) {
   const members = [];
-  for (const label of ['m1', 'm2', 'm3']) members.push(await ctx.startMember(driver, { topic, group, label }));
+  for (const label of ['m1', 'm2']) members.push(await step(`starting ${label}`, () => ctx.startMember(driver, { topic, group, label })));
   const t0 = Date.now();
+  members.push(await step('starting m3', () => ctx.startMember(driver, { topic, group, label: 'm3' })));
   await waitFor(() => splitProblem(members, n) === null, 40000,
     () => `3 members to split ${n} partitions (${splitProblem(members, n)}) — ${describeMembers(members)}`);
   return { members, settledMs: Date.now() - t0 };
@@ -100,17 +113,17 @@ async function startThree(driver, ctx, topic, n, group) {
 async function resumeScenario(driver, ctx, what, between) {
   const topic = topicName(ctx, what);
   const group = `g-${what}-${ctx.cellId}`;
-  await ctx.createTopic(topic, 3);
+  await step('creating the topic (fixture)', () => ctx.createTopic(topic, 3));
   const first = keyedMessages('b1', 30);
-  await ctx.fixture.produce(ctx.bootstrap, topic, first);
-  const m1 = await ctx.startMember(driver, { topic, group, label: 'first' });
+  await step('producing batch 1 (fixture)', () => ctx.fixture.produce(ctx.bootstrap, topic, first));
+  const m1 = await step('starting the first consumer', () => ctx.startMember(driver, { topic, group, label: 'first' }));
   await waitFor(() => new Set(m1.state.records.map((r) => r.v)).size >= 30, 30000,
     () => `the first consumer to read batch 1 (30) — ${m1.state.describe()}`);
   await m1.stop();
-  await between();
+  await step('between the two consumers', between);
   const second = keyedMessages('b2', 30);
-  await ctx.fixture.produce(ctx.bootstrap, topic, second);
-  const m2 = await ctx.startMember(driver, { topic, group, label: 'second' });
+  await step('producing batch 2 (fixture)', () => ctx.fixture.produce(ctx.bootstrap, topic, second));
+  const m2 = await step('starting the second consumer', () => ctx.startMember(driver, { topic, group, label: 'second' }));
   const want = new Set(second.map((m) => m.v));
   await waitFor(() => m2.state.records.filter((r) => want.has(r.v)).length >= 30, 30000,
     () => `the restarted consumer to read batch 2 (30) — ${m2.state.describe()}`);
@@ -133,8 +146,8 @@ const SCENARIOS = [
     setupApis: [],
     async run(driver, ctx) {
       const topic = topicName(ctx, 'create');
-      await driver.createTopic(ctx.bootstrap, topic, 3);
-      const parts = await driver.partitions(ctx.bootstrap, topic);
+      await step('creating the topic', () => driver.createTopic(ctx.bootstrap, topic, 3));
+      const parts = await step('reading its metadata', () => driver.partitions(ctx.bootstrap, topic));
       if (parts.join(',') !== '0,1,2') throw new Error(`metadata lists partitions [${parts}] for the new topic`);
       return null;
     },
@@ -147,10 +160,10 @@ const SCENARIOS = [
     setupApis: SETUP_APIS,
     async run(driver, ctx) {
       const topic = topicName(ctx, 'pc');
-      await ctx.createTopic(topic, 3);
+      await step('creating the topic (fixture)', () => ctx.createTopic(topic, 3));
       const sent = keyedMessages('pc', 60);
-      await driver.produce(ctx.bootstrap, topic, sent);
-      const recs = await driver.consume(ctx.bootstrap, topic, sent.length, 20000);
+      await step('producing', () => driver.produce(ctx.bootstrap, topic, sent));
+      const recs = await step('consuming', () => driver.consume(ctx.bootstrap, topic, sent.length, 20000));
       const problem = orderProblem(recs, sent);
       if (problem) throw new Error(problem);
       return null;
@@ -164,12 +177,15 @@ const SCENARIOS = [
     setupApis: SETUP_APIS,
     async run(driver, ctx) {
       const topic = topicName(ctx, 'g3');
-      const n = await ctx.createTopic(topic, 6);
+      const n = await step('creating the topic (fixture)', () => ctx.createTopic(topic, 6));
       const sent = keyedMessages('g3', 60);
-      await ctx.fixture.produce(ctx.bootstrap, topic, sent);
+      await step('producing (fixture)', () => ctx.fixture.produce(ctx.bootstrap, topic, sent));
       const { members, settledMs } = await startThree(driver, ctx, topic, n, `g-g3-${ctx.cellId}`);
       await waitFor(() => new Set(members.flatMap((m) => m.state.records.map((r) => r.v))).size >= sent.length, 20000,
         () => `the group to consume all ${sent.length} messages — ${describeMembers(members)}`);
+      await sleep(1000);
+      const later = splitProblem(members, n);
+      if (later) throw new Error(`the split did not hold: ${later} — ${describeMembers(members)}`);
       return `settled ${(settledMs / 1000).toFixed(1)} s after the third member started`;
     },
   },
@@ -181,7 +197,7 @@ const SCENARIOS = [
     setupApis: SETUP_APIS,
     async run(driver, ctx) {
       const topic = topicName(ctx, 'leave');
-      const n = await ctx.createTopic(topic, 6);
+      const n = await step('creating the topic (fixture)', () => ctx.createTopic(topic, 6));
       const { members } = await startThree(driver, ctx, topic, n, `g-leave-${ctx.cellId}`);
       const [leaver, ...rest] = members;
       const moved = [...leaver.state.assignment];
@@ -189,7 +205,10 @@ const SCENARIOS = [
       await leaver.stop();
       await waitFor(() => splitProblem(rest, n) === null, 30000,
         () => `the 2 remaining members to take over partitions [${moved}] (${splitProblem(rest, n)}) — ${describeMembers(rest)}`);
-      return `partitions [${moved}] moved ${((Date.now() - t0) / 1000).toFixed(1)} s after the leave`;
+      const tookMs = Date.now() - t0;
+      // Within the 6 s session timeout, or the partitions moved only because the session expired (LeaveGroup ignored).
+      if (tookMs >= SESSION_TIMEOUT_MS) throw new Error(`partitions [${moved}] moved only after ${(tookMs / 1000).toFixed(1)} s, not before the session timeout`);
+      return `partitions [${moved}] moved ${(tookMs / 1000).toFixed(1)} s after the leave`;
     },
   },
   {
@@ -210,30 +229,30 @@ const SCENARIOS = [
       const a = driver.admin;
       const topic = topicName(ctx, 'admin');
       const group = `g-admin-${ctx.cellId}`;
-      await ctx.createTopic(topic, 3);
-      await ctx.fixture.produce(ctx.bootstrap, topic, keyedMessages('ad', 30));
-      const m = await ctx.startMember(driver, { topic, group, label: 'member' });
+      await step('creating the topic (fixture)', () => ctx.createTopic(topic, 3));
+      await step('producing (fixture)', () => ctx.fixture.produce(ctx.bootstrap, topic, keyedMessages('ad', 30)));
+      const m = await step('starting the member', () => ctx.startMember(driver, { topic, group, label: 'member' }));
       await waitFor(() => m.state.records.length >= 30, 30000, () => `the member to consume 30 messages — ${m.state.describe()}`);
-      const listed = await a.listGroups(ctx.bootstrap);
+      const listed = await step('listing groups', () => a.listGroups(ctx.bootstrap));
       if (!listed.includes(group)) throw new Error(`listGroups does not name the active group (got [${listed}])`);
-      const live = await a.describeGroup(ctx.bootstrap, group);
+      const live = await step('describing the active group', () => a.describeGroup(ctx.bootstrap, group));
       if (String(live.state).toLowerCase() !== 'stable' || live.members.length !== 1 || live.protocolType !== 'consumer') {
         throw new Error(`describe of the active group: ${JSON.stringify(live)} (want Stable, 1 member, protocol type consumer)`);
       }
       await m.stop();
       const expected = {};
       for (const r of m.state.records) expected[String(r.p)] = Math.max(expected[String(r.p)] ?? 0, r.o + 1);
-      const offsets = await a.fetchOffsets(ctx.bootstrap, group, topic);
+      const offsets = await step('fetching committed offsets', () => a.fetchOffsets(ctx.bootstrap, group, topic));
       if (JSON.stringify(sortKeys(offsets)) !== JSON.stringify(sortKeys(expected))) {
         throw new Error(`fetched offsets ${JSON.stringify(offsets)}, committed ${JSON.stringify(expected)}`);
       }
-      const empty = await a.describeGroup(ctx.bootstrap, group);
+      const empty = await step('describing the empty group', () => a.describeGroup(ctx.bootstrap, group));
       if (String(empty.state).toLowerCase() !== 'empty' || empty.members.length !== 0) {
         throw new Error(`describe after the member left: ${JSON.stringify(empty)} (want Empty, no members)`);
       }
       if (a.deleteGroup) {
-        await a.deleteGroup(ctx.bootstrap, group);
-        const after = await a.listGroups(ctx.bootstrap);
+        await step('deleting the group', () => a.deleteGroup(ctx.bootstrap, group));
+        const after = await step('listing groups after the delete', () => a.listGroups(ctx.bootstrap));
         if (after.includes(group)) throw new Error('the deleted group is still listed');
       }
       return driver.adminNote ?? null;
