@@ -19,7 +19,7 @@ describe('golden bytes captured from kcat / librdkafka 2.0.2', () => {
     expect(again.equals(bytes)).toBe(true);
   });
 
-  it('Metadata v4 asks for the named topic with auto-creation allowed (librdkafka's default) and re-encodes to the same bytes', () => {
+  it('Metadata v4 asks for the named topic with auto-creation allowed (the librdkafka default) and re-encodes to the same bytes', () => {
     const bytes = frame('3v4');
     const { header, bodyOffset } = readRequestHeader(bytes);
     expect(header).toMatchObject({ apiKey: API_KEY.Metadata, apiVersion: 4 });
