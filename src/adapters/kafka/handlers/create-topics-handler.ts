@@ -3,10 +3,9 @@ import { ErrorCode } from '../../../domain/error-code';
 import type { TopicService } from '../../../application/topic-service';
 import { describeTopicConfigs } from '../../../domain/topic/topic-configs';
 import type { CreateTopicsRequest } from '../protocol';
-import { API_KEY } from '../protocol';
+import { API_KEY, ZERO_UUID } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /**
  * CreateTopics v0–v7 (validate_only v1+, KIP-464 defaults, v5+ returns partitions/replication/configs,

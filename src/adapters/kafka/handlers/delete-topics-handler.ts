@@ -2,10 +2,9 @@ import * as E from 'fp-ts/Either';
 import { ErrorCode } from '../../../domain/error-code';
 import type { TopicService } from '../../../application/topic-service';
 import type { DeleteTopicsRequest } from '../protocol';
-import { API_KEY } from '../protocol';
+import { API_KEY, ZERO_UUID } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** DeleteTopics v0–v6: names up to v5, names or topic ids from v6 (KIP-516). */
 export const deleteTopicsHandler = (topics: TopicService, onDeleted: (topic: string) => void): ApiHandler => ({

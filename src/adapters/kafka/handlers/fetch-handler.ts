@@ -3,10 +3,9 @@ import type { TopicService } from '../../../application/topic-service';
 import { AppendNotifier } from '../../../application/append-notifier';
 import { OffsetOutOfRange } from '../../../ports/partition-log';
 import type { FetchRequest } from '../protocol';
-import { API_KEY } from '../protocol';
+import { API_KEY, ZERO_UUID } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const EMPTY = Buffer.alloc(0);
 
 interface Wanted {

@@ -1,10 +1,9 @@
 import { ErrorCode, type KafkaError } from '../../../domain/error-code';
 import { AUTHORIZED_OPERATIONS_OMITTED, type BrokerIdentity } from '../../../application/broker-identity';
 import type { TopicCatalog, TopicView } from '../../../application/topic-catalog';
-import { API_KEY } from '../protocol';
+import { API_KEY, ZERO_UUID } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 /** Topic operations without an authorizer: READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS. */
 const TOPIC_OPERATIONS_ALL = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
 
