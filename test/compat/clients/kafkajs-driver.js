@@ -100,6 +100,8 @@ module.exports = {
     const consumer = kafka(bootstrap, `compat-kafkajs-${label}`).consumer({
       groupId: group, sessionTimeout: 6000, heartbeatInterval: 500, rebalanceTimeout: 6000, maxWaitTimeInMs: 200, retry: { retries: 3 },
     });
+    // kafkajs rebalances eagerly: from REBALANCING until the next GROUP_JOIN the member owns nothing.
+    consumer.on(consumer.events.REBALANCING, () => state.apply({ event: 'revoked', partitions: [] }));
     consumer.on(consumer.events.GROUP_JOIN, (e) => state.apply({ event: 'assigned', partitions: e.payload.memberAssignment[topic] ?? [] }));
     consumer.on(consumer.events.CRASH, (e) => state.apply({ event: 'error', error: e.payload.error.message }));
     await withTimeout(consumer.connect(), 10000, 'consumer connect');

@@ -95,7 +95,13 @@ def member(req):
             elif m.error().code() != -191:  # _PARTITION_EOF is not an error
                 emit({"event": "error", "error": str(m.error())})
         if recs:
-            c.commit(asynchronous=False)
+            try:
+                c.commit(asynchronous=False)
+            except KafkaException as e:
+                # A rebalance started: the records stay uncommitted and go to their next owner; a real
+                # application carries on polling, and so does this member.
+                emit({"event": "error", "error": "commit failed: %s" % e})
+                continue
             for r in recs:
                 emit(dict(event="record", **r))
     c.close()

@@ -3,6 +3,7 @@ import time
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
+from kafka.errors import CommitFailedError, KafkaError
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 
 from compat_io import StopFlag, emit, main
@@ -93,7 +94,13 @@ def member(req):
         batches = c.poll(timeout_ms=100)
         recs = [record(r) for batch in batches.values() for r in batch]
         if recs:
-            c.commit()
+            try:
+                c.commit()
+            except (CommitFailedError, KafkaError) as e:
+                # A rebalance started: the records stay uncommitted and go to their next owner; a real
+                # application carries on polling, and so does this member.
+                emit({"event": "error", "error": "commit failed: %s" % e})
+                continue
             for r in recs:
                 emit(dict(event="record", **r))
     c.close(autocommit=False)
