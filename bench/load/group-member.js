@@ -123,7 +123,23 @@ async function formGroup(openConn, groupId, n, opts, timeoutMs = 60000) {
   for (let i = 0; i < n; i++) members.push(new GroupMember(await openConn(), groupId, opts));
   const deadline = Date.now() + timeoutMs;
   const bounded = (p, what) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what} of ${groupId} (${n} members) exceeded ${timeoutMs} ms`)), Math.max(1, deadline - Date.now())))]);
-  await bounded(Promise.all(members.map((m) => m.joinAndSync())), 'formation');
+  // A member that holds an assignment keeps heartbeating while the others join, as a real consumer does:
+  // that is how it learns of the rebalance the next joiner starts. Without it the group only converges
+  // when the join phase times out (the rebalance timeout).
+  await bounded(Promise.all(members.map(async (m) => {
+    await m.joinAndSync();
+    m.startHeartbeats(50);
+  })), 'formation');
+  await bounded((async () => {
+    for (;;) {
+      const failed = members.find((m) => m.failure);
+      if (failed) throw failed.failure;
+      const gens = new Set(members.map((m) => m.syncedGeneration));
+      if (gens.size === 1 && members.every((m) => m.joining === null)) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })(), 'convergence');
+  await Promise.all(members.map((m) => m.stopHeartbeats()));
   for (;;) {
     const codes = await bounded(Promise.all(members.map((m) => m.heartbeat())), 'stabilisation');
     const gens = new Set(members.map((m) => m.syncedGeneration));

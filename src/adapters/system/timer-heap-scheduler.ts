@@ -3,9 +3,9 @@ import type { Scheduler } from '../../ports/scheduler';
 
 interface Entry {
   readonly key: string;
-  readonly deadline: number;
-  readonly seq: number;
-  readonly fn: () => void;
+  deadline: number;
+  seq: number;
+  fn: () => void;
   index: number;
 }
 
@@ -24,7 +24,17 @@ export class TimerHeapScheduler implements Scheduler {
   private firing = false;
 
   schedule(key: string, delayMs: number, fn: () => void): void {
-    this.cancel(key);
+    const existing = this.byKey.get(key);
+    if (existing !== undefined) {
+      // Re-arming (every heartbeat does): move the entry in place instead of remove + insert.
+      existing.deadline = monotonicMs() + Math.max(0, delayMs);
+      existing.seq = this.seq++;
+      existing.fn = fn;
+      this.siftDown(existing.index);
+      this.siftUp(existing.index);
+      this.rearm();
+      return;
+    }
     const entry: Entry = { key, deadline: monotonicMs() + Math.max(0, delayMs), seq: this.seq++, fn, index: this.heap.length };
     this.heap.push(entry);
     this.byKey.set(key, entry);
