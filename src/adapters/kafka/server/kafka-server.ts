@@ -33,6 +33,14 @@ export interface KafkaServerOptions {
   readonly onConnectionCount?: (open: number) => void;
 }
 
+/**
+ * Requests of one connection decoded and in flight (including answered ones not yet written) before
+ * the connection stops being read. Kafka processes one request per connection at a time; 64 keeps
+ * pipelining (clients use 5, the C1 benchmark 64) while bounding what a client that never reads can
+ * make the broker hold (T-LOAD-3).
+ */
+const DEFAULT_MAX_IN_FLIGHT = 64;
+
 interface Pending {
   readonly header: RequestHeader;
   done: boolean;
@@ -118,7 +126,7 @@ class Connection {
     private readonly onClose: () => void,
   ) {
     this.clientHost = `/${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}`;
-    this.maxInFlight = options.maxInFlightPerConnection ?? 1024;
+    this.maxInFlight = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT;
     socket.on('data', (d) => this.onData(d));
     socket.on('drain', () => this.maybeResume());
     socket.on('error', () => this.destroy());
