@@ -1,9 +1,37 @@
-import { startBroker } from '../../main';
+import { startBroker, type RunningBroker } from '../../main';
 import type { BrokerConfig } from '../config/broker-config';
 
 /** Runs the broker until SIGTERM/SIGINT; exits 0 after closing sockets and files, non-zero on fatal errors. */
 export const runServer = async (config: BrokerConfig, options: { repairMetalog: boolean }): Promise<void> => {
-  let broker: Awaited<ReturnType<typeof startBroker>>;
+  let broker: RunningBroker | null = null;
+  let stopRequested: string | null = null;
+  let stopping = false;
+
+  const stop = (signal: string) => {
+    if (broker === null) {
+      // The listener may already accept connections while recovery runs: remember the signal and
+      // shut down as soon as the broker is up, instead of dying with the default handler.
+      stopRequested = signal;
+      return;
+    }
+    if (stopping) return;
+    stopping = true;
+    const b = broker;
+    b.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    b.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        b.log.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  // Installed before the broker starts, so a signal during start-up is handled too.
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
   try {
     broker = await startBroker(config, {
       repairMetalog: options.repairMetalog,
@@ -14,30 +42,15 @@ export const runServer = async (config: BrokerConfig, options: { repairMetalog: 
     process.stderr.write(`cohort-server: ${((err as Error).message ?? String(err)).split('\n')[0]}\n`);
     process.exit(1);
   }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    broker.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    broker.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        broker.log.error({ err: err.message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const running = broker;
   // A bug must not take the broker down silently; it is logged and the process fails fast.
   process.on('uncaughtException', (err) => {
-    broker.log.error({ err: err.stack }, 'uncaught exception');
+    running.log.error({ err: err.stack }, 'uncaught exception');
     process.exit(70);
   });
   process.on('unhandledRejection', (err) => {
-    broker.log.error({ err: (err as Error)?.stack ?? String(err) }, 'unhandled rejection');
+    running.log.error({ err: (err as Error)?.stack ?? String(err) }, 'unhandled rejection');
     process.exit(70);
   });
+  if (stopRequested !== null) stop(stopRequested);
 };

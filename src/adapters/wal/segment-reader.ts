@@ -105,9 +105,19 @@ export const findLaterDurableRecord = (buf: Uint8Array, after: number, limit: nu
 
 /** Offset just past the last non-zero byte in `[from, buf.length)`, or `from` when all are zero. */
 export const nonZeroEnd = (buf: Uint8Array, from: number): number => {
-  for (let i = buf.length - 1; i >= from; i--) if (buf[i] !== 0) return i + 1;
+  // Preallocated segments end in megabytes of zeros: skip them a block at a time with a native
+  // compare (memcmp) and only walk bytes inside the last block that is not all zero.
+  let end = buf.length;
+  while (end - from >= ZERO_BLOCK.length) {
+    const start = end - ZERO_BLOCK.length;
+    if (Buffer.compare(ZERO_BLOCK, buf.subarray(start, end)) !== 0) break;
+    end = start;
+  }
+  for (let i = end - 1; i >= from; i--) if (buf[i] !== 0) return i + 1;
   return from;
 };
+
+const ZERO_BLOCK = new Uint8Array(64 * 1024);
 
 /** Reads a whole file through the port. */
 export const readWholeFile = async (fs: FileSystem, path: string): Promise<Uint8Array> => {
