@@ -57,6 +57,14 @@ import { PartitionWriter } from './application/partition-writer';
 import { MetaJournal } from './application/meta-journal';
 import { recover } from './application/recovery';
 import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig } from './application/group-coordinator';
+// Metrics (issue 6 item 4): off unless --metrics-port is set.
+import { METRICS, NOOP_METRICS, type Metrics } from './ports/metrics';
+import { PromMetrics } from './adapters/metrics/prom-metrics';
+import { MetricsHttpServer } from './adapters/metrics/metrics-http-server';
+import { GroupMetrics } from './adapters/metrics/group-metrics';
+import { requestMetricsHooks } from './adapters/metrics/request-metrics';
+import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
+import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -66,6 +74,8 @@ export interface RunningBroker {
   readonly coordinator: GroupCoordinator;
   readonly topics: TopicService;
   readonly journal: MetaJournal;
+  /** Bound port of the Prometheus endpoint; null when `--metrics-port` is unset. */
+  readonly metricsPort: number | null;
   close(): Promise<void>;
 }
 
@@ -90,6 +100,8 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   const metalogDir = path.join(config.dataDir, 'metalog');
 
   container.bind<BrokerConfig>(TYPES.BrokerConfig).toConstantValue(config);
+  const promMetrics = config.metricsPort === null ? null : new PromMetrics();
+  container.bind<Metrics>(METRICS).toConstantValue(promMetrics ?? NOOP_METRICS);
   container.bind<Logger>(TYPES.Logger).toConstantValue(log);
   container.bind<Clock>(TYPES.Clock).to(SystemClock).inSingletonScope();
   container.bind<Scheduler>(TYPES.Scheduler).to(TimerHeapScheduler).inSingletonScope();
@@ -98,6 +110,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     dir: metalogDir,
     fsync: config.fsync,
     segmentBytes: config.metalogSegmentBytes,
+    observer: promMetrics === null ? undefined : walMetricsObserver(promMetrics),
     onFailure: (err) => {
       log.error({ code: err.code }, `MetaLog fsync failed: ${err.code} ${err.message}`);
       options.onFatal?.(err);
@@ -108,11 +121,15 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   container.bind<SnapshotStore>(TYPES.SnapshotStore).to(FileSnapshotStore).inSingletonScope();
   container
     .bind<PartitionLogStore>(TYPES.PartitionLogStore)
-    .toDynamicValue(() => new FilePartitionLogStore(config.dataDir, parseFsyncPolicy(config.fsync) ?? { kind: 'always' }))
+    .toDynamicValue((ctx) => {
+      const store = new FilePartitionLogStore(config.dataDir, parseFsyncPolicy(config.fsync) ?? { kind: 'always' });
+      const metrics = ctx.get<Metrics>(METRICS);
+      return metrics === NOOP_METRICS ? store : new MeteredPartitionLogStore(store, metrics);
+    })
     .inSingletonScope();
   container
     .bind<MetaJournal>(TYPES.MetaLog)
-    .toDynamicValue((ctx) => new MetaJournal(ctx.get<MetaLog>(RAW_META_LOG), ctx.get<SnapshotStore>(TYPES.SnapshotStore), config.snapshotEveryEvents, log.child({ component: 'metalog' })))
+    .toDynamicValue((ctx) => new MetaJournal(ctx.get<MetaLog>(RAW_META_LOG), ctx.get<SnapshotStore>(TYPES.SnapshotStore), config.snapshotEveryEvents, log.child({ component: 'metalog' }), ctx.get<Metrics>(METRICS)))
     .inSingletonScope();
   container.bind(GROUP_COORDINATOR_CONFIG).toConstantValue(
     defaultGroupCoordinatorConfig({
@@ -136,6 +153,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   if (raw instanceof FileMetaLog) await raw.open();
 
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
+  const metrics = container.get<Metrics>(METRICS);
   const clock = container.get<Clock>(TYPES.Clock);
   const coordinator = container.get(GroupCoordinator);
   const topics = new TopicService(
@@ -212,14 +230,24 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
       frameTimeoutMs: config.frameTimeoutMs,
       sendBufferCapBytes: config.socketSendBufferCapBytes,
       maxConnections: config.maxConnections,
+      ...(metrics === NOOP_METRICS ? {} : requestMetricsHooks(metrics)),
     },
     log.child({ component: 'server' }),
   );
 
+  const groupMetrics = new GroupMetrics(coordinator, metrics);
+  const metricsServer =
+    promMetrics === null ? null : new MetricsHttpServer(promMetrics, { host: config.metricsHost, port: config.metricsPort ?? 0 }, log.child({ component: 'metrics' }));
+  const metricsPort = metricsServer === null ? null : await metricsServer.listen();
+  if (metricsPort !== null) log.info({ host: config.metricsHost, port: metricsPort }, 'metrics endpoint listening');
+
   // GEN-2: listen first; while the MetaLog replays, group APIs answer COORDINATOR_LOAD_IN_PROGRESS
   // (Heartbeat NONE) and topic APIs wait for the load to finish.
   coordinator.beginLoad();
-  const port = await server.listen();
+  const port = await server.listen().catch(async (err: unknown) => {
+    await metricsServer?.close();
+    throw err;
+  });
   if (config.advertisedPort === null) identity.port = port;
   log.info({ host: config.host, port, dataDir: config.dataDir }, 'listening');
 
@@ -232,10 +260,14 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     );
     journal.setLoadedSnapshot(stats.snapshotPosition);
     coordinator.completeLoad();
+    metrics.set('cohort_recovery_duration_seconds', stats.ms / 1000);
+    metrics.set('cohort_recovery_replayed_events', stats.replayedEvents);
+    groupMetrics.baseline();
     markReady();
     log.info({ ...stats }, 'recovery complete');
   } catch (err) {
     await server.close();
+    await metricsServer?.close();
     throw err;
   }
 
@@ -251,9 +283,11 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     coordinator,
     topics,
     journal,
+    metricsPort,
     close: async () => {
       clearInterval(retention);
       await server.close();
+      await metricsServer?.close();
       coordinator.unload();
       await topics.close();
       await journal.close();

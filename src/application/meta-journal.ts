@@ -1,6 +1,7 @@
 import type { MetaEvent } from '../domain/meta-event';
 import type { Logger } from '../ports/logger';
 import type { LogPosition, MetaLog } from '../ports/meta-log';
+import { NOOP_METRICS, type Metrics } from '../ports/metrics';
 import type { SnapshotStore } from '../ports/snapshot-store';
 
 /** Where the snapshot's events come from: the durable (acknowledged) state of every service. */
@@ -20,13 +21,21 @@ export class MetaJournal implements MetaLog {
   private source: DurableStateSource | null = null;
   /** Position of the newest snapshot before the one being written: the fallback if the newest is damaged. */
   private previousSnapshot: LogPosition | null = null;
+  /** Wall time of the last snapshot written (or of construction): the snapshot-age metric. */
+  private lastSnapshotAt = Date.now();
 
   constructor(
     private readonly inner: MetaLog,
     private readonly snapshots: SnapshotStore,
     private readonly snapshotEveryEvents: number,
     private readonly log: Logger,
-  ) {}
+    private readonly metrics: Metrics = NOOP_METRICS,
+  ) {
+    metrics.beforeScrape(() => {
+      metrics.set('cohort_snapshot_age_seconds', (Date.now() - this.lastSnapshotAt) / 1000);
+      metrics.set('cohort_metalog_events_since_snapshot', this.sinceSnapshot);
+    });
+  }
 
   /** Records the snapshot recovery started from, so its log tail is kept until a newer one exists. */
   setLoadedSnapshot(position: LogPosition | null): void {
@@ -39,14 +48,19 @@ export class MetaJournal implements MetaLog {
   }
 
   async append(events: readonly MetaEvent[]): Promise<LogPosition> {
+    const started = performance.now();
     const pos = await this.inner.append(events);
+    this.metrics.observe('cohort_metalog_append_duration_seconds', (performance.now() - started) / 1000);
     this.durablePosition = Math.max(this.durablePosition, pos + events.length);
     this.sinceSnapshot += events.length;
     if (this.sinceSnapshot >= this.snapshotEveryEvents && this.snapshotting === null && this.source !== null) {
       this.sinceSnapshot = 0;
       this.snapshotting = new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => this.snapshotNow())
-        .catch((err: Error) => this.log.error({ err: err.message }, 'snapshot failed; the MetaLog keeps every segment'))
+        .catch((err: Error) => {
+          this.metrics.increment('cohort_snapshot_failures_total');
+          this.log.error({ err: err.message }, 'snapshot failed; the MetaLog keeps every segment');
+        })
         .finally(() => {
           this.snapshotting = null;
         });
@@ -65,7 +79,10 @@ export class MetaJournal implements MetaLog {
     // recovery falls back to the previous one and must still find its tail (T-DUR-5 d).
     if (this.previousSnapshot !== null) await this.inner.truncateBefore(this.previousSnapshot);
     this.previousSnapshot = position;
-    this.log.info({ position, events: events.length, ms: Date.now() - started }, 'snapshot written');
+    this.lastSnapshotAt = Date.now();
+    this.metrics.increment('cohort_snapshots_total');
+    this.metrics.set('cohort_snapshot_duration_seconds', (this.lastSnapshotAt - started) / 1000);
+    this.log.info({ position, events: events.length, ms: this.lastSnapshotAt - started }, 'snapshot written');
   }
 
   async replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition> {

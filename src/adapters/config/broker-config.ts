@@ -39,6 +39,9 @@ export const BrokerConfigCodec = t.strict({
   maxConnections: PositiveInt,
   frameTimeoutMs: PositiveInt,
   socketSendBufferCapBytes: PositiveInt,
+  /** Prometheus endpoint port; null (the default) serves no metrics at all. */
+  metricsPort: t.union([Port, t.null]),
+  metricsHost: t.string,
 });
 export type BrokerConfig = t.TypeOf<typeof BrokerConfigCodec>;
 
@@ -69,6 +72,8 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   maxConnections: 10000,
   frameTimeoutMs: 30000,
   socketSendBufferCapBytes: 1024 * 1024,
+  metricsPort: null,
+  metricsHost: '127.0.0.1',
 };
 
 /** Option names as users type them (flags, env suffix, JSON keys) mapped to config keys. */
@@ -98,6 +103,8 @@ export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   maxConnections: 'max-connections',
   frameTimeoutMs: 'frame-timeout-ms',
   socketSendBufferCapBytes: 'socket-send-buffer-cap-bytes',
+  metricsPort: 'metrics-port',
+  metricsHost: 'metrics-host',
 };
 
 /** A configuration problem, reported as one line naming the option. */
@@ -114,7 +121,7 @@ const envToKey = new Map(
 );
 
 const NUMERIC = new Set<keyof BrokerConfig>(
-  (Object.keys(DEFAULT_CONFIG) as (keyof BrokerConfig)[]).filter((k) => typeof DEFAULT_CONFIG[k] === 'number' || k === 'advertisedPort'),
+  (Object.keys(DEFAULT_CONFIG) as (keyof BrokerConfig)[]).filter((k) => typeof DEFAULT_CONFIG[k] === 'number' || k === 'advertisedPort' || k === 'metricsPort'),
 );
 const BOOLEAN = new Set<keyof BrokerConfig>(['autoCreateTopics']);
 
@@ -132,7 +139,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv): Record<string, unknown> =
     if (!name.startsWith('COHORT_') || value === undefined) continue;
     const key = envToKey.get(name);
     if (key === undefined) {
-      if (name === 'COHORT_CONFIG' || name === 'COHORT_WAL_METADATA' || name === 'COHORT_METRICS_PORT') continue;
+      if (name === 'COHORT_CONFIG' || name === 'COHORT_WAL_METADATA') continue;
       throw new ConfigError(`unknown environment variable ${name}`);
     }
     out[key] = fromText(key, value);

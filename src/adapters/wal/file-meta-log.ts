@@ -4,7 +4,7 @@ import type { MetaEvent } from '../../domain/meta-event';
 import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
 import { MetaLogError, type LogPosition, type MetaLog } from '../../ports/meta-log';
 import { parseFsyncPolicy, type FsyncPolicy } from './fsync-policy';
-import { GroupCommitWriter } from './group-commit-writer';
+import { GroupCommitWriter, type WalObserver } from './group-commit-writer';
 import { readFilePrefix, scanSegment } from './segment-reader';
 import { recoverWal, type RecoveryReport } from './wal-recovery';
 import type { SegmentState } from './wal-inspection';
@@ -20,6 +20,8 @@ export interface FileMetaLogOptions {
   readonly preallocate?: boolean;
   /** Called once when the log fail-stops, so the process can log the one-line reason and exit (T-DUR-7 (2)). */
   readonly onFailure?: (error: MetaLogError) => void;
+  /** Flush and fdatasync timings (metrics). */
+  readonly observer?: WalObserver;
 }
 
 /** DI symbol for `FileMetaLogOptions` (kept beside the adapter; src/ports/symbols.ts is shared). */
@@ -81,6 +83,7 @@ export class FileMetaLog implements MetaLog {
         segmentBytes: this.options.segmentBytes ?? DEFAULT_SEGMENT_BYTES,
         preallocate: this.options.preallocate ?? true,
         onFailure: this.options.onFailure,
+        observer: this.options.observer,
       },
       this.segments,
       inspection.lastStrings,

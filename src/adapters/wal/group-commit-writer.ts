@@ -17,6 +17,16 @@ export interface WriterConfig {
   /** Extend new segments to `segmentBytes` up front (benchmarks.md Part D.3). */
   readonly preallocate: boolean;
   readonly onFailure?: (error: MetaLogError) => void;
+  /** Told about each flush and fdatasync (metrics); never affects durability. */
+  readonly observer?: WalObserver;
+}
+
+/** Timings of the file pipeline, in milliseconds (issue 6: fsync latency and group-commit batch size). */
+export interface WalObserver {
+  /** One group-commit record written (and synced under `always`): its event count and duration. */
+  flushed(events: number, durationMs: number): void;
+  /** One fdatasync of a segment completed. */
+  synced(durationMs: number): void;
 }
 
 interface Waiter {
@@ -181,6 +191,7 @@ export class GroupCommitWriter {
     const events = batch.length === 1 ? batch[0].events : batch.flatMap((w) => w.events);
     if (events.length === 0) return;
     const first = batch[0].position;
+    const started = performance.now();
     let seg = this.active;
     this.out.reset();
     writeEventsFrame(this.out, seg.encoder, first, seg.syncedOffset, events);
@@ -196,11 +207,14 @@ export class GroupCommitWriter {
     seg.state.validEnd = seg.writeOffset;
     seg.state.endPosition = first + events.length;
     seg.state.records++;
+    this.config.observer?.flushed(events.length, performance.now() - started);
   }
 
   private async sync(seg: ActiveSegment): Promise<void> {
     const upTo = seg.writeOffset;
+    const started = performance.now();
     await io('fsync', seg.state.path, this.fs.fdatasync(seg.fd));
+    this.config.observer?.synced(performance.now() - started);
     seg.syncedOffset = Math.max(seg.syncedOffset, upTo);
     this.lastSyncAt = Date.now();
   }
