@@ -105,7 +105,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   container.bind<Logger>(TYPES.Logger).toConstantValue(log);
   container.bind<Clock>(TYPES.Clock).to(SystemClock).inSingletonScope();
   container.bind<Scheduler>(TYPES.Scheduler).to(TimerHeapScheduler).inSingletonScope();
-  container.bind<FileSystem>(FILE_SYSTEM).to(NodeFileSystem).inSingletonScope();
+  container.bind<FileSystem>(FILE_SYSTEM).toDynamicValue(() => new NodeFileSystem({ blockingSync: config.metalogSyncMode === 'blocking' })).inSingletonScope();
   container.bind<FileMetaLogOptions>(FILE_META_LOG_OPTIONS).toConstantValue({
     dir: metalogDir,
     fsync: config.fsync,

@@ -10,6 +10,8 @@ const PositiveInt = t.refinement(t.Integer, (n) => n > 0, 'PositiveInt');
 const NonNegativeInt = t.refinement(t.Integer, (n) => n >= 0, 'NonNegativeInt');
 const LogLevel = t.keyof({ trace: null, debug: null, info: null, warn: null, error: null, fatal: null, silent: null });
 /** `always` | `os` | `interval:<ms>` — see docs/configuration.md for each policy's loss window. */
+/** Where the MetaLog's fdatasync runs: on the libuv threadpool, or blocking the event loop (−~100 µs per flush, benchmarks.md Part D.2). */
+const SyncMode = t.keyof({ threadpool: null, blocking: null });
 const FsyncPolicy = t.refinement(t.string, (s) => s === 'always' || s === 'os' || /^interval:[1-9][0-9]*$/.test(s), 'FsyncPolicy');
 
 /** Every broker setting, decoded from flags, COHORT_* variables and an optional JSON file. */
@@ -24,6 +26,7 @@ export const BrokerConfigCodec = t.strict({
   logLevel: LogLevel,
   maxFrameBytes: PositiveInt,
   fsync: FsyncPolicy,
+  metalogSyncMode: SyncMode,
   autoCreateTopics: t.boolean,
   numPartitions: PositiveInt,
   messageMaxBytes: PositiveInt,
@@ -57,6 +60,7 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   logLevel: 'info',
   maxFrameBytes: 100 * 1024 * 1024,
   fsync: 'always',
+  metalogSyncMode: 'threadpool',
   autoCreateTopics: true,
   numPartitions: 1,
   messageMaxBytes: 1048588,
@@ -88,6 +92,7 @@ export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   logLevel: 'log-level',
   maxFrameBytes: 'max-frame-bytes',
   fsync: 'fsync',
+  metalogSyncMode: 'metalog-sync-mode',
   autoCreateTopics: 'auto-create-topics',
   numPartitions: 'num-partitions',
   messageMaxBytes: 'message-max-bytes',
