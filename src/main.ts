@@ -112,7 +112,8 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     segmentBytes: config.metalogSegmentBytes,
     observer: promMetrics === null ? undefined : walMetricsObserver(promMetrics),
     onFailure: (err) => {
-      log.error({ code: err.code }, `MetaLog fsync failed: ${err.code} ${err.message}`);
+      // The adapter's message is the one line operators grep for: `MetaLog fsync failed: EIO (<file>)`.
+      log.error({ code: err.code }, err.message);
       options.onFatal?.(err);
     },
   });

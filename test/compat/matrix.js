@@ -5,8 +5,10 @@ const { probeApiVersions, missingApis } = require('./api-versions-probe');
 const kafkajs = require('./clients/kafkajs-driver');
 const kcat = require('./clients/kcat-driver');
 const { kafkaPython, confluentKafka } = require('./clients/python-driver');
+const platformatic = require('./clients/platformatic-driver');
+const nodeRdkafka = require('./clients/node-rdkafka-driver');
 
-const CLIENTS = [kafkajs, kcat, kafkaPython, confluentKafka];
+const CLIENTS = [kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka];
 const CELL_TIMEOUT_MS = 120000;
 
 let cellCounter = 0;

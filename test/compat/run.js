@@ -82,6 +82,12 @@ function docsPage({ advertised, results }, startedAt, seconds) {
     'on one behaviour. A cell is skipped when the client has no API for it, or when the broker does not advertise an',
     'API the scenario needs (ApiVersions, probed before the run).',
     '',
+    '@platformatic/kafka (pinned to 1.35.0: 2.x needs Node 22) and node-rdkafka run each operation in a child `node`',
+    'process. node-rdkafka is an optional dependency whose install script (approved in package.json `allowScripts`)',
+    'builds its bundled librdkafka 2.12.0 from source; if that build is missing its cells are skipped. Its group members',
+    'use `partition.assignment.strategy=cooperative-sticky` (KIP-429). All six clients also run in the Jest wrapper',
+    '(`test/compat/compat.test.ts`).',
+    '',
     `APIs the broker advertised: ${apis}.`,
     '',
   ].join('\n');

@@ -1,5 +1,5 @@
 import * as CRC32 from 'crc-32';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { inject, injectable } from 'inversify';
 import type { MetaEvent } from '../../domain/meta-event';
 import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
@@ -110,6 +110,7 @@ export class FileSnapshotStore implements SnapshotStore {
   /** Files skipped by the last `loadLatest`, with the reason (for the startup log). */
   skipped: SnapshotDamagedError[] = [];
   private saving: Promise<void> = Promise.resolve();
+  private dirDurable = false;
 
   constructor(
     @inject(FILE_SYSTEM) private readonly fs: FileSystem,
@@ -128,7 +129,14 @@ export class FileSnapshotStore implements SnapshotStore {
 
   private async write(snapshot: Snapshot): Promise<void> {
     const dir = this.options.dir;
-    await this.fs.mkdir(dir);
+    if (!this.dirDurable) {
+      // A new directory's entry lives in its parent: sync the parent, or a power loss can drop the
+      // whole snapshots directory after the MetaLog segments it replaced were deleted (T-DUR-9 R2).
+      const existed = (await this.fs.stat(dir)) !== null;
+      await this.fs.mkdir(dir);
+      if (!existed) await this.fs.fsyncDir(dirname(dir));
+      this.dirDurable = true;
+    }
     const bytes = await encodeSnapshot(snapshot, this.sliceMs);
     const name = snapshotName(snapshot.position);
     const tmp = join(dir, `${name}.tmp`);

@@ -41,6 +41,18 @@ export interface KafkaServerOptions {
  */
 const DEFAULT_MAX_IN_FLIGHT = 64;
 
+/** APIs that change state (events or records) and are answered only once durable. */
+const WRITE_APIS = new Set<number>([
+  API_KEY.Produce, API_KEY.OffsetCommit, API_KEY.JoinGroup, API_KEY.SyncGroup, API_KEY.LeaveGroup,
+  API_KEY.CreateTopics, API_KEY.DeleteTopics, API_KEY.CreatePartitions, API_KEY.DeleteGroups, API_KEY.OffsetDelete,
+]);
+
+/** APIs that read state a same-connection write may just have changed. */
+const READ_AFTER_WRITE = new Set<number>([
+  API_KEY.Fetch, API_KEY.ListOffsets, API_KEY.Metadata, API_KEY.OffsetFetch, API_KEY.DescribeGroups,
+  API_KEY.ListGroups, API_KEY.DescribeConfigs, API_KEY.OffsetForLeaderEpoch,
+]);
+
 interface Pending {
   readonly header: RequestHeader;
   done: boolean;
@@ -114,6 +126,7 @@ class Connection {
   private closed = false;
   private frameTimer: NodeJS.Timeout | null = null;
   private flushScheduled = false;
+  private readonly writesInFlight = new Set<Promise<unknown>>();
   private readonly clientHost: string;
   private readonly maxInFlight: number;
 
@@ -205,11 +218,24 @@ class Connection {
     const ctx: RequestContext = { connectionId: this.id, header, clientId: header.clientId ?? '', clientHost: this.clientHost };
     const pending: Pending = { header, done: false, frame: null, started: performance.now() };
     this.queue.push(pending);
+    // Read-your-writes on one connection (T-DUR-10): a read waits for this connection's earlier
+    // writes to be answered, as Kafka's one-request-at-a-time channel would make it. Writes do not
+    // wait for each other, so pipelined commits still share one flush (benchmarks.md C1, 1×64).
+    const earlierWrites = READ_AFTER_WRITE.has(apiKey) ? [...this.writesInFlight] : [];
     let result: Promise<object | null> | object | null;
     try {
-      result = handler.handle(body, ctx);
+      result =
+        earlierWrites.length === 0
+          ? handler.handle(body, ctx)
+          : Promise.allSettled(earlierWrites).then(() => handler.handle(body, ctx));
     } catch (err) {
       return this.handlerFailed(header, err);
+    }
+    if (result instanceof Promise && WRITE_APIS.has(apiKey)) {
+      const write: Promise<unknown> = result;
+      this.writesInFlight.add(write);
+      const forget = () => this.writesInFlight.delete(write);
+      write.then(forget, forget);
     }
     if (result instanceof Promise) {
       result.then(
