@@ -61,6 +61,8 @@ const buildProgram = (): Command => {
     .option('--wal-metadata', 'accepted for compatibility; the MetaLog is always on')
     .option('--repair-metalog', 'truncate the MetaLog at its first bad record (copying the segment to *.broken), then start')
     .allowExcessArguments(false)
+    // `metalog verify --data-dir D`: options after a subcommand belong to it, not to the server.
+    .enablePositionalOptions()
     .action(() => undefined)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined });
