@@ -2,15 +2,9 @@ import { FakeClock } from '../../../src/adapters/memory/fake-clock';
 import { MemoryMetaLog, type MemoryMetaLogOptions } from '../../../src/adapters/memory/memory-meta-log';
 import type { JoinGroupCommand, MemberProtocol } from '../../../src/application/group/group-api';
 import { GroupCoordinator, defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../../../src/application/group-coordinator';
-import type { Logger } from '../../../src/ports/logger';
+import { silentLogger } from '../../../src/adapters/system/pino-logger';
 
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silentLogger,
-};
+export { silentLogger };
 
 /** Lets every pending promise (durable appends, parked answers) settle. */
 export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
