@@ -128,9 +128,36 @@ export class ValueEncoder {
   }
 }
 
+/**
+ * One node per key sequence seen so far (a trie keyed by the interned key strings). Events of one
+ * type always carry the same keys in the same order, so each type gets one compiled factory that
+ * builds its objects as a literal with fixed keys — far cheaper than assigning computed keys one at
+ * a time (replay speed, benchmarks.md Part D.4).
+ */
+interface ShapeNode {
+  readonly keys: readonly string[];
+  readonly next: Map<string, ShapeNode>;
+  factory: ((values: unknown[]) => Record<string, unknown>) | null;
+}
+
+/** Keys come from disk: JSON-quoted in the literal; `__proto__` or a repeated key takes the generic path. */
+const compileFactory = (keys: readonly string[]): ((values: unknown[]) => Record<string, unknown>) => {
+  if (keys.length > 64 || keys.includes('__proto__') || new Set(keys).size !== keys.length) {
+    return (values) => {
+      const out: Record<string, unknown> = {};
+      keys.forEach((key, i) => Object.defineProperty(out, key, { value: values[i], enumerable: true, writable: true, configurable: true }));
+      return out;
+    };
+  }
+  return new Function('v', `return {${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ')}};`) as (
+    values: unknown[],
+  ) => Record<string, unknown>;
+};
+
 /** Reader side of one file's string dictionary. */
 export class ValueDecoder {
   readonly strings: string[] = [];
+  private readonly shapes: ShapeNode = { keys: [], next: new Map(), factory: null };
 
   decode(r: ByteReader, depth = 0): unknown {
     if (depth > 256) throw new DecodeError('nesting deeper than 256', r.offset);
@@ -167,14 +194,17 @@ export class ValueDecoder {
       case Tag.Object: {
         const n = r.varint();
         if (n * 2 > r.remaining()) throw new DecodeError(`object of ${n} keys in ${r.remaining()} bytes`, r.offset);
-        const out: Record<string, unknown> = {};
+        const values = new Array<unknown>(n);
+        let node = this.shapes;
         for (let i = 0; i < n; i++) {
           const key = this.stringAfterTag(r, r.u8());
-          const v = this.decode(r, depth + 1);
-          if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-          else out[key] = v;
+          let next = node.next.get(key);
+          if (next === undefined) node.next.set(key, (next = { keys: [...node.keys, key], next: new Map(), factory: null }));
+          node = next;
+          values[i] = this.decode(r, depth + 1);
         }
-        return out;
+        node.factory ??= compileFactory(node.keys);
+        return node.factory(values);
       }
       case Tag.Undefined:
         return undefined;

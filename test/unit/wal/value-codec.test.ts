@@ -95,3 +95,24 @@ describe('value codec', () => {
     expect(() => new ValueEncoder().encode(new ByteWriter(), { f: () => 1 })).toThrow(TypeError);
   });
 });
+
+describe('value codec object shapes (compiled factories)', () => {
+  const roundTrip = (v: unknown) => {
+    const out = new ByteWriter();
+    new ValueEncoder().encode(out, v);
+    const b = out.view8().slice();
+    return new ValueDecoder().decode(new ByteReader(b, 0, b.length));
+  };
+
+  it('a "__proto__" key from disk is an own property, never the prototype', () => {
+    const d = roundTrip(JSON.parse('{"__proto__": {"polluted": 1}, "a": 2}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(d)).toBe(Object.prototype);
+    expect(Object.keys(d)).toEqual(['__proto__', 'a']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keys that need quoting and many shapes decode exactly', () => {
+    const values = [{ 'a"b': 1, "c'd": 2, 'e\\nf': 3 }, { x: 1 }, { x: 1, y: [{ x: 2 }, { y: 3 }] }, {}];
+    for (const v of values) expect(roundTrip(v)).toEqual(v);
+  });
+});
