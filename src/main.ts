@@ -141,6 +141,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
       offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
       offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
       offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
+      offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
     }),
   );
   container.bind(GroupCoordinator).toSelf().inSingletonScope();

@@ -61,6 +61,8 @@ export interface GroupCoordinatorConfig {
   readonly offsetsRetentionMs: number;
   readonly offsetsRetentionCheckIntervalMs: number;
   readonly offsetMetadataMaxBytes: number;
+  /** `offsets.commit.timeout.ms`: a commit not durable by then is answered COORDINATOR_NOT_AVAILABLE (GEN-3). */
+  readonly offsetsCommitTimeoutMs: number;
   /** GEN-8: `<prefix>-<uuid v4>` where prefix is the instance id (static) or client id. */
   readonly generateMemberId: (prefix: string) => string;
 }
@@ -78,6 +80,7 @@ export const defaultGroupCoordinatorConfig = (overrides: Partial<GroupCoordinato
   offsetsRetentionMs: 10_080 * 60_000,
   offsetsRetentionCheckIntervalMs: 600_000,
   offsetMetadataMaxBytes: 4096,
+  offsetsCommitTimeoutMs: 5000,
   generateMemberId: (prefix) => `${prefix}-${randomUUID()}`,
   ...overrides,
 });
@@ -136,6 +139,7 @@ export class GroupCoordinator {
   private durable: GroupsState = initialGroupsState();
   private readonly groups = new Map<string, LiveGroup>();
   private writeSeq = 0;
+  private writeTimeoutSeq = 0;
   private lastWrite: Promise<boolean> = Promise.resolve(true);
   private readonly log: Logger;
 
@@ -801,8 +805,26 @@ export class GroupCoordinator {
       const m = group.members.get(cmd.memberId);
       if (m !== undefined) this.armSession(group, m, m.sessionTimeoutMs); // OF-8
     }
-    if (events.length > 0 && !(await this.emit(events))) return all(ErrorCode.NOT_COORDINATOR);
+    if (events.length > 0) {
+      const outcome = await this.withWriteTimeout(this.emit(events), this.config.offsetsCommitTimeoutMs);
+      if (outcome === 'failed') return all(ErrorCode.NOT_COORDINATOR);
+      // GEN-3: REQUEST_TIMED_OUT maps to COORDINATOR_NOT_AVAILABLE; the client retries. The write
+      // itself goes on: if it lands, the commit is durable but was not acknowledged (allowed).
+      if (outcome === 'timeout') return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    }
     return { topics };
+  }
+
+  /** Races a write against a Scheduler timer (`offsets.commit.timeout.ms`). */
+  private withWriteTimeout(write: Promise<boolean>, timeoutMs: number): Promise<'durable' | 'failed' | 'timeout'> {
+    const key = `write-timeout-${++this.writeTimeoutSeq}`;
+    return new Promise((resolve) => {
+      this.scheduler.schedule(key, timeoutMs, () => resolve('timeout'));
+      void write.then((ok) => {
+        this.scheduler.cancel(key);
+        resolve(ok ? 'durable' : 'failed');
+      });
+    });
   }
 
   /** OffsetFetch for one or more groups (OF-30…OF-34); committed reads unless requireStable. */
