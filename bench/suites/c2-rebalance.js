@@ -2,7 +2,8 @@
 // C2: rebalance latency with the scripted raw-frame driver. A stable group of N members (one connection each,
 // one Heartbeat always in flight, rejoin at once on REBALANCE_IN_PROGRESS); a new member sends JoinGroup and
 // the clock runs from that frame being written until every member (old and new) holds a SyncGroup answer
-// with error 0 for the new generation. group.initial.rebalance.delay.ms = 0. No mock ratio (its fixed timers
+// with error 0 for the new generation. group.initial.rebalance.delay.ms = 0, plus one row for a new group of
+// 10 forming under the default delay (3,000 ms) to show it is honoured. No mock ratio (its fixed timers
 // make it meaningless, C2); the ratio is to the floor 4R + F measured in the same round.
 const fs = require('node:fs');
 const { performance } = require('node:perf_hooks');
@@ -16,6 +17,8 @@ const { measureR, measureF } = require('../harness/floor-probes');
 const { spread } = require('../harness/stats');
 
 const TOPIC = 'bench-c2';
+const DELAY_N = 10;
+const DEFAULT_DELAY_MS = 3000;
 const TARGETS = { 10: 'p50 ≤ 2 ms, p99 ≤ 4 ms', 100: 'p50 ≤ 6 ms, p99 ≤ 12 ms', 1000: 'p50 ≤ 50 ms, p99 ≤ 100 ms' };
 
 /** One rebalance: resolves its latency in ms and leaves the newcomer heartbeating as a member. */
@@ -74,6 +77,37 @@ async function cohortRound(ctx, port, N, round, samples) {
   }
 }
 
+/**
+ * A new group of N members joining at once (all N JoinGroups written back to back): resolves the ms from
+ * the first JoinGroup written until every member holds an assignment for the same generation. With the
+ * default group.initial.rebalance.delay.ms the broker must hold the first generation back by that delay.
+ */
+async function formationWithDelay(port, groupId, N, opts, timeoutMs = 30000) {
+  const conns = []; const members = [];
+  try {
+    for (let i = 0; i < N; i++) { const c = await KafkaConnection.open(port); conns.push(c); members.push(new GroupMember(c, groupId, opts)); }
+    let t0 = null; let timer = null; let iv = null;
+    const done = new Promise((resolve, reject) => {
+      const check = () => {
+        const gens = new Set(members.map((m) => m.syncedGeneration));
+        if (t0 !== null && gens.size === 1 && !gens.has(-1)) resolve(performance.now() - t0);
+      };
+      for (const m of members) m.onSynced = check;
+      timer = setTimeout(() => reject(new Error(`formation of ${N} members with the default delay not complete after ${timeoutMs} ms`)), timeoutMs);
+      iv = setInterval(() => { const f = members.find((m) => m.failure); if (f) reject(f.failure); }, 20);
+    });
+    // A member that got an assignment early keeps heartbeating, as a real consumer does, to learn of later generations.
+    members.forEach((m, i) => {
+      m.joinAndSync(i === 0 ? () => { t0 = performance.now(); } : undefined)
+        .then(() => m.startHeartbeats(50), (e) => { m.failure = m.failure || e; });
+    });
+    try { return await done; } finally { clearTimeout(timer); clearInterval(iv); }
+  } finally {
+    await Promise.all(members.map((m) => m.stopHeartbeats()));
+    for (const c of conns) c.close();
+  }
+}
+
 async function run(ctx) {
   const rows = []; const notes = [];
   const sizes = ctx.quick ? [10, 100] : [10, 100, 1000];
@@ -93,7 +127,33 @@ async function run(ctx) {
       rows.push(pairedRow({ bench: 'C2', name: `rebalance N=${N} delay=0 p50`, unit: 'ms', target: TARGETS[N], cohort: { side: 'cohort', pick: (m) => m.p50Ms }, baseline: floor, baselineName: '4R+F' }, out));
       rows.push(pairedRow({ bench: 'C2', name: `rebalance N=${N} delay=0 max`, unit: 'ms', cohort: { side: 'cohort', pick: (m) => m.maxMs }, baseline: floor, baselineName: '4R+F' }, out));
     }
-    notes.push(`C2: ${samples} rebalances per round (each adds one member); "max" is the worst of them. The default-delay (3,000 ms) row and the librdkafka realism row are not run by this harness.`);
+    notes.push(`C2: ${samples} rebalances per round (each adds one member); "max" is the worst of them. The librdkafka realism row is not run by this harness.`);
+    // The default group.initial.rebalance.delay.ms (3,000 ms, as Kafka) on a broker started without the flag.
+    const delayDir = makeDataDir('c2-delay');
+    let delayed = null; let delayedError = null;
+    try {
+      try { delayed = await startBroker({ dataDir: delayDir, flags: { 'max-connections': 20000 } }); } catch (e) { delayedError = e.message; }
+      ctx.log(`C2 default delay N=${DELAY_N}`);
+      const out = await pairedRuns(ctx.runs, {
+        cohort: async (round) => {
+          if (delayedError) throw new Error(delayedError);
+          return { ms: await formationWithDelay(delayed.port, `c2-delay-n${DELAY_N}-r${round}`, DELAY_N, { topic: TOPIC, partitions: DELAY_N }) };
+        },
+      }, ctx.log);
+      rows.push(pairedRow({
+        bench: 'C2', name: `new group N=${DELAY_N} forming, default delay (3000 ms)`, unit: 'ms', target: '≥ 3000 ms (delay honoured), ratio ≥ 1.0',
+        cohort: { side: 'cohort', pick: (m) => m.ms }, baseline: { values: new Array(ctx.runs).fill(DEFAULT_DELAY_MS) }, baselineName: 'delay 3000 ms',
+      }, out));
+      rows.push(pairedRow({
+        bench: 'C2', name: `new group N=${DELAY_N} forming, default delay (3000 ms)`, unit: 'ms', target: 'Kafka: ≈ 2 × delay for N > 1',
+        cohort: { side: 'cohort', pick: (m) => m.ms }, baseline: { values: new Array(ctx.runs).fill(2 * DEFAULT_DELAY_MS) }, baselineName: 'Kafka 2×3000 ms',
+      }, out));
+      notes.push('C2 default delay: Kafka\'s InitialDelayedJoin re-arms the delay once more when members joined during the first one (up to the rebalance timeout), so N > 1 members joining together form after ≈ 2 × 3000 ms there too; ≥ 3000 ms shows the delay is honoured.');
+      notes.push(`C2 default delay: ${DELAY_N} members write JoinGroup back to back on a broker started without --group-initial-rebalance-delay-ms; time from the first JoinGroup written until all ${DELAY_N} hold the same generation's assignment.`);
+    } finally {
+      if (delayed) await stopBroker(delayed);
+      fs.rmSync(delayDir, { recursive: true, force: true });
+    }
   } finally {
     if (broker) await stopBroker(broker);
     if (echo) await killChild(echo.handle);
