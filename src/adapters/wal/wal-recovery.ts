@@ -40,7 +40,10 @@ export const recoverWal = async (fs: FileSystem, dir: string): Promise<{ inspect
           await fs.close(fd);
         }
         tornTail = { file: problem.segment.path, offset: problem.offset, bytesZeroed: problem.dirtyEnd - problem.offset, detail: problem.detail };
-        break;
+        // A torn tail is only ever found in the last segment, after everything the inspection kept:
+        // once it is zeroed, the same inspection describes the log exactly, so it is not read again
+        // (re-reading a preallocated segment cost ~0.5 s of recovery in benchmark C4).
+        return { inspection: { ...inspection, problem: null }, report: { tornTail, removedSegment } };
       }
     }
   }
