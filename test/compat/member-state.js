@@ -48,4 +48,27 @@ function parseJsonLine(line) {
   try { return JSON.parse(line); } catch { return null; }
 }
 
-module.exports = { createMemberState, parseJsonLine };
+/**
+ * A group member that runs in a child process printing JSON lines (`{event…}` or `{error}`): its
+ * events feed a member state; `stop` sends SIGTERM and records whether it closed cleanly.
+ */
+function memberFromProcess(proc, label) {
+  const state = createMemberState(label);
+  proc.onLine((stream, line) => {
+    if (stream !== 'stdout') return;
+    const e = parseJsonLine(line);
+    if (!e) return;
+    if (e.error) state.apply({ event: 'error', error: e.error });
+    else if (e.event) state.apply(e);
+  });
+  return {
+    state,
+    stop: async () => {
+      await proc.stop('SIGTERM', 10000);
+      if (!state.closed) state.apply({ event: 'error', error: `member did not close cleanly (exit ${proc.exit?.code ?? proc.exit?.signal})` });
+      state.apply({ event: 'closed' });
+    },
+  };
+}
+
+module.exports = { createMemberState, parseJsonLine, memberFromProcess };

@@ -5,7 +5,7 @@
 // executing this same file (`node node-rdkafka-driver.js '<json request>'`), so a crash in native code fails
 // one cell, not the harness. Group members use partition.assignment.strategy=cooperative-sticky (KIP-429).
 const { runBounded, spawnTracked } = require('../bounded-process');
-const { createMemberState, parseJsonLine } = require('../member-state');
+const { memberFromProcess, parseJsonLine } = require('../member-state');
 
 const MODULE = 'node-rdkafka';
 
@@ -208,22 +208,6 @@ module.exports = {
   consume: async (bootstrap, topic, count, timeoutMs) => (await call({ op: 'consume', bootstrap, topic, count, timeoutMs }, timeoutMs + 15000)).records,
 
   async startMember(bootstrap, { topic, group, label }) {
-    const state = createMemberState(label);
-    const proc = spawnTracked(process.execPath, [__filename, JSON.stringify({ op: 'member', bootstrap, topic, group, label })]);
-    proc.onLine((stream, line) => {
-      if (stream !== 'stdout') return;
-      const e = parseJsonLine(line);
-      if (!e) return;
-      if (e.error) state.apply({ event: 'error', error: e.error });
-      else if (e.event) state.apply(e);
-    });
-    return {
-      state,
-      stop: async () => {
-        await proc.stop('SIGTERM', 10000);
-        if (!state.closed) state.apply({ event: 'error', error: `member did not close cleanly (exit ${proc.exit?.code ?? proc.exit?.signal})` });
-        state.apply({ event: 'closed' });
-      },
-    };
+    return memberFromProcess(spawnTracked(process.execPath, [__filename, JSON.stringify({ op: 'member', bootstrap, topic, group, label })]), label);
   },
 };

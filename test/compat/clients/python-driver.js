@@ -3,7 +3,7 @@
 // running test/compat/python/<script>.py with a JSON request; members stream JSON events until SIGTERM.
 const path = require('node:path');
 const { runBounded, spawnTracked } = require('../bounded-process');
-const { createMemberState, parseJsonLine } = require('../member-state');
+const { memberFromProcess, parseJsonLine } = require('../member-state');
 
 // The Debian packages load only under the system interpreter, not the pyenv python3 first on PATH.
 const PYTHON = '/usr/bin/python3';
@@ -42,23 +42,7 @@ function pythonDriver({ name, version, script, module, unsupported, adminOps }) 
     consume: async (bootstrap, topic, count, timeoutMs) =>
       (await call({ op: 'consume', bootstrap, topic, count, timeoutS: timeoutMs / 1000 }, timeoutMs + 10000)).records,
     async startMember(bootstrap, { topic, group, label }) {
-      const state = createMemberState(label);
-      const proc = spawnTracked(PYTHON, [file, JSON.stringify({ op: 'member', bootstrap, topic, group })], { cwd: DIR });
-      proc.onLine((stream, line) => {
-        if (stream !== 'stdout') return;
-        const e = parseJsonLine(line);
-        if (!e) return;
-        if (e.error) state.apply({ event: 'error', error: e.error });
-        else if (e.event) state.apply(e);
-      });
-      return {
-        state,
-        stop: async () => {
-          await proc.stop('SIGTERM', 10000);
-          if (!state.closed) state.apply({ event: 'error', error: `member did not close cleanly (exit ${proc.exit?.code ?? proc.exit?.signal})` });
-          state.apply({ event: 'closed' });
-        },
-      };
+      return memberFromProcess(spawnTracked(PYTHON, [file, JSON.stringify({ op: 'member', bootstrap, topic, group })], { cwd: DIR }), label);
     },
     admin,
     adminNote: adminOps.length < 4 ? `${version} has no ${['list', 'describe', 'offsets', 'delete'].filter((o) => !adminOps.includes(o)).join('/')} group API` : null,
