@@ -12,7 +12,6 @@ import type { SnapshotStore } from './ports/snapshot-store';
 import type { PartitionLogStore } from './ports/partition-log';
 import { FILE_SYSTEM, type FileSystem } from './ports/file-system';
 import { isGroupEvent } from './domain/group/events';
-import { snapshotEvents as groupSnapshotEvents } from './domain/group/snapshot-events';
 import { topicIdFromBytes } from './domain/topic/topic-id';
 import type { TopicEvent } from './domain/topic/events';
 import { SystemClock } from './adapters/system/system-clock';
@@ -56,7 +55,7 @@ import { AppendNotifier } from './application/append-notifier';
 import { PartitionWriter } from './application/partition-writer';
 import { MetaJournal } from './application/meta-journal';
 import { recover } from './application/recovery';
-import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig } from './application/group-coordinator';
+import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, groupCoordinatorModule } from './application/group-coordinator';
 // Metrics (issue 6 item 4): off unless --metrics-port is set.
 import { METRICS, NOOP_METRICS, type Metrics } from './ports/metrics';
 import { PromMetrics } from './adapters/metrics/prom-metrics';
@@ -142,9 +141,10 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
       offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
       offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
       offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
+      historyMaxGenerations: config.groupHistoryMaxGenerations,
     }),
   );
-  container.bind(GroupCoordinator).toSelf().inSingletonScope();
+  container.loadSync(groupCoordinatorModule);
   options.overrides?.(container);
 
   if (options.repairMetalog === true) {
@@ -174,7 +174,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     () => topicIdFromBytes(randomBytes(16)),
     () => clock.now(),
   );
-  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...groupSnapshotEvents(coordinator.durableState())]);
+  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents()]);
   const notifier = new AppendNotifier();
   const writer = new PartitionWriter(notifier, () => clock.now());
 

@@ -4,15 +4,19 @@ import type { LogPosition, MetaLog } from '../ports/meta-log';
 import { NOOP_METRICS, type Metrics } from '../ports/metrics';
 import type { SnapshotStore } from '../ports/snapshot-store';
 
-/** Where the snapshot's events come from: the durable (acknowledged) state of every service. */
+/**
+ * Where the snapshot's events come from: the state of every service as folded from every event
+ * appended so far (durable or not); the journal pairs it with the log's next position.
+ */
 export type DurableStateSource = () => MetaEvent[];
 
 /**
  * The MetaLog as the services see it: a decorator that tracks the durable position and takes a
  * snapshot every `snapshotEveryEvents` appended events (issue 4: snapshots every N events), then
- * deletes the segments the snapshot covers. The snapshot is taken one macrotask after an append
- * resolves, when every service has folded all resolved appends into its durable state, so the
- * events and the position describe the same prefix of the log (PE-9).
+ * deletes the segments the snapshot covers. The snapshot captures the services' state together with
+ * the log's next position — both describe every event appended so far — and is written only once
+ * every one of those events is durable, so a snapshot never claims an event the log could still
+ * lose (PE-9).
  */
 export class MetaJournal implements MetaLog {
   private durablePosition: LogPosition = 0;
@@ -23,6 +27,8 @@ export class MetaJournal implements MetaLog {
   private previousSnapshot: LogPosition | null = null;
   /** Wall time of the last snapshot written (or of construction): the snapshot-age metric. */
   private lastSnapshotAt = Date.now();
+  /** The latest append handed to the inner log: appends settle in order, so it settles last. */
+  private lastAppend: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly inner: MetaLog,
@@ -49,7 +55,9 @@ export class MetaJournal implements MetaLog {
 
   async append(events: readonly MetaEvent[]): Promise<LogPosition> {
     const started = performance.now();
-    const pos = await this.inner.append(events);
+    const appended = this.inner.append(events);
+    this.lastAppend = appended;
+    const pos = await appended;
     this.metrics.observe('cohort_metalog_append_duration_seconds', (performance.now() - started) / 1000);
     this.durablePosition = Math.max(this.durablePosition, pos + events.length);
     this.sinceSnapshot += events.length;
@@ -71,9 +79,14 @@ export class MetaJournal implements MetaLog {
   /** Writes a snapshot of the durable state now and drops the segments it covers. */
   async snapshotNow(): Promise<void> {
     if (this.source === null) return;
-    const position = this.durablePosition;
+    const position = this.inner.nextPosition();
     const events = this.source();
     const started = Date.now();
+    const durable = await this.lastAppend.then(
+      () => true,
+      () => false,
+    );
+    if (!durable) throw new Error('the MetaLog failed before the snapshot position became durable');
     await this.snapshots.save({ position, events });
     // Keep the log after the previous snapshot too: if the newest snapshot file is ever damaged,
     // recovery falls back to the previous one and must still find its tail (T-DUR-5 d).

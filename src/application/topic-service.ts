@@ -49,8 +49,12 @@ export class TopicService implements TopicCatalog {
     this.durable = evolveTopic(this.durable, event);
   }
 
+  /**
+   * Events rebuilding every topic event appended so far (durable or not): the MetaJournal captures
+   * them with the log's next position and writes the snapshot once that position is durable.
+   */
   snapshotEvents(): TopicEvent[] {
-    return topicSnapshotEvents(this.durable);
+    return topicSnapshotEvents(this.live);
   }
 
   state(): TopicsState {

@@ -6,7 +6,7 @@ import type { Metrics } from '../../ports/metrics';
 /** The coordinator's public read API that the group gauges are derived from (no hot-path hooks). */
 export interface GroupReadApi {
   listGroups(query: ListGroupsQuery): ListGroupsResult;
-  durableState(): GroupsState;
+  liveState(): GroupsState;
 }
 
 /** Every state is exported, at 0 when no group is in it, so a dashboard never sees a series vanish. */
@@ -52,7 +52,7 @@ export class GroupMetrics {
 
   /** Takes the current generations as the zero point of the rebalance counter. */
   baseline(): void {
-    this.lastGenerations = generationBumps(new Map(), generations(this.groups.durableState())).seen;
+    this.lastGenerations = generationBumps(new Map(), generations(this.groups.liveState())).seen;
   }
 
   /** Samples the coordinator into the gauges and the rebalance counter. */
@@ -63,11 +63,11 @@ export class GroupMetrics {
       byState.set(g.groupState, (byState.get(g.groupState) ?? 0) + 1);
     }
     for (const [state, n] of byState) this.metrics.set('cohort_groups', n, { state });
-    const durable = this.groups.durableState();
+    const live = this.groups.liveState();
     let members = 0;
-    for (const g of durable.groups.values()) members += g.members.size;
+    for (const g of live.groups.values()) members += g.members.size;
     this.metrics.set('cohort_group_members', members);
-    const { bumps, seen } = generationBumps(this.lastGenerations, generations(durable));
+    const { bumps, seen } = generationBumps(this.lastGenerations, generations(live));
     this.lastGenerations = seen;
     if (bumps > 0) this.metrics.increment('cohort_group_rebalances_total', undefined, bumps);
   }

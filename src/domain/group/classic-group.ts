@@ -1,31 +1,46 @@
 /**
- * The classic group as the coordinator runs it (CG-1, CG-2): the hard fields of `GroupRecord` plus
- * the soft rebalance state of PE-10. Plain data; the application owns the live instance and adds
- * its parked responses and timers.
+ * The classic group aggregate (CG-1, CG-2): exactly what `evolve` folds from the group's events
+ * (PE-10). Parked responses, timer handles, `isNew` and pending (MEMBER_ID_REQUIRED) ids are process
+ * plumbing and live in the application layer.
+ *
+ * Members are immutable values (a change replaces the member in the map), so capturing the hard
+ * state at the start of a rebalance (`base`) is a shallow copy of one map, O(members) once per
+ * rebalance, and events' objects can be shared by several folds.
  */
-export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+import type { ClassicGroupState, MemberProtocol, RebalanceTrigger } from './events';
+import type { CommittedOffset } from './groups-state';
 
-/** One protocol a member supports; `topics` is its parsed consumer subscription, null if unparseable (OF-21). */
-export interface MemberProtocol {
-  readonly name: string;
-  readonly metadata: Uint8Array;
-  readonly topics: readonly string[] | null;
-}
+export type { ClassicGroupState, MemberProtocol };
 
 export interface ClassicMember {
   readonly memberId: string;
   readonly instanceId: string | null;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  protocolType: string;
-  protocols: readonly MemberProtocol[];
-  assignment: Uint8Array;
-  isNew: boolean;
+  readonly clientId: string;
+  readonly clientHost: string;
+  readonly rebalanceTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly protocolType: string;
+  readonly protocols: readonly MemberProtocol[];
+  readonly assignment: Uint8Array;
+  /** Partitions in `assignment` (history, PE-13); null when unknown. */
+  readonly assignedPartitions: number | null;
 }
 
-export interface ClassicGroup<M extends ClassicMember = ClassicMember> {
+/**
+ * PE-7: the hard state Kafka would reload — the last GroupMetadata record — captured by the first
+ * membership event after it. While it is null the live group is its own hard state (Empty or Stable).
+ */
+export interface GroupBase {
+  readonly state: 'Empty' | 'Stable';
+  readonly stateTimestamp: number | null;
+  readonly protocolType: string | null;
+  readonly protocolName: string | null;
+  readonly generation: number;
+  readonly leaderId: string | null;
+  readonly members: ReadonlyMap<string, ClassicMember>;
+}
+
+export interface ClassicGroup {
   readonly groupId: string;
   state: ClassicGroupState;
   previousState: ClassicGroupState;
@@ -35,34 +50,43 @@ export interface ClassicGroup<M extends ClassicMember = ClassicMember> {
   protocolName: string | null;
   generation: number;
   leaderId: string | null;
-  readonly members: Map<string, M>;
+  readonly members: Map<string, ClassicMember>;
   /** instanceId → memberId (KIP-345). */
   readonly staticMembers: Map<string, string>;
-  /** MEMBER_ID_REQUIRED ids not yet rejoined (KIP-394). */
-  readonly pendingMembers: Set<string>;
-  /** Members that have not sent SyncGroup for the current generation (CG-49). */
-  readonly pendingSync: Set<string>;
-  newMemberAdded: boolean;
+  /** Members that sent JoinGroup during the rebalance in progress (CG-2's awaiting-join, as a fact). */
+  readonly joined: Set<string>;
+  /** MemberJoined events folded so far: the initial-delay timer compares it to tell "a new member was added" (CG-31). */
+  membersAdded: number;
   /** Union of members' subscriptions at the last generation; null = unknown (OF-21). */
   subscribedTopics: ReadonlySet<string> | null;
+  /** What started the rebalance in progress; null outside one. */
+  trigger: RebalanceTrigger | null;
+  rebalanceStartedAt: number | null;
+  /** The hard state a reload gives while membership events have moved the live group past it. */
+  base: GroupBase | null;
+  /** Keyed by `offsetKey(topic, partition)`. */
+  readonly offsets: Map<string, CommittedOffset>;
 }
 
-/** A fresh Empty group (CG-22). */
-export const newClassicGroup = <M extends ClassicMember>(groupId: string, now: number | null): ClassicGroup<M> => ({
+/** A fresh Empty group (CG-22); `at` null = a simple group created by a commit (PE-8). */
+export const newClassicGroup = (groupId: string, at: number | null): ClassicGroup => ({
   groupId,
   state: 'Empty',
   previousState: 'Empty',
-  stateTimestamp: now,
+  stateTimestamp: at,
   protocolType: null,
   protocolName: null,
   generation: 0,
   leaderId: null,
   members: new Map(),
   staticMembers: new Map(),
-  pendingMembers: new Set(),
-  pendingSync: new Set(),
-  newMemberAdded: false,
+  joined: new Set(),
+  membersAdded: 0,
   subscribedTopics: new Set(),
+  trigger: null,
+  rebalanceStartedAt: null,
+  base: null,
+  offsets: new Map(),
 });
 
 /** CG-4: the group rebalance timeout is the largest member rebalance timeout (0 if none). */
@@ -78,14 +102,20 @@ export const metadataFor = (member: ClassicMember, protocolName: string | null):
   return p ?? { name: protocolName ?? '', metadata: new Uint8Array(0), topics: null };
 };
 
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  return true;
+};
+
 /** CG-8: same (name, metadata) list, same order, same bytes. */
 export const sameProtocols = (a: readonly MemberProtocol[], b: readonly MemberProtocol[]): boolean => {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.name !== y.name || x.metadata.length !== y.metadata.length) return false;
-    for (let j = 0; j < x.metadata.length; j++) if (x.metadata[j] !== y.metadata[j]) return false;
+    if (a[i]!.name !== b[i]!.name || !sameBytes(a[i]!.metadata, b[i]!.metadata)) return false;
   }
   return true;
 };
+
+/** Does every member of the group hold a JoinGroup for the rebalance in progress? */
+export const allMembersJoined = (group: ClassicGroup): boolean => group.joined.size === group.members.size;

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { ErrorCode, kafkaError, type KafkaError } from '../error-code';
 import type { ClassicGroup } from './classic-group';
 import type { GroupEvent } from './events';
-import { offsetKey, type GroupRecord } from './groups-state';
+import { offsetKey } from './groups-state';
 import { isSubscribedTo } from './protocol-selection';
 
 export interface OffsetDeleteDecision {
@@ -21,9 +21,8 @@ export interface OffsetDeleteDecision {
 export const decideOffsetDelete = (
   cmd: { readonly groupId: string; readonly topics: ReadonlyArray<{ readonly name: string; readonly partitions: readonly number[] }> },
   group: ClassicGroup | undefined,
-  record: GroupRecord | undefined,
 ): E.Either<KafkaError, OffsetDeleteDecision> => {
-  if (group === undefined || record === undefined || group.state === 'Dead') {
+  if (group === undefined || group.state === 'Dead') {
     return E.left(kafkaError(ErrorCode.GROUP_ID_NOT_FOUND));
   }
   if (group.state !== 'Empty' && group.protocolType !== 'consumer') return E.left(kafkaError(ErrorCode.NON_EMPTY_GROUP));
@@ -34,7 +33,7 @@ export const decideOffsetDelete = (
       name: t.name,
       partitions: t.partitions.map((p) => {
         if (subscribed) return { partitionIndex: p, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as ErrorCode };
-        if (record.offsets.has(offsetKey(t.name, p))) {
+        if (group.offsets.has(offsetKey(t.name, p))) {
           events.push({ type: 'OffsetDeleted', groupId: cmd.groupId, topic: t.name, partition: p });
         }
         return { partitionIndex: p, errorCode: ErrorCode.NONE as ErrorCode };

@@ -1,6 +1,6 @@
 import type { ClassicGroup } from './classic-group';
 import type { GroupEvent } from './events';
-import type { CommittedOffset, GroupRecord } from './groups-state';
+import type { CommittedOffset } from './groups-state';
 import { isSubscribedTo } from './protocol-selection';
 
 /**
@@ -23,12 +23,11 @@ const retentionBase = (group: ClassicGroup, offset: CommittedOffset): number | n
  */
 export const decideOffsetExpiry = (
   group: ClassicGroup,
-  record: GroupRecord,
   now: number,
   retentionMs: number,
 ): GroupEvent[] => {
   const expired: Array<{ topic: string; partition: number }> = [];
-  for (const o of record.offsets.values()) {
+  for (const o of group.offsets.values()) {
     if (isSubscribedTo(group, o.topic)) continue;
     const due =
       o.expireTimestamp !== null
@@ -41,7 +40,7 @@ export const decideOffsetExpiry = (
   }
   const events: GroupEvent[] = [];
   if (expired.length > 0) events.push({ type: 'OffsetsExpired', groupId: group.groupId, partitions: expired });
-  if (group.state === 'Empty' && record.offsets.size === expired.length) {
+  if (group.state === 'Empty' && group.offsets.size === expired.length) {
     events.push({ type: 'GroupDeleted', groupId: group.groupId });
   }
   return events;

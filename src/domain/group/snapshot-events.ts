@@ -1,33 +1,17 @@
 import type { GroupEvent } from './events';
+import { toSnapshotData } from './group-snapshot';
 import type { GroupsState } from './groups-state';
+import type { HistoryState } from './history';
 
 /**
- * Events that rebuild `state` from the initial state: the latest value per key, tombstones applied,
- * like Kafka's compacted records (PE-9). `replay(snapshotEvents(s))` deep-equals `s`.
+ * Events that rebuild `state` and `history` from the initial state: one GroupSnapshot per group
+ * (its aggregate and bounded history, PE-13) and the latest committed offset per partition,
+ * tombstones applied, like Kafka's compacted records (PE-9). Folding them deep-equals the input.
  */
-export const snapshotEvents = (state: GroupsState): GroupEvent[] => {
+export const snapshotEvents = (state: GroupsState, history: HistoryState): GroupEvent[] => {
   const out: GroupEvent[] = [];
   for (const group of state.groups.values()) {
-    if (group.members.size > 0 && group.protocolName !== null && group.leaderId !== null) {
-      out.push({
-        type: 'AssignmentsSynced',
-        groupId: group.groupId,
-        generation: group.generation,
-        protocolType: group.protocolType ?? '',
-        protocolName: group.protocolName,
-        leaderId: group.leaderId,
-        members: [...group.members.values()],
-        at: group.currentStateTimestamp ?? 0,
-      });
-    } else {
-      out.push({
-        type: 'GroupEmptied',
-        groupId: group.groupId,
-        generation: group.generation,
-        protocolType: group.protocolType,
-        at: group.currentStateTimestamp,
-      });
-    }
+    out.push({ type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: history.get(group.groupId) ?? null });
     for (const o of group.offsets.values()) out.push({ type: 'OffsetCommitted', groupId: group.groupId, ...o });
   }
   return out;

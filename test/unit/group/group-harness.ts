@@ -1,8 +1,21 @@
+import { Container } from 'inversify';
 import { FakeClock } from '../../../src/adapters/memory/fake-clock';
 import { MemoryMetaLog, type MemoryMetaLogOptions } from '../../../src/adapters/memory/memory-meta-log';
 import type { JoinGroupCommand, MemberProtocol } from '../../../src/application/group/group-api';
-import { GroupCoordinator, defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../../../src/application/group-coordinator';
+import {
+  GROUP_COORDINATOR_CONFIG,
+  GroupCoordinator,
+  defaultGroupCoordinatorConfig,
+  groupCoordinatorModule,
+  type GroupCoordinatorConfig,
+} from '../../../src/application/group-coordinator';
+import { GroupPlumbing } from '../../../src/application/group/group-plumbing';
 import { silentLogger } from '../../../src/adapters/system/pino-logger';
+import type { GroupEvent } from '../../../src/domain/group/events';
+import { replay } from '../../../src/domain/group/evolve';
+import type { GroupsState } from '../../../src/domain/group/groups-state';
+import type { MetaLog } from '../../../src/ports/meta-log';
+import { TYPES } from '../../../src/ports/symbols';
 
 export { silentLogger };
 
@@ -14,11 +27,28 @@ export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const protocols = (names: string[] = ['range'], meta = 'm', topics: string[] | null = ['t']): MemberProtocol[] =>
   names.map((name) => ({ name, metadata: bytes(`${name}:${meta}`), topics }));
 
+/** The coordinator's DI graph over the given ports, as src/main.ts wires it (one line per port). */
+export const coordinatorOver = (clock: FakeClock, log: MetaLog, config: GroupCoordinatorConfig): Container => {
+  const container = new Container();
+  container.bind(TYPES.Clock).toConstantValue(clock);
+  container.bind(TYPES.Scheduler).toConstantValue(clock);
+  container.bind(TYPES.MetaLog).toConstantValue(log);
+  container.bind(TYPES.Logger).toConstantValue(silentLogger);
+  container.bind(GROUP_COORDINATOR_CONFIG).toConstantValue(config);
+  container.loadSync(groupCoordinatorModule);
+  return container;
+};
+
 export interface Harness {
   readonly clock: FakeClock;
   readonly log: MemoryMetaLog;
   coord: GroupCoordinator;
+  container: Container;
   readonly config: GroupCoordinatorConfig;
+  /** The aggregate as of the durable events (what a committed read or a restart sees before recover). */
+  durable(): GroupsState;
+  /** KIP-394 ids that got MEMBER_ID_REQUIRED and have not rejoined (plumbing). */
+  isPending(memberId: string, groupId?: string): boolean;
   /** Advances the fake clock, then lets promises settle. */
   advance(ms: number): Promise<void>;
   /** A new coordinator over the same MetaLog (a restart: soft state lost). */
@@ -37,18 +67,23 @@ export const makeHarness = async (
     generateMemberId: (prefix) => `${prefix}-${++n}`,
     ...overrides,
   });
+  const container = coordinatorOver(clock, log, config);
   const h: Harness = {
     clock,
     log,
     config,
-    coord: new GroupCoordinator(clock, clock, log, silentLogger, config),
+    container,
+    coord: container.get(GroupCoordinator),
+    durable: () => replay(log.durableEvents() as GroupEvent[]),
+    isPending: (memberId, groupId = 'g') => h.container.get(GroupPlumbing).isPending(groupId, memberId),
     async advance(ms) {
       clock.advance(ms);
       await settle();
     },
     async restart() {
       h.coord.unload();
-      h.coord = new GroupCoordinator(clock, clock, log, silentLogger, config);
+      h.container = coordinatorOver(clock, log, config);
+      h.coord = h.container.get(GroupCoordinator);
       await h.coord.start();
     },
   };

@@ -65,7 +65,7 @@ describe('offsets', () => {
       ] }],
     }));
     expect(codes(r)).toEqual([ErrorCode.OFFSET_METADATA_TOO_LARGE, ErrorCode.NONE]);
-    const stored = [...h.coord.durableState().groups.get('g')!.offsets.values()];
+    const stored = [...h.durable().groups.get('g')!.offsets.values()];
     expect(stored).toEqual([{ topic: 't', partition: 1, offset: 2, leaderEpoch: -1, metadata: '', commitTimestamp: h.clock.now(), expireTimestamp: h.clock.now() + 1000 }]);
   });
 
@@ -108,7 +108,7 @@ describe('offsets', () => {
     const r = await h.coord.offsetDelete({ groupId: 'g', topics: [{ name: 't', partitions: [0] }, { name: 'u', partitions: [0, 1] }] });
     expect(r.errorCode).toBe(ErrorCode.NONE);
     expect(codes(r)).toEqual([ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.NONE, ErrorCode.NONE]);
-    expect([...h.coord.durableState().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['t']);
+    expect([...h.durable().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['t']);
   });
 
   test('OF-40 non-consumer group with members → NON_EMPTY_GROUP (TS-65)', async () => {
@@ -122,9 +122,9 @@ describe('offsets', () => {
     const h = await makeHarness({ offsetsRetentionMs: 1_000_000, offsetsRetentionCheckIntervalMs: 600_000 });
     await h.coord.offsetCommit(commit());
     await h.advance(600_000);
-    expect(h.coord.durableState().groups.get('g')!.offsets.size).toBe(1);
+    expect(h.durable().groups.get('g')!.offsets.size).toBe(1);
     await h.advance(600_000);
-    expect(h.coord.durableState().groups.has('g')).toBe(false);
+    expect(h.durable().groups.has('g')).toBe(false);
     expect(h.coord.groupView('g')).toBeUndefined();
   });
 
@@ -146,7 +146,7 @@ describe('offsets', () => {
     h.clock.advance(2000);
     await h.coord.heartbeat({ groupId: 'g', memberId: ids[0]!, groupInstanceId: null, generationId: 1 });
     await h.coord.expireOffsets();
-    expect([...h.coord.durableState().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['t']);
+    expect([...h.durable().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['t']);
   });
 });
 
@@ -185,7 +185,7 @@ describe('admin APIs', () => {
     await h.coord.offsetCommit(commit({ groupId: 'idle' }));
     const r = await h.coord.deleteGroups(['nope', 'busy', 'idle']);
     expect(r.results.map((x) => x.errorCode)).toEqual([ErrorCode.GROUP_ID_NOT_FOUND, ErrorCode.NON_EMPTY_GROUP, ErrorCode.NONE]);
-    expect(h.coord.durableState().groups.has('idle')).toBe(false);
+    expect(h.durable().groups.has('idle')).toBe(false);
     const f = await h.coord.offsetFetch({ groups: [{ groupId: 'idle', topics: null }], requireStable: false });
     expect(f.groups[0]!.topics).toEqual([]);
   });
@@ -246,7 +246,10 @@ describe('persistence and recovery', () => {
     const s = await h.coord.syncGroup({ groupId: 'g', memberId: j.memberId, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [], apiVersion: 3 });
     expect(s.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
     expect(codes(await h.coord.offsetCommit(commit({ groupId: 'other' })))).toEqual([ErrorCode.NOT_COORDINATOR]);
-    expect(h.coord.liveState()).toEqual(h.coord.durableState());
+    // Fail-stop instead of a rollback: nothing the failed batch changed is visible to any request.
+    expect(h.coord.describeGroups(['g'], 5)[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    expect((await h.coord.offsetFetch({ groups: [{ groupId: 'g', topics: null }], requireStable: false })).groups[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    expect((await h.coord.heartbeat({ groupId: 'g', memberId: j.memberId, groupInstanceId: null, generationId: 1 })).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
   });
 
   test('CG-28 / GEN-3 a failed new-group write answers the mapped error (TS-51)', async () => {
@@ -262,7 +265,7 @@ describe('persistence and recovery', () => {
     await h.coord.leaveGroup({ groupId: 'g', members: ids.map((memberId) => ({ memberId, groupInstanceId: null })), apiVersion: 3 });
     await settle();
     expect(replay(h.log.appendedEvents() as GroupEvent[])).toEqual(h.coord.liveState());
-    expect(replay(h.log.durableEvents() as GroupEvent[])).toEqual(h.coord.durableState());
-    expect(h.coord.durableState().groups.get('g')!.generation).toBe(2);
+    expect(replay(h.log.durableEvents() as GroupEvent[])).toEqual(h.durable());
+    expect(h.durable().groups.get('g')!.generation).toBe(2);
   });
 });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Container } from 'inversify';
 import { FakeClock } from '../../../src/adapters/memory/fake-clock';
 import { MemoryMetaLog } from '../../../src/adapters/memory/memory-meta-log';
-import { GROUP_COORDINATOR_CONFIG, GroupCoordinator, defaultGroupCoordinatorConfig } from '../../../src/application/group-coordinator';
+import { GROUP_COORDINATOR_CONFIG, GroupCoordinator, defaultGroupCoordinatorConfig, groupCoordinatorModule } from '../../../src/application/group-coordinator';
 import { ErrorCode } from '../../../src/domain/error-code';
 import { TYPES } from '../../../src/ports/symbols';
 import { joinCmd, makeHarness, silentLogger } from './group-harness';
@@ -16,7 +16,7 @@ describe('wiring and adapters', () => {
     container.bind(TYPES.MetaLog).toConstantValue(new MemoryMetaLog());
     container.bind(TYPES.Logger).toConstantValue(silentLogger);
     container.bind(GROUP_COORDINATOR_CONFIG).toConstantValue(defaultGroupCoordinatorConfig());
-    container.bind(GroupCoordinator).toSelf().inSingletonScope();
+    container.loadSync(groupCoordinatorModule);
     const coord = container.get(GroupCoordinator);
     // GEN-2: not started → COORDINATOR_NOT_AVAILABLE.
     expect((await coord.joinGroup(joinCmd())).errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
@@ -70,6 +70,6 @@ describe('wiring and adapters', () => {
       topics: ['t', 'u'].map((name) => ({ name, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null, commitTimestamp: -1 }] })),
     });
     await h.coord.onTopicsDeleted(['t']);
-    expect([...h.coord.durableState().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['u']);
+    expect([...h.durable().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['u']);
   });
 });

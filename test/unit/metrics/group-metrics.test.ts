@@ -2,8 +2,8 @@ import { GroupMetrics, generationBumps, type GroupReadApi } from '../../../src/a
 import { PromMetrics } from '../../../src/adapters/metrics/prom-metrics';
 import type { ClassicGroupState } from '../../../src/domain/group/classic-group';
 import { ErrorCode } from '../../../src/domain/error-code';
-import { emptyGroupRecord, type GroupRecord, type GroupsState } from '../../../src/domain/group/groups-state';
-import type { SyncedMember } from '../../../src/domain/group/events';
+import type { GroupsState } from '../../../src/domain/group/groups-state';
+import { newClassicGroup, type ClassicGroup, type ClassicMember } from '../../../src/domain/group/classic-group';
 import { valueOf } from './metric-values';
 
 /** A coordinator read API over plain data: groups with a live state, a generation and a member count. */
@@ -19,12 +19,12 @@ class FakeGroups implements GroupReadApi {
     };
   }
 
-  durableState(): GroupsState {
-    const groups = new Map<string, GroupRecord>();
+  liveState(): GroupsState {
+    const groups = new Map<string, ClassicGroup>();
     for (const [groupId, g] of this.groups) {
-      const rec = emptyGroupRecord(groupId);
+      const rec = newClassicGroup(groupId, 0);
       rec.generation = g.generation;
-      for (let i = 0; i < g.members; i++) rec.members.set(`m${i}`, { memberId: `m${i}` } as SyncedMember);
+      for (let i = 0; i < g.members; i++) rec.members.set(`m${i}`, { memberId: `m${i}` } as ClassicMember);
       groups.set(groupId, rec);
     }
     return { groups };

@@ -1,0 +1,167 @@
+import 'reflect-metadata';
+import { inject, injectable } from 'inversify';
+import { ErrorCode } from '../../domain/error-code';
+import type { ClassicGroup } from '../../domain/group/classic-group';
+import type { GroupEvent } from '../../domain/group/events';
+import { evolve } from '../../domain/group/evolve';
+import { initialGroupsState, offsetKey, type CommittedOffset, type GroupsState } from '../../domain/group/groups-state';
+import { evolveHistory, initialHistoryState, type GroupHistory, type HistoryState } from '../../domain/group/history';
+import { snapshotEvents } from '../../domain/group/snapshot-events';
+import type { Logger } from '../../ports/logger';
+import type { MetaLog } from '../../ports/meta-log';
+import { TYPES } from '../../ports/symbols';
+import { CommittedReads } from './committed-reads';
+import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-config';
+
+export type CoordinatorStatus = 'inactive' | 'loading' | 'active' | 'failed';
+
+/**
+ * The group aggregate and its history projection, folded from the events this store appends to the
+ * MetaLog, and nothing else (PE-10). Every append folds at once (writes see the latest state) and
+ * resolves true once durable; committed reads (GEN-6) look through the in-flight overlay. The
+ * MetaLog is fail-stop: after a failed append the store is `failed` and every listener is told.
+ */
+@injectable()
+export class GroupStore {
+  private statusValue: CoordinatorStatus = 'inactive';
+  private state: GroupsState = initialGroupsState();
+  private history: HistoryState = initialHistoryState();
+  private readonly reads = new CommittedReads();
+  private seq = 0;
+  private lastWrite: Promise<boolean> = Promise.resolve(true);
+  private readonly failureListeners: Array<() => void> = [];
+  private readonly log: Logger;
+
+  constructor(
+    @inject(TYPES.MetaLog) private readonly metaLog: MetaLog,
+    @inject(TYPES.Logger) logger: Logger,
+    @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
+  ) {
+    this.log = logger.child({ component: 'group-store' });
+  }
+
+  get status(): CoordinatorStatus {
+    return this.statusValue;
+  }
+
+  /** GEN-2 / GEN-3: the error every group request gets now, or null when the coordinator serves. */
+  unavailable(): ErrorCode | null {
+    switch (this.statusValue) {
+      case 'inactive':
+        return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      case 'loading':
+        return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+      case 'failed':
+        return ErrorCode.NOT_COORDINATOR;
+      default:
+        return null;
+    }
+  }
+
+  group(groupId: string): ClassicGroup | undefined {
+    return this.state.groups.get(groupId);
+  }
+
+  groups(): IterableIterator<ClassicGroup> {
+    return this.state.groups.values();
+  }
+
+  /** The live aggregate: must equal `replay` of every appended event (tests). */
+  groupsState(): GroupsState {
+    return this.state;
+  }
+
+  historyOf(groupId: string): GroupHistory | undefined {
+    return this.history.get(groupId);
+  }
+
+  historyState(): HistoryState {
+    return this.history;
+  }
+
+  /** Folds `events` and appends them; resolves true once durable, false if the write failed. */
+  append(events: readonly GroupEvent[]): Promise<boolean> {
+    const seq = ++this.seq;
+    this.reads.record(seq, events, this.state);
+    for (const e of events) this.fold(e);
+    const write = this.metaLog.append(events).then(
+      () => {
+        this.reads.durable(seq);
+        return true;
+      },
+      (err: unknown) => {
+        this.fail(err);
+        return false;
+      },
+    );
+    this.lastWrite = write;
+    return write;
+  }
+
+  /** Resolves when every append so far has settled (OF-33's write-ordered read). */
+  settled(): Promise<boolean> {
+    return this.lastWrite;
+  }
+
+  /** Called once if the MetaLog fails (fail-stop). */
+  onFailure(listener: () => void): void {
+    this.failureListeners.push(listener);
+  }
+
+  // ------------------------------------------------------------------ committed reads (GEN-6)
+
+  /** Is the group visible to committed reads (its creation durable)? */
+  isDurable(groupId: string): boolean {
+    return this.state.groups.has(groupId) && this.reads.isDurable(groupId);
+  }
+
+  committedOffset(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
+    return this.reads.offset(groupId, offsetKey(topic, partition), this.state.groups.get(groupId));
+  }
+
+  committedOffsets(groupId: string): CommittedOffset[] {
+    return this.reads.groupOffsets(groupId, this.state.groups.get(groupId));
+  }
+
+  // ------------------------------------------------------------------ loading (PE-7…PE-12)
+
+  /** GEN-2: group APIs answer COORDINATOR_LOAD_IN_PROGRESS until `activate`. */
+  beginLoad(): void {
+    this.statusValue = 'loading';
+    this.state = initialGroupsState();
+    this.history = initialHistoryState();
+    this.reads.clear();
+  }
+
+  /** Folds one durable event read back from the log or a snapshot. */
+  applyReplayed(event: GroupEvent): void {
+    this.fold(event);
+  }
+
+  activate(): void {
+    this.statusValue = 'active';
+  }
+
+  /** The shard is unloaded (CG-74): requests get COORDINATOR_NOT_AVAILABLE. */
+  deactivate(): void {
+    this.statusValue = 'inactive';
+  }
+
+  /** Events that rebuild the aggregate and the history (PE-9, PE-13); the journal writes them as a snapshot. */
+  snapshotEvents(): GroupEvent[] {
+    return snapshotEvents(this.state, this.history);
+  }
+
+  private fold(event: GroupEvent): void {
+    this.state = evolve(this.state, event);
+    this.history = evolveHistory(this.history, event, this.state.groups.get(event.groupId), this.config.historyMaxGenerations);
+  }
+
+  private fail(err: unknown): void {
+    if (this.statusValue === 'failed') return;
+    this.log.error({ err }, 'group metadata write failed; coordinator stops accepting writes');
+    this.statusValue = 'failed';
+    this.reads.clear();
+    for (const l of this.failureListeners) l();
+  }
+}

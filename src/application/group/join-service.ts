@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import { ErrorCode } from '../../domain/error-code';
+import { decideJoin } from '../../domain/group/decide-join';
+import { joinError, type JoinGroupCommand, type JoinGroupResult } from '../../domain/group/replies';
+import type { Clock } from '../../ports/clock';
+import type { Logger } from '../../ports/logger';
+import { TYPES } from '../../ports/symbols';
+import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-config';
+import { GroupPlumbing } from './group-plumbing';
+import { GroupStore } from './group-store';
+import { GroupTimers } from './group-timers';
+import { GroupWrites } from './group-writes';
+
+/**
+ * JoinGroup (CG-20…CG-34): decide, apply the plumbing the decision asks for (park the request,
+ * remember a KIP-394 pending id), write the events. PE-10: a join waits for no fsync unless its
+ * events are hard state Kafka persists (group creation, a static replacement without rebalance).
+ */
+@injectable()
+export class JoinService {
+  private readonly log: Logger;
+
+  constructor(
+    @inject(GroupStore) private readonly store: GroupStore,
+    @inject(GroupPlumbing) private readonly plumbing: GroupPlumbing,
+    @inject(GroupTimers) private readonly timers: GroupTimers,
+    @inject(GroupWrites) private readonly writes: GroupWrites,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.Logger) logger: Logger,
+    @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
+  ) {
+    this.log = logger.child({ component: 'join' });
+  }
+
+  /** Resolves when Kafka would answer (possibly after the join phase completes). */
+  async join(cmd: JoinGroupCommand): Promise<JoinGroupResult> {
+    const unavailable = this.store.unavailable();
+    if (unavailable !== null) return joinError(cmd.memberId, unavailable);
+    this.log.debug({ groupId: cmd.groupId, memberId: cmd.memberId, reason: cmd.reason ?? 'not provided' }, 'join');
+    const decision = decideJoin(cmd, this.store.group(cmd.groupId), {
+      now: this.clock.now(),
+      minSessionTimeoutMs: this.config.groupMinSessionTimeoutMs,
+      maxSessionTimeoutMs: this.config.groupMaxSessionTimeoutMs,
+      maxSize: this.config.groupMaxSize,
+      newMemberId: cmd.memberId === '' ? this.config.generateMemberId(cmd.groupInstanceId ?? cmd.clientId) : cmd.memberId,
+      isPendingMember: cmd.memberId !== '' && this.plumbing.isPending(cmd.groupId, cmd.memberId),
+    });
+    if (E.isLeft(decision)) return decision.left;
+    const { events, outcome, dropPending } = decision.right;
+    if (dropPending && this.plumbing.dropPending(cmd.groupId, cmd.memberId)) this.timers.cancelPending(cmd.groupId, cmd.memberId);
+    // Park before writing: the write may complete the join phase and answer this very request.
+    const parked = outcome.kind === 'park' ? this.plumbing.parkJoin(cmd.groupId, outcome.memberId) : null;
+    if (outcome.kind === 'pending') {
+      this.plumbing.addPending(cmd.groupId, outcome.memberId);
+      this.timers.armPending(cmd.groupId, outcome.memberId, outcome.sessionTimeoutMs);
+    }
+    const write = this.writes.write(events);
+    if (parked !== null) return parked;
+    if (write.hard && !(await write.durable)) return joinError('', ErrorCode.NOT_COORDINATOR);
+    return outcome.kind === 'reply' ? outcome.result : joinError(outcome.memberId, ErrorCode.MEMBER_ID_REQUIRED);
+  }
+}

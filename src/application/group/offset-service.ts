@@ -1,0 +1,144 @@
+import 'reflect-metadata';
+import * as E from 'fp-ts/Either';
+import { inject, injectable } from 'inversify';
+import { ErrorCode } from '../../domain/error-code';
+import { decideOffsetCommit } from '../../domain/group/decide-offset-commit';
+import { decideOffsetDelete } from '../../domain/group/decide-offset-delete';
+import { decideOffsetExpiry } from '../../domain/group/decide-offset-expiry';
+import type { GroupEvent } from '../../domain/group/events';
+import type { CommittedOffset } from '../../domain/group/groups-state';
+import type { Clock } from '../../ports/clock';
+import type { Scheduler } from '../../ports/scheduler';
+import { TYPES } from '../../ports/symbols';
+import type {
+  FetchedPartition,
+  OffsetCommitCommand,
+  OffsetCommitResult,
+  OffsetDeleteCommand,
+  OffsetDeleteResult,
+  OffsetFetchCommand,
+  OffsetFetchGroupResult,
+  OffsetFetchResult,
+} from './group-api';
+import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-config';
+import { GroupStore } from './group-store';
+import { GroupTimers } from './group-timers';
+import { GroupWrites } from './group-writes';
+
+const fetched = (p: number, o: CommittedOffset | undefined): FetchedPartition =>
+  o === undefined
+    ? { partitionIndex: p, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE }
+    : { partitionIndex: p, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, errorCode: ErrorCode.NONE };
+
+/** Offsets (OF-1…OF-41): commits answered once durable, committed reads, deletes, retention. */
+@injectable()
+export class OffsetService {
+  private writeTimeoutSeq = 0;
+
+  constructor(
+    @inject(GroupStore) private readonly store: GroupStore,
+    @inject(GroupTimers) private readonly timers: GroupTimers,
+    @inject(GroupWrites) private readonly writes: GroupWrites,
+    @inject(TYPES.Clock) private readonly clock: Clock,
+    @inject(TYPES.Scheduler) private readonly scheduler: Scheduler,
+    @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
+  ) {}
+
+  /** OffsetCommit for classic and simple groups; answered once the commits are durable (OF-7). */
+  async commit(cmd: OffsetCommitCommand): Promise<OffsetCommitResult> {
+    const all = (code: ErrorCode): OffsetCommitResult => ({
+      topics: cmd.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: code })) })),
+    });
+    const unavailable = this.store.unavailable();
+    if (unavailable !== null) return all(unavailable);
+    const group = this.store.group(cmd.groupId);
+    const decision = decideOffsetCommit(cmd, group, this.clock.now(), this.config.offsetMetadataMaxBytes);
+    if (E.isLeft(decision)) return all(decision.left.code);
+    if (group !== undefined && (group.state === 'Stable' || group.state === 'PreparingRebalance')) {
+      const m = group.members.get(cmd.memberId);
+      if (m !== undefined) this.timers.armSession(cmd.groupId, m.memberId, m.sessionTimeoutMs); // OF-8
+    }
+    const { events, topics } = decision.right;
+    if (events.length > 0) {
+      const outcome = await this.withWriteTimeout(this.writes.write(events).durable, this.config.offsetsCommitTimeoutMs);
+      if (outcome === 'failed') return all(ErrorCode.NOT_COORDINATOR);
+      // GEN-3: REQUEST_TIMED_OUT maps to COORDINATOR_NOT_AVAILABLE; the client retries. The write
+      // itself goes on: if it lands, the commit is durable but was not acknowledged (allowed).
+      if (outcome === 'timeout') return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    }
+    return { topics };
+  }
+
+  /** Races a write against a Scheduler timer (`offsets.commit.timeout.ms`). */
+  private withWriteTimeout(write: Promise<boolean>, timeoutMs: number): Promise<'durable' | 'failed' | 'timeout'> {
+    const key = `write-timeout-${++this.writeTimeoutSeq}`;
+    return new Promise((resolve) => {
+      this.scheduler.schedule(key, timeoutMs, () => resolve('timeout'));
+      void write.then((ok) => {
+        this.scheduler.cancel(key);
+        resolve(ok ? 'durable' : 'failed');
+      });
+    });
+  }
+
+  /** OffsetFetch for one or more groups (OF-30…OF-34); committed reads unless requireStable. */
+  async fetch(cmd: OffsetFetchCommand): Promise<OffsetFetchResult> {
+    const unavailable = this.store.unavailable();
+    if (unavailable !== null) {
+      return { groups: cmd.groups.map((g) => ({ groupId: g.groupId, errorCode: unavailable, topics: [] })) };
+    }
+    // OF-33: a stable fetch is write-ordered: it waits for earlier in-flight commits.
+    if (cmd.requireStable) await this.store.settled();
+    return { groups: cmd.groups.map((g) => this.fetchGroup(g.groupId, g.topics)) };
+  }
+
+  private fetchGroup(groupId: string, topics: OffsetFetchCommand['groups'][number]['topics']): OffsetFetchGroupResult {
+    if (topics === null) {
+      const byTopic = new Map<string, FetchedPartition[]>();
+      for (const o of this.store.committedOffsets(groupId)) {
+        const list = byTopic.get(o.topic) ?? [];
+        list.push(fetched(o.partition, o));
+        byTopic.set(o.topic, list);
+      }
+      return { groupId, errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
+    }
+    return {
+      groupId,
+      errorCode: ErrorCode.NONE,
+      topics: topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => fetched(p, this.store.committedOffset(groupId, t.name, p))) })),
+    };
+  }
+
+  /** OffsetDelete (KIP-496, OF-40/41). */
+  async delete(cmd: OffsetDeleteCommand): Promise<OffsetDeleteResult> {
+    const unavailable = this.store.unavailable();
+    if (unavailable !== null) return { errorCode: unavailable, topics: [] };
+    if (cmd.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+    const decision = decideOffsetDelete(cmd, this.store.group(cmd.groupId));
+    if (E.isLeft(decision)) return { errorCode: decision.left.code, topics: [] };
+    if (!(await this.writes.write(decision.right.events).durable)) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
+    return { errorCode: ErrorCode.NONE, topics: decision.right.topics };
+  }
+
+  /** CG-73 / OF-20: one pass of the retention job. */
+  async expireOffsets(): Promise<void> {
+    if (this.store.status !== 'active') return;
+    const now = this.clock.now();
+    const events: GroupEvent[] = [];
+    for (const g of this.store.groups()) events.push(...decideOffsetExpiry(g, now, this.config.offsetsRetentionMs));
+    await this.writes.write(events).durable;
+  }
+
+  /** OF-22: offsets of deleted topics are tombstoned as soon as the deletion is observed. */
+  async onTopicsDeleted(topics: readonly string[]): Promise<void> {
+    if (this.store.status !== 'active') return;
+    const deleted = new Set(topics);
+    const events: GroupEvent[] = [];
+    for (const g of this.store.groups()) {
+      for (const o of g.offsets.values()) {
+        if (deleted.has(o.topic)) events.push({ type: 'OffsetDeleted', groupId: g.groupId, topic: o.topic, partition: o.partition });
+      }
+    }
+    await this.writes.write(events).durable;
+  }
+}

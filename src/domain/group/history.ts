@@ -1,0 +1,186 @@
+/**
+ * PE-13: each group's story, a projection folded from the same events as the aggregate (never a
+ * second source of truth). For each of the last `group.history.max.generations` generations: when
+ * its rebalance started and ended, what triggered it, protocol, leader, and its members with the
+ * number of partitions each was assigned. Snapshots keep this bounded history, not the raw events.
+ */
+import type { ClassicGroup } from './classic-group';
+import type { GroupEvent, MemberLeftReason, RebalanceTrigger } from './events';
+
+export interface HistoryMember {
+  readonly memberId: string;
+  readonly instanceId: string | null;
+  readonly clientId: string;
+  readonly clientHost: string;
+  /** Partitions the leader assigned it in this generation; null until synced or when unknown. */
+  readonly partitions: number | null;
+}
+
+/**
+ * `stable`: synced; `empty`: the join phase ended with no members; `in-progress`: joined, not yet
+ * synced; `abandoned`: a new rebalance or a restart (PE-11) overtook it before it was synced.
+ */
+export type GenerationOutcome = 'stable' | 'empty' | 'in-progress' | 'abandoned';
+
+export interface GenerationRecord {
+  readonly generation: number;
+  /** When the rebalance that produced this generation started; null when unknown (older logs). */
+  readonly startedAt: number | null;
+  /** When the join phase completed (GenerationBumped). */
+  readonly joinedAt: number;
+  /** When the generation became Stable (or Empty); null while in progress or when abandoned. */
+  readonly endedAt: number | null;
+  readonly outcome: GenerationOutcome;
+  readonly trigger: RebalanceTrigger | null;
+  readonly protocolType: string | null;
+  readonly protocolName: string | null;
+  readonly leaderId: string | null;
+  readonly members: readonly HistoryMember[];
+  /** Members of this generation that were not in the previous one. */
+  readonly joined: readonly string[];
+  /** Members removed while this generation's rebalance ran, and why. */
+  readonly left: ReadonlyArray<{ readonly memberId: string; readonly reason: MemberLeftReason; readonly at: number }>;
+}
+
+/** Changes that are not generations: a restart's normalization, a static member's new id. */
+export type HistoryNote =
+  | { readonly kind: 'GroupRecovered'; readonly at: number; readonly fromState: string; readonly fromGeneration: number; readonly generation: number }
+  | { readonly kind: 'StaticMemberReplaced'; readonly at: number | null; readonly instanceId: string; readonly oldMemberId: string; readonly newMemberId: string };
+
+export interface GroupHistory {
+  readonly groupId: string;
+  /** Oldest first, at most `maxGenerations`. */
+  readonly generations: readonly GenerationRecord[];
+  /** Members that left since the last generation was formed (they belong to the next record). */
+  readonly leftSinceGeneration: GenerationRecord['left'];
+  /** Start of the rebalance in progress, if any. */
+  readonly openedAt: number | null;
+  readonly notes: readonly HistoryNote[];
+}
+
+export type HistoryState = Map<string, GroupHistory>;
+
+export const initialHistoryState = (): HistoryState => new Map();
+
+const emptyHistory = (groupId: string): GroupHistory => ({ groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] });
+
+const bounded = <T>(list: readonly T[], item: T, max: number): T[] => {
+  const out = [...list, item];
+  return out.length > max ? out.slice(out.length - max) : out;
+};
+
+const replaceLast = (h: GroupHistory, predicate: (r: GenerationRecord) => boolean, f: (r: GenerationRecord) => GenerationRecord): GenerationRecord[] | null => {
+  for (let i = h.generations.length - 1; i >= 0; i--) {
+    if (predicate(h.generations[i]!)) {
+      const out = [...h.generations];
+      out[i] = f(out[i]!);
+      return out;
+    }
+  }
+  return null;
+};
+
+const abandonInProgress = (h: GroupHistory): readonly GenerationRecord[] =>
+  h.generations.some((r) => r.outcome === 'in-progress')
+    ? h.generations.map((r) => (r.outcome === 'in-progress' ? { ...r, outcome: 'abandoned', endedAt: null } : r))
+    : h.generations;
+
+const membersOf = (group: ClassicGroup | undefined, ids: readonly string[]): HistoryMember[] =>
+  ids.map((id) => {
+    const m = group?.members.get(id);
+    return {
+      memberId: id,
+      instanceId: m?.instanceId ?? null,
+      clientId: m?.clientId ?? '',
+      clientHost: m?.clientHost ?? '',
+      partitions: null,
+    };
+  });
+
+/**
+ * Folds one event into the history of its group. `group` is the aggregate after the same event
+ * was folded (it supplies member details). Pure apart from replacing the group's entry in `state`.
+ */
+export const evolveHistory = (state: HistoryState, event: GroupEvent, group: ClassicGroup | undefined, maxGenerations: number): HistoryState => {
+  if (event.type === 'GroupDeleted') {
+    state.delete(event.groupId);
+    return state;
+  }
+  if (event.type === 'GroupSnapshot') {
+    if (event.history !== null) state.set(event.groupId, event.history);
+    return state;
+  }
+  const h = state.get(event.groupId) ?? emptyHistory(event.groupId);
+  const next = foldHistory(h, event, group, maxGenerations);
+  if (next !== h) state.set(event.groupId, next);
+  return state;
+};
+
+const foldHistory = (h: GroupHistory, e: GroupEvent, group: ClassicGroup | undefined, max: number): GroupHistory => {
+  switch (e.type) {
+    case 'GroupCreated':
+      return h;
+    case 'MemberLeft':
+      return { ...h, leftSinceGeneration: [...h.leftSinceGeneration, { memberId: e.memberId, reason: e.reason, at: e.at }] };
+    case 'RebalanceStarted':
+      return { ...h, openedAt: e.at, generations: abandonInProgress(h) };
+    case 'GenerationBumped': {
+      const previous = h.generations[h.generations.length - 1];
+      const before = new Set(previous?.members.map((m) => m.memberId) ?? []);
+      const empty = e.memberIds.length === 0;
+      const record: GenerationRecord = {
+        generation: e.generation,
+        startedAt: h.openedAt,
+        joinedAt: e.at,
+        endedAt: empty ? e.at : null,
+        outcome: empty ? 'empty' : 'in-progress',
+        trigger: e.trigger,
+        protocolType: e.protocolType,
+        protocolName: e.protocolName,
+        leaderId: e.leaderId,
+        members: membersOf(group, e.memberIds),
+        joined: e.memberIds.filter((id) => !before.has(id)),
+        left: h.leftSinceGeneration,
+      };
+      return { ...h, generations: bounded(abandonInProgress(h), record, max), leftSinceGeneration: [], openedAt: null };
+    }
+    case 'AssignmentsSynced': {
+      const partitions = new Map(e.members.map((m) => [m.memberId, m.assignedPartitions ?? null] as const));
+      const members = e.members.map((m) => ({ memberId: m.memberId, instanceId: m.instanceId, clientId: m.clientId, clientHost: m.clientHost, partitions: partitions.get(m.memberId) ?? null }));
+      const synced = replaceLast(
+        h,
+        (r) => r.generation === e.generation && r.outcome === 'in-progress',
+        (r) => ({ ...r, outcome: 'stable', endedAt: e.at, members: r.members.map((m) => ({ ...m, partitions: partitions.get(m.memberId) ?? null })) }),
+      );
+      if (synced !== null) return { ...h, generations: synced };
+      // A record of a release before the event core: the generation is known only from here.
+      const record: GenerationRecord = {
+        generation: e.generation, startedAt: null, joinedAt: e.at, endedAt: e.at, outcome: 'stable', trigger: null,
+        protocolType: e.protocolType, protocolName: e.protocolName, leaderId: e.leaderId, members, joined: [], left: [],
+      };
+      return { ...h, generations: bounded(h.generations, record, max) };
+    }
+    case 'GroupEmptied': {
+      const record: GenerationRecord = {
+        generation: e.generation, startedAt: null, joinedAt: e.at ?? 0, endedAt: e.at, outcome: 'empty', trigger: null,
+        protocolType: e.protocolType, protocolName: null, leaderId: null, members: [], joined: [], left: h.leftSinceGeneration,
+      };
+      return { ...h, generations: bounded(h.generations, record, max), leftSinceGeneration: [], openedAt: null };
+    }
+    case 'StaticMemberReplaced':
+      return {
+        ...h,
+        notes: bounded(h.notes, { kind: 'StaticMemberReplaced', at: e.at ?? null, instanceId: e.instanceId, oldMemberId: e.oldMemberId, newMemberId: e.newMemberId }, max),
+      };
+    case 'GroupRecovered':
+      return {
+        ...h,
+        generations: abandonInProgress(h),
+        leftSinceGeneration: [],
+        openedAt: null,
+        notes: bounded(h.notes, { kind: 'GroupRecovered', at: e.at, fromState: e.fromState, fromGeneration: e.fromGeneration, generation: e.generation }, max),
+      };
+    default:
+      return h;
+  }
+};
