@@ -60,6 +60,7 @@ import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConf
 import { METRICS, NOOP_METRICS, type Metrics } from './ports/metrics';
 import { PromMetrics } from './adapters/metrics/prom-metrics';
 import { MetricsHttpServer } from './adapters/metrics/metrics-http-server';
+import { groupRoute } from './adapters/http/group-routes';
 import { GroupMetrics } from './adapters/metrics/group-metrics';
 import { requestMetricsHooks } from './adapters/metrics/request-metrics';
 import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
@@ -239,7 +240,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
 
   const groupMetrics = new GroupMetrics(coordinator, metrics);
   const metricsServer =
-    promMetrics === null ? null : new MetricsHttpServer(promMetrics, { host: config.metricsHost, port: config.metricsPort ?? 0 }, log.child({ component: 'metrics' }));
+    promMetrics === null ? null : new MetricsHttpServer(promMetrics, { host: config.metricsHost, port: config.metricsPort ?? 0, routes: (p) => groupRoute(coordinator, p) }, log.child({ component: 'metrics' }));
   const metricsPort = metricsServer === null ? null : await metricsServer.listen();
   if (metricsPort !== null) log.info({ host: config.metricsHost, port: metricsPort }, 'metrics endpoint listening');
 

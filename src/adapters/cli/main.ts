@@ -12,6 +12,7 @@ import {
   type BrokerConfig,
 } from '../config/broker-config';
 import { runMetalogCommand } from './metalog-command';
+import { runGroupsCommand } from './groups-command';
 
 /** Exit code for bad flags, bad config values and unreadable config files. */
 export const EXIT_USAGE = 2;
@@ -80,6 +81,20 @@ const buildProgram = (): Command => {
       if (action !== 'dump' && action !== 'verify') fail(`unknown metalog action "${action}" (expected dump or verify)`);
       process.exitCode = await runMetalogCommand(action as 'dump' | 'verify', o.dataDir);
     });
+  program
+    .command('groups')
+    .description('the group coordinator as the MetaLog tells it, offline and read-only (also beside a running broker): list | history GROUP')
+    .argument('<action>', 'list, or history')
+    .argument('[group]', 'the group id (history)')
+    .option('--data-dir <dir>', 'data directory', DEFAULT_CONFIG.dataDir)
+    .option('--json', 'print JSON (the same document as GET /groups and GET /groups/<group>/history)')
+    .option('--group-history-max-generations <n>', "generations of history per group (Cohort's group.history.max.generations)", String(DEFAULT_CONFIG.groupHistoryMaxGenerations))
+    .exitOverride()
+    .action(async (action: string, group: string | undefined, o: { dataDir: string; json?: boolean; groupHistoryMaxGenerations: string }) => {
+      const max = Number(o.groupHistoryMaxGenerations);
+      if (!Number.isInteger(max) || max <= 0) fail(`invalid value "${o.groupHistoryMaxGenerations}" for --group-history-max-generations (expected a positive integer)`);
+      process.exitCode = await runGroupsCommand(action, group, { dataDir: o.dataDir, json: o.json === true, historyMaxGenerations: max }, process.stdout, process.stderr);
+    });
   return program;
 };
 
@@ -88,7 +103,7 @@ export const main = async (argv: string[]): Promise<void> => {
   const program = buildProgram();
   let opts: Record<string, unknown>;
   try {
-    if (argv[0] === 'metalog') {
+    if (argv[0] === 'metalog' || argv[0] === 'groups') {
       await program.parseAsync(argv, { from: 'user' });
       return;
     }

@@ -12,7 +12,9 @@ export const runMetalogCommand = async (action: 'dump' | 'verify', dataDir: stri
     }
     const report = await verifyMetaLog(dir);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return report.status === 'corrupt' ? 1 : 0;
+    if (report.status !== 'corrupt') return 0;
+    process.stderr.write(`cohort-server: ${report.corruption}\n`);
+    return 1;
   } catch (err) {
     process.stderr.write(`cohort-server: ${((err as Error).message ?? String(err)).split('\n')[0]}\n`);
     return 1;

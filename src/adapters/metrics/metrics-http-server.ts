@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../ports/logger';
+import type { HttpAnswer } from '../http/group-routes';
 
 /** What the endpoint serves: a text exposition and its Content-Type. */
 export interface ScrapeSource {
@@ -11,12 +12,14 @@ export interface ScrapeSource {
 export interface MetricsHttpServerOptions {
   readonly host: string;
   readonly port: number;
+  /** Other GET pages served beside /metrics (the group history, PE-13): an answer, or null = not mine. */
+  readonly routes?: (path: string) => HttpAnswer | null;
 }
 
 /**
- * The Prometheus scrape endpoint on node:http: `GET /metrics` (and HEAD) answers the exposition;
- * any other path is 404, any other method 405. It shares nothing with the Kafka listener, so a slow
- * scraper cannot hold up clients.
+ * The Prometheus scrape endpoint on node:http: `GET /metrics` (and HEAD) answers the exposition,
+ * the extra routes answer their pages; any other path is 404, any other method 405. It shares
+ * nothing with the Kafka listener, so a slow scraper cannot hold up clients.
  */
 export class MetricsHttpServer {
   private server: http.Server | null = null;
@@ -53,12 +56,14 @@ export class MetricsHttpServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') return this.reply(res, 404, 'text/plain; charset=utf-8', 'not found: try /metrics\n');
+    const path = (req.url ?? '/').split('?')[0]!;
+    const page = path === '/metrics' ? null : (this.options.routes?.(path) ?? null);
+    if (path !== '/metrics' && page === null) return this.reply(res, 404, 'text/plain; charset=utf-8', 'not found: try /metrics or /groups\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return this.reply(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     }
+    if (page !== null) return this.reply(res, page.status, page.contentType, req.method === 'HEAD' ? '' : page.body);
     this.source.scrape().then(
       (text) => this.reply(res, 200, this.source.contentType, req.method === 'HEAD' ? '' : text),
       (err: Error) => {

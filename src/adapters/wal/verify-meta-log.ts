@@ -1,6 +1,6 @@
 import type { FileSystem } from '../../ports/file-system';
 import { NodeFileSystem } from './node-file-system';
-import { inspectWal } from './wal-inspection';
+import { inspectWal, type WalInspection } from './wal-inspection';
 
 export interface VerifyReport {
   readonly segments: number;
@@ -13,6 +13,8 @@ export interface VerifyReport {
   readonly status: 'ok' | 'torn-tail' | 'torn-roll' | 'corrupt';
   /** The first bad record: file, byte offset and reason. */
   readonly firstBad: { readonly file: string; readonly offset: number; readonly detail: string } | null;
+  /** The one-line corruption message (`corruptionLine`), when corrupt. */
+  readonly corruption: string | null;
 }
 
 /** Read-only check of a MetaLog directory (`cohort-server --verify-metalog`). */
@@ -35,5 +37,15 @@ export const verifyMetaLog = async (dir: string, fs: FileSystem = new NodeFileSy
     nextPosition: segs.length > 0 ? segs[segs.length - 1].endPosition : 0,
     status: p === null ? 'ok' : p.kind,
     firstBad,
+    corruption: corruptionLine(inspection),
   };
+};
+
+/**
+ * The one line that names corruption (T-DUR-6): `metalog verify` prints it on stderr, and every
+ * offline reader (`groups list|history`) answers with exactly this line. Null when not corrupt.
+ */
+export const corruptionLine = (inspection: Pick<WalInspection, 'problem'>): string | null => {
+  const p = inspection.problem;
+  return p?.kind === 'corrupt' ? `MetaLog corrupt: ${p.path} at byte ${p.offset}: ${p.detail}` : null;
 };

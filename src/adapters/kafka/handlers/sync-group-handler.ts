@@ -3,6 +3,7 @@ import type { GroupCoordinator } from '../../../application/group-coordinator';
 import type { SyncGroupRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
+import { assignedPartitionCount } from './consumer-subscription-topics';
 
 /** SyncGroup v0–v5 (CG-40…CG-43); v5+ must name protocol type and name (KIP-559). */
 export const syncGroupHandler = (coordinator: GroupCoordinator): ApiHandler => ({
@@ -21,7 +22,7 @@ export const syncGroupHandler = (coordinator: GroupCoordinator): ApiHandler => (
       generationId: request.generationId,
       protocolType: version >= 5 ? request.protocolType : null,
       protocolName: version >= 5 ? request.protocolName : null,
-      assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
+      assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment), partitions: assignedPartitionCount(Buffer.from(a.assignment)) })),
       apiVersion: version,
     });
     return {
