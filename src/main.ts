@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Container } from 'inversify';
+import { Container, ContainerModule } from 'inversify';
 import type { BrokerConfig } from './adapters/config/broker-config';
 import { TYPES } from './ports/symbols';
 import type { Logger } from './ports/logger';
@@ -11,6 +11,7 @@ import type { MetaLog, MetaLogError } from './ports/meta-log';
 import type { SnapshotStore } from './ports/snapshot-store';
 import type { PartitionLogStore } from './ports/partition-log';
 import { FILE_SYSTEM, type FileSystem } from './ports/file-system';
+import { METRICS, NOOP_METRICS, type Metrics } from './ports/metrics';
 import { isGroupEvent } from './domain/group/events';
 import { topicIdFromBytes } from './domain/topic/topic-id';
 import type { TopicEvent } from './domain/topic/events';
@@ -26,29 +27,14 @@ import { parseFsyncPolicy } from './adapters/partition-log/fsync-policy';
 import { KafkaServer } from './adapters/kafka/server/kafka-server';
 import { HandlerRegistry } from './adapters/kafka/server/handler-registry';
 import type { ApiHandler } from './adapters/kafka/server/api-handler';
-import { apiVersionsHandler } from './adapters/kafka/handlers/api-versions-handler';
-import { metadataHandler } from './adapters/kafka/handlers/metadata-handler';
-import { findCoordinatorHandler } from './adapters/kafka/handlers/find-coordinator-handler';
-import { describeClusterHandler } from './adapters/kafka/handlers/describe-cluster-handler';
-import { joinGroupHandler } from './adapters/kafka/handlers/join-group-handler';
-import { syncGroupHandler } from './adapters/kafka/handlers/sync-group-handler';
-import { heartbeatHandler } from './adapters/kafka/handlers/heartbeat-handler';
-import { leaveGroupHandler } from './adapters/kafka/handlers/leave-group-handler';
-import { offsetCommitHandler } from './adapters/kafka/handlers/offset-commit-handler';
-import { offsetFetchHandler } from './adapters/kafka/handlers/offset-fetch-handler';
-import { offsetDeleteHandler } from './adapters/kafka/handlers/offset-delete-handler';
-import { describeGroupsHandler } from './adapters/kafka/handlers/describe-groups-handler';
-import { listGroupsHandler } from './adapters/kafka/handlers/list-groups-handler';
-import { deleteGroupsHandler } from './adapters/kafka/handlers/delete-groups-handler';
-import { createTopicsHandler } from './adapters/kafka/handlers/create-topics-handler';
-import { deleteTopicsHandler } from './adapters/kafka/handlers/delete-topics-handler';
-import { createPartitionsHandler } from './adapters/kafka/handlers/create-partitions-handler';
-import { describeConfigsHandler } from './adapters/kafka/handlers/describe-configs-handler';
-import { produceHandler } from './adapters/kafka/handlers/produce-handler';
-import { fetchHandler } from './adapters/kafka/handlers/fetch-handler';
-import { listOffsetsHandler } from './adapters/kafka/handlers/list-offsets-handler';
-import { offsetForLeaderEpochHandler } from './adapters/kafka/handlers/offset-for-leader-epoch-handler';
-import { initProducerIdHandler } from './adapters/kafka/handlers/init-producer-id-handler';
+import { brokerHandlers } from './adapters/kafka/handlers/broker-handlers';
+import { PromMetrics } from './adapters/metrics/prom-metrics';
+import { MetricsHttpServer } from './adapters/metrics/metrics-http-server';
+import { GroupMetrics } from './adapters/metrics/group-metrics';
+import { requestMetricsHooks } from './adapters/metrics/request-metrics';
+import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
+import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
+import { groupRoute } from './adapters/http/group-routes';
 import type { BrokerIdentity } from './application/broker-identity';
 import { TopicService } from './application/topic-service';
 import { AppendNotifier } from './application/append-notifier';
@@ -56,15 +42,6 @@ import { PartitionWriter } from './application/partition-writer';
 import { MetaJournal } from './application/meta-journal';
 import { recover } from './application/recovery';
 import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, groupCoordinatorModule } from './application/group-coordinator';
-// Metrics (issue 6 item 4): off unless --metrics-port is set.
-import { METRICS, NOOP_METRICS, type Metrics } from './ports/metrics';
-import { PromMetrics } from './adapters/metrics/prom-metrics';
-import { MetricsHttpServer } from './adapters/metrics/metrics-http-server';
-import { groupRoute } from './adapters/http/group-routes';
-import { GroupMetrics } from './adapters/metrics/group-metrics';
-import { requestMetricsHooks } from './adapters/metrics/request-metrics';
-import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
-import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -89,213 +66,224 @@ export interface StartOptions {
 
 /** Internal symbol: the raw MetaLog adapter that the journal decorates. */
 const RAW_META_LOG = Symbol.for('RawMetaLog');
+/** Internal symbol: the Prometheus registry, or null when `--metrics-port` is unset. */
+const PROM_METRICS = Symbol.for('PromMetrics');
 
 /** APIs that need topic metadata: they wait until recovery has loaded it. */
 const TOPIC_APIS = new Set([0, 1, 2, 3, 19, 20, 23, 32, 37]);
 
-/** The composition root: the only place that names concrete adapters. */
-export const startBroker = async (config: BrokerConfig, options: StartOptions = {}): Promise<RunningBroker> => {
+/** Clock, timers, logging, metrics and the file system. */
+const systemModule = (config: BrokerConfig, log: Logger): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    const prom = config.metricsPort === null ? null : new PromMetrics();
+    bind<BrokerConfig>(TYPES.BrokerConfig).toConstantValue(config);
+    bind<PromMetrics | null>(PROM_METRICS).toConstantValue(prom);
+    bind<Metrics>(METRICS).toConstantValue(prom ?? NOOP_METRICS);
+    bind<Logger>(TYPES.Logger).toConstantValue(log);
+    bind<Clock>(TYPES.Clock).to(SystemClock).inSingletonScope();
+    bind<Scheduler>(TYPES.Scheduler).to(TimerHeapScheduler).inSingletonScope();
+    bind<FileSystem>(FILE_SYSTEM).toDynamicValue(() => new NodeFileSystem({ blockingSync: config.metalogSyncMode === 'blocking' })).inSingletonScope();
+  });
+
+/** The MetaLog (file WAL under the journal that snapshots it), snapshots and partition logs. */
+const storageModule = (config: BrokerConfig, log: Logger, options: StartOptions): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind<FileMetaLogOptions>(FILE_META_LOG_OPTIONS).toDynamicValue((ctx) => {
+      const prom = ctx.get<PromMetrics | null>(PROM_METRICS);
+      return {
+        dir: path.join(config.dataDir, 'metalog'),
+        fsync: config.fsync,
+        segmentBytes: config.metalogSegmentBytes,
+        observer: prom === null ? undefined : walMetricsObserver(prom),
+        onFailure: (err) => {
+          // The adapter's message is the one line operators grep for: `MetaLog fsync failed: EIO (<file>)`.
+          log.error({ code: err.code }, err.message);
+          options.onFatal?.(err);
+        },
+      };
+    });
+    bind<MetaLog>(RAW_META_LOG).to(FileMetaLog).inSingletonScope();
+    bind<FileSnapshotStoreOptions>(FILE_SNAPSHOT_STORE_OPTIONS).toConstantValue({ dir: path.join(config.dataDir, 'snapshots') });
+    bind<SnapshotStore>(TYPES.SnapshotStore).to(FileSnapshotStore).inSingletonScope();
+    bind<PartitionLogStore>(TYPES.PartitionLogStore)
+      .toDynamicValue((ctx) => {
+        const store = new FilePartitionLogStore(config.dataDir, parseFsyncPolicy(config.fsync) ?? { kind: 'always' });
+        const metrics = ctx.get<Metrics>(METRICS);
+        return metrics === NOOP_METRICS ? store : new MeteredPartitionLogStore(store, metrics);
+      })
+      .inSingletonScope();
+    bind<MetaJournal>(TYPES.MetaLog)
+      .toDynamicValue((ctx) => new MetaJournal(ctx.get<MetaLog>(RAW_META_LOG), ctx.get<SnapshotStore>(TYPES.SnapshotStore), config.snapshotEveryEvents, log.child({ component: 'metalog' }), ctx.get<Metrics>(METRICS)))
+      .inSingletonScope();
+  });
+
+/** The group coordinator's settings (its services come with `groupCoordinatorModule`) and the topic service. */
+const servicesModule = (config: BrokerConfig): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    bind(GROUP_COORDINATOR_CONFIG).toConstantValue(
+      defaultGroupCoordinatorConfig({
+        groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+        groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+        groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+        groupMaxSize: config.groupMaxSize,
+        offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+        offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+        offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
+        offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
+        historyMaxGenerations: config.groupHistoryMaxGenerations,
+      }),
+    );
+    bind(TopicService)
+      .toDynamicValue((ctx) => {
+        const clock = ctx.get<Clock>(TYPES.Clock);
+        const brokerSettings = new Map([
+          ['message.max.bytes', String(config.messageMaxBytes)],
+          ['num.partitions', String(config.numPartitions)],
+          ['auto.create.topics.enable', String(config.autoCreateTopics)],
+        ]);
+        return new TopicService(
+          ctx.get<MetaJournal>(TYPES.MetaLog),
+          ctx.get<PartitionLogStore>(TYPES.PartitionLogStore),
+          { autoCreateTopics: config.autoCreateTopics, numPartitions: config.numPartitions, nodeId: config.nodeId, brokerSettings },
+          () => topicIdFromBytes(randomBytes(16)),
+          () => clock.now(),
+        );
+      })
+      .inSingletonScope();
+  });
+
+/** Who clients reconnect to; the port is filled in once the listener is bound (port 0 picks a free one). */
+const brokerIdentity = (config: BrokerConfig): { -readonly [K in keyof BrokerIdentity]: BrokerIdentity[K] } => ({
+  nodeId: config.nodeId,
+  host: config.advertisedHost ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host),
+  port: config.advertisedPort ?? config.port,
+  clusterId: config.clusterId,
+  rack: null,
+});
+
+/** The Kafka listener with every API; topic APIs wait for `ready` (recovery loads the topics first). */
+const kafkaServer = (container: Container, config: BrokerConfig, identity: BrokerIdentity, ready: Promise<void>): KafkaServer => {
+  const registry = new HandlerRegistry();
+  const clock = container.get<Clock>(TYPES.Clock);
+  const notifier = new AppendNotifier();
+  const handlers = brokerHandlers({
+    registry,
+    identity,
+    topics: container.get(TopicService),
+    coordinator: container.get(GroupCoordinator),
+    writer: new PartitionWriter(notifier, () => clock.now()),
+    notifier,
+    nodeId: config.nodeId,
+    now: () => clock.now(),
+  });
+  const afterLoad = (h: ApiHandler): ApiHandler =>
+    TOPIC_APIS.has(h.apiKey) ? { ...h, handle: async (req, ctx) => { await ready; return h.handle(req, ctx); } } : h;
+  for (const h of handlers) registry.register(afterLoad(h));
+  const metrics = container.get<Metrics>(METRICS);
+  const options = {
+    host: config.host,
+    port: config.port,
+    maxFrameBytes: config.maxFrameBytes,
+    frameTimeoutMs: config.frameTimeoutMs,
+    sendBufferCapBytes: config.socketSendBufferCapBytes,
+    maxConnections: config.maxConnections,
+    ...(metrics === NOOP_METRICS ? {} : requestMetricsHooks(metrics)),
+  };
+  return new KafkaServer(registry, options, container.get<Logger>(TYPES.Logger).child({ component: 'server' }));
+};
+
+/** The metrics listener (Prometheus and the group history pages), when `--metrics-port` is set. */
+const metricsServer = (container: Container, config: BrokerConfig): MetricsHttpServer | null => {
+  const prom = container.get<PromMetrics | null>(PROM_METRICS);
+  if (prom === null) return null;
+  const coordinator = container.get(GroupCoordinator);
+  const options = { host: config.metricsHost, port: config.metricsPort ?? 0, routes: (p: string) => groupRoute(coordinator, p) };
+  return new MetricsHttpServer(prom, options, container.get<Logger>(TYPES.Logger).child({ component: 'metrics' }));
+};
+
+/** PE-7…PE-11: snapshot + MetaLog tail into the coordinator and the topics, then recover and serve. */
+const loadState = async (container: Container): Promise<void> => {
+  const journal = container.get<MetaJournal>(TYPES.MetaLog);
+  const coordinator = container.get(GroupCoordinator);
+  const topics = container.get(TopicService);
+  const log = container.get<Logger>(TYPES.Logger);
+  const metrics = container.get<Metrics>(METRICS);
+  const stats = await recover(
+    journal,
+    container.get<SnapshotStore>(TYPES.SnapshotStore),
+    (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
+    log,
+  );
+  journal.setLoadedSnapshot(stats.snapshotPosition);
+  coordinator.completeLoad();
+  metrics.set('cohort_recovery_duration_seconds', stats.ms / 1000);
+  metrics.set('cohort_recovery_replayed_events', stats.replayedEvents);
+  log.info({ ...stats }, 'recovery complete');
+};
+
+/** Binds every port to its adapter (the only place that names concrete adapters) and opens the MetaLog. */
+const compose = async (config: BrokerConfig, options: StartOptions): Promise<Container> => {
   const container = new Container();
   const log = createPinoLogger(config.logLevel);
-  const metalogDir = path.join(config.dataDir, 'metalog');
-
-  container.bind<BrokerConfig>(TYPES.BrokerConfig).toConstantValue(config);
-  const promMetrics = config.metricsPort === null ? null : new PromMetrics();
-  container.bind<Metrics>(METRICS).toConstantValue(promMetrics ?? NOOP_METRICS);
-  container.bind<Logger>(TYPES.Logger).toConstantValue(log);
-  container.bind<Clock>(TYPES.Clock).to(SystemClock).inSingletonScope();
-  container.bind<Scheduler>(TYPES.Scheduler).to(TimerHeapScheduler).inSingletonScope();
-  container.bind<FileSystem>(FILE_SYSTEM).toDynamicValue(() => new NodeFileSystem({ blockingSync: config.metalogSyncMode === 'blocking' })).inSingletonScope();
-  container.bind<FileMetaLogOptions>(FILE_META_LOG_OPTIONS).toConstantValue({
-    dir: metalogDir,
-    fsync: config.fsync,
-    segmentBytes: config.metalogSegmentBytes,
-    observer: promMetrics === null ? undefined : walMetricsObserver(promMetrics),
-    onFailure: (err) => {
-      // The adapter's message is the one line operators grep for: `MetaLog fsync failed: EIO (<file>)`.
-      log.error({ code: err.code }, err.message);
-      options.onFatal?.(err);
-    },
-  });
-  container.bind<MetaLog>(RAW_META_LOG).to(FileMetaLog).inSingletonScope();
-  container.bind<FileSnapshotStoreOptions>(FILE_SNAPSHOT_STORE_OPTIONS).toConstantValue({ dir: path.join(config.dataDir, 'snapshots') });
-  container.bind<SnapshotStore>(TYPES.SnapshotStore).to(FileSnapshotStore).inSingletonScope();
-  container
-    .bind<PartitionLogStore>(TYPES.PartitionLogStore)
-    .toDynamicValue((ctx) => {
-      const store = new FilePartitionLogStore(config.dataDir, parseFsyncPolicy(config.fsync) ?? { kind: 'always' });
-      const metrics = ctx.get<Metrics>(METRICS);
-      return metrics === NOOP_METRICS ? store : new MeteredPartitionLogStore(store, metrics);
-    })
-    .inSingletonScope();
-  container
-    .bind<MetaJournal>(TYPES.MetaLog)
-    .toDynamicValue((ctx) => new MetaJournal(ctx.get<MetaLog>(RAW_META_LOG), ctx.get<SnapshotStore>(TYPES.SnapshotStore), config.snapshotEveryEvents, log.child({ component: 'metalog' }), ctx.get<Metrics>(METRICS)))
-    .inSingletonScope();
-  container.bind(GROUP_COORDINATOR_CONFIG).toConstantValue(
-    defaultGroupCoordinatorConfig({
-      groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
-      groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
-      groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
-      groupMaxSize: config.groupMaxSize,
-      offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
-      offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
-      offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
-      offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
-      historyMaxGenerations: config.groupHistoryMaxGenerations,
-    }),
-  );
-  container.loadSync(groupCoordinatorModule);
+  container.loadSync(systemModule(config, log), storageModule(config, log, options), servicesModule(config), groupCoordinatorModule);
   options.overrides?.(container);
-
   if (options.repairMetalog === true) {
-    const report = await repairMetaLog(metalogDir, container.get<FileSystem>(FILE_SYSTEM));
+    const report = await repairMetaLog(path.join(config.dataDir, 'metalog'), container.get<FileSystem>(FILE_SYSTEM));
     log.warn({ ...report }, report.file === null ? 'MetaLog repair: nothing to repair' : 'MetaLog repaired');
   }
   const raw = container.get<MetaLog>(RAW_META_LOG);
   if (raw instanceof FileMetaLog) await raw.open();
-
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
-  const metrics = container.get<Metrics>(METRICS);
-  const clock = container.get<Clock>(TYPES.Clock);
   const coordinator = container.get(GroupCoordinator);
-  const topics = new TopicService(
-    journal,
-    container.get<PartitionLogStore>(TYPES.PartitionLogStore),
-    {
-      autoCreateTopics: config.autoCreateTopics,
-      numPartitions: config.numPartitions,
-      nodeId: config.nodeId,
-      brokerSettings: new Map([
-        ['message.max.bytes', String(config.messageMaxBytes)],
-        ['num.partitions', String(config.numPartitions)],
-        ['auto.create.topics.enable', String(config.autoCreateTopics)],
-      ]),
-    },
-    () => topicIdFromBytes(randomBytes(16)),
-    () => clock.now(),
-  );
+  const topics = container.get(TopicService);
   journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents()]);
-  const notifier = new AppendNotifier();
-  const writer = new PartitionWriter(notifier, () => clock.now());
+  return container;
+};
 
-  // The identity's port is filled in once the listener is bound (port 0 picks a free one).
-  const identity: { -readonly [K in keyof BrokerIdentity]: BrokerIdentity[K] } = {
-    nodeId: config.nodeId,
-    host: config.advertisedHost ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host),
-    port: config.advertisedPort ?? config.port,
-    clusterId: config.clusterId,
-    rack: null,
-  };
-
+/** The composition root: compose, listen (GEN-2: group APIs answer LOAD_IN_PROGRESS meanwhile), load, serve. */
+export const startBroker = async (config: BrokerConfig, options: StartOptions = {}): Promise<RunningBroker> => {
+  const container = await compose(config, options);
+  const log = container.get<Logger>(TYPES.Logger);
+  const coordinator = container.get(GroupCoordinator);
+  const topics = container.get(TopicService);
+  const journal = container.get<MetaJournal>(TYPES.MetaLog);
+  const identity = brokerIdentity(config);
   let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const afterLoad = (h: ApiHandler): ApiHandler =>
-    TOPIC_APIS.has(h.apiKey) ? { ...h, handle: async (req, ctx) => { await ready; return h.handle(req, ctx); } } : h;
-
-  const registry = new HandlerRegistry();
-  const handlers: ApiHandler[] = [
-    apiVersionsHandler(registry),
-    metadataHandler(identity, topics),
-    findCoordinatorHandler(identity),
-    describeClusterHandler(identity),
-    joinGroupHandler(coordinator),
-    syncGroupHandler(coordinator),
-    heartbeatHandler(coordinator),
-    leaveGroupHandler(coordinator),
-    offsetCommitHandler(coordinator, topics),
-    offsetFetchHandler(coordinator),
-    offsetDeleteHandler(coordinator, topics),
-    describeGroupsHandler(coordinator),
-    listGroupsHandler(coordinator),
-    deleteGroupsHandler(coordinator),
-    createTopicsHandler(topics),
-    deleteTopicsHandler(topics, (topic) => {
-      writer.forgetTopic(topic);
-      void coordinator.onTopicsDeleted([topic]);
-    }),
-    createPartitionsHandler(topics),
-    describeConfigsHandler(topics, config.nodeId),
-    produceHandler(topics, writer),
-    fetchHandler(topics, notifier),
-    listOffsetsHandler(topics),
-    offsetForLeaderEpochHandler(topics),
-    initProducerIdHandler(() => clock.now()),
-  ];
-  for (const h of handlers) registry.register(afterLoad(h));
-
-  const server = new KafkaServer(
-    registry,
-    {
-      host: config.host,
-      port: config.port,
-      maxFrameBytes: config.maxFrameBytes,
-      frameTimeoutMs: config.frameTimeoutMs,
-      sendBufferCapBytes: config.socketSendBufferCapBytes,
-      maxConnections: config.maxConnections,
-      ...(metrics === NOOP_METRICS ? {} : requestMetricsHooks(metrics)),
-    },
-    log.child({ component: 'server' }),
-  );
-
-  const groupMetrics = new GroupMetrics(coordinator, metrics);
-  const metricsServer =
-    promMetrics === null ? null : new MetricsHttpServer(promMetrics, { host: config.metricsHost, port: config.metricsPort ?? 0, routes: (p) => groupRoute(coordinator, p) }, log.child({ component: 'metrics' }));
-  const metricsPort = metricsServer === null ? null : await metricsServer.listen();
+  const server = kafkaServer(container, config, identity, new Promise<void>((resolve) => (markReady = resolve)));
+  const metrics = metricsServer(container, config);
+  const groupMetrics = new GroupMetrics(coordinator, container.get<Metrics>(METRICS));
+  const metricsPort = metrics === null ? null : await metrics.listen();
   if (metricsPort !== null) log.info({ host: config.metricsHost, port: metricsPort }, 'metrics endpoint listening');
-
-  // GEN-2: listen first; while the MetaLog replays, group APIs answer COORDINATOR_LOAD_IN_PROGRESS
-  // (Heartbeat NONE) and topic APIs wait for the load to finish.
   coordinator.beginLoad();
   const port = await server.listen().catch(async (err: unknown) => {
-    await metricsServer?.close();
+    await metrics?.close();
     throw err;
   });
   if (config.advertisedPort === null) identity.port = port;
   log.info({ host: config.host, port, dataDir: config.dataDir }, 'listening');
-
   try {
-    const stats = await recover(
-      journal,
-      container.get<SnapshotStore>(TYPES.SnapshotStore),
-      (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
-      log,
-    );
-    journal.setLoadedSnapshot(stats.snapshotPosition);
-    coordinator.completeLoad();
-    metrics.set('cohort_recovery_duration_seconds', stats.ms / 1000);
-    metrics.set('cohort_recovery_replayed_events', stats.replayedEvents);
-    groupMetrics.baseline();
-    markReady();
-    log.info({ ...stats }, 'recovery complete');
+    await loadState(container);
   } catch (err) {
     await server.close();
-    await metricsServer?.close();
+    await metrics?.close();
     throw err;
   }
-
+  groupMetrics.baseline();
+  markReady();
+  const clock = container.get<Clock>(TYPES.Clock);
   const retention = setInterval(() => {
     topics.enforceRetention(clock.now()).catch((err: Error) => log.error({ err: err.message }, 'retention failed'));
   }, 300_000);
   retention.unref();
-
-  return {
-    port,
-    log,
-    container,
-    coordinator,
-    topics,
-    journal,
-    metricsPort,
-    close: async () => {
-      clearInterval(retention);
-      await server.close();
-      await metricsServer?.close();
-      coordinator.unload();
-      await topics.close();
-      await journal.close();
-      const scheduler = container.get<Scheduler>(TYPES.Scheduler);
-      if (scheduler instanceof TimerHeapScheduler) scheduler.clear();
-    },
+  const close = async (): Promise<void> => {
+    clearInterval(retention);
+    await server.close();
+    await metrics?.close();
+    coordinator.unload();
+    await topics.close();
+    await journal.close();
+    const scheduler = container.get<Scheduler>(TYPES.Scheduler);
+    if (scheduler instanceof TimerHeapScheduler) scheduler.clear();
   };
+  return { port, log, container, coordinator, topics, journal, metricsPort, close };
 };

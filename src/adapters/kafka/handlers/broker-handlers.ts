@@ -1,0 +1,73 @@
+import type { AppendNotifier } from '../../../application/append-notifier';
+import type { BrokerIdentity } from '../../../application/broker-identity';
+import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { PartitionWriter } from '../../../application/partition-writer';
+import type { TopicService } from '../../../application/topic-service';
+import type { ApiHandler } from '../server/api-handler';
+import type { HandlerRegistry } from '../server/handler-registry';
+import { apiVersionsHandler } from './api-versions-handler';
+import { createPartitionsHandler } from './create-partitions-handler';
+import { createTopicsHandler } from './create-topics-handler';
+import { deleteGroupsHandler } from './delete-groups-handler';
+import { deleteTopicsHandler } from './delete-topics-handler';
+import { describeClusterHandler } from './describe-cluster-handler';
+import { describeConfigsHandler } from './describe-configs-handler';
+import { describeGroupsHandler } from './describe-groups-handler';
+import { fetchHandler } from './fetch-handler';
+import { findCoordinatorHandler } from './find-coordinator-handler';
+import { heartbeatHandler } from './heartbeat-handler';
+import { initProducerIdHandler } from './init-producer-id-handler';
+import { joinGroupHandler } from './join-group-handler';
+import { leaveGroupHandler } from './leave-group-handler';
+import { listGroupsHandler } from './list-groups-handler';
+import { listOffsetsHandler } from './list-offsets-handler';
+import { metadataHandler } from './metadata-handler';
+import { offsetCommitHandler } from './offset-commit-handler';
+import { offsetDeleteHandler } from './offset-delete-handler';
+import { offsetFetchHandler } from './offset-fetch-handler';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch-handler';
+import { produceHandler } from './produce-handler';
+import { syncGroupHandler } from './sync-group-handler';
+
+/** What the Kafka APIs are served from. */
+export interface BrokerServices {
+  readonly registry: HandlerRegistry;
+  readonly identity: BrokerIdentity;
+  readonly topics: TopicService;
+  readonly coordinator: GroupCoordinator;
+  readonly writer: PartitionWriter;
+  readonly notifier: AppendNotifier;
+  readonly nodeId: number;
+  readonly now: () => number;
+}
+
+/** Every API this broker serves, one handler each (GEN-10: ApiVersions advertises exactly these). */
+export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
+  apiVersionsHandler(s.registry),
+  metadataHandler(s.identity, s.topics),
+  findCoordinatorHandler(s.identity),
+  describeClusterHandler(s.identity),
+  joinGroupHandler(s.coordinator),
+  syncGroupHandler(s.coordinator),
+  heartbeatHandler(s.coordinator),
+  leaveGroupHandler(s.coordinator),
+  offsetCommitHandler(s.coordinator, s.topics),
+  offsetFetchHandler(s.coordinator),
+  offsetDeleteHandler(s.coordinator, s.topics),
+  describeGroupsHandler(s.coordinator),
+  listGroupsHandler(s.coordinator),
+  deleteGroupsHandler(s.coordinator),
+  createTopicsHandler(s.topics),
+  deleteTopicsHandler(s.topics, (topic) => {
+    s.writer.forgetTopic(topic);
+    // OF-22: committed offsets of a deleted topic go with it.
+    void s.coordinator.onTopicsDeleted([topic]);
+  }),
+  createPartitionsHandler(s.topics),
+  describeConfigsHandler(s.topics, s.nodeId),
+  produceHandler(s.topics, s.writer),
+  fetchHandler(s.topics, s.notifier),
+  listOffsetsHandler(s.topics),
+  offsetForLeaderEpochHandler(s.topics),
+  initProducerIdHandler(s.now),
+];
