@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { MetaEvent } from '../../src/domain/meta-event';
-import { CrashFileSystem } from '../../src/adapters/memory/crash-file-system';
+import { CrashFileSystem } from '../fakes/crash-file-system';
 import { FileMetaLog } from '../../src/adapters/wal/file-meta-log';
 import { NodeFileSystem } from '../../src/adapters/wal/node-file-system';
 import type { FileSystem } from '../../src/ports/file-system';

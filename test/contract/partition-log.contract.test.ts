@@ -3,7 +3,7 @@ import * as fs from 'fs/promises';
 import * as os from 'os';
 import * as path from 'path';
 import { OffsetOutOfRange, PartitionLog, PartitionLogConfig, PartitionLogStore } from '../../src/ports/partition-log';
-import { MemoryPartitionLogStore } from '../../src/adapters/memory/memory-partition-log';
+import { MemoryPartitionLogStore } from '../fakes/memory-partition-log';
 import { FilePartitionLogStore, partitionDir } from '../../src/adapters/partition-log/file-partition-log-store';
 import { CLEAN_SHUTDOWN_FILE } from '../../src/adapters/partition-log/file-partition-log';
 import { FsyncPolicy } from '../../src/adapters/partition-log/fsync-policy';

@@ -1,5 +1,5 @@
 import { posix } from 'path';
-import { CrashFileSystem } from '../../src/adapters/memory/crash-file-system';
+import { CrashFileSystem } from '../fakes/crash-file-system';
 
 /** A CrashFS whose durable image is exactly `files` (path → bytes): the disk a test damaged by hand. */
 export const imageFs = async (files: ReadonlyMap<string, Uint8Array>): Promise<CrashFileSystem> => {

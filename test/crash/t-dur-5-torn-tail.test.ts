@@ -1,4 +1,4 @@
-import { CrashFileSystem } from '../../src/adapters/memory/crash-file-system';
+import { CrashFileSystem } from '../fakes/crash-file-system';
 import { FileSnapshotStore, snapshotName } from '../../src/adapters/snapshot/file-snapshot-store';
 import { FileMetaLog } from '../../src/adapters/wal/file-meta-log';
 import { segmentName, SEGMENT_HEADER_BYTES } from '../../src/adapters/wal/segment-file';

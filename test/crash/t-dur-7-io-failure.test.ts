@@ -1,4 +1,4 @@
-import { CrashFileSystem, type SyncableOp } from '../../src/adapters/memory/crash-file-system';
+import { CrashFileSystem, type SyncableOp } from '../fakes/crash-file-system';
 import { FileMetaLog } from '../../src/adapters/wal/file-meta-log';
 import type { MetaEvent } from '../../src/domain/meta-event';
 import { MetaLogError } from '../../src/ports/meta-log';

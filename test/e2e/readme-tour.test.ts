@@ -59,6 +59,21 @@ describe('README tour with kcat, as a new user runs it', () => {
     expect(dump.stdout).toContain('"OffsetCommitted"');
   });
 
+  it('groups list and history (PE-13), as the README shows them, beside the running broker', async () => {
+    const lines = [...readme.matchAll(/^node bin\/cohort-server\.js (groups [^#\n]*?)\s*(#.*)?$/gm)].map((m) => m[1]!.trim());
+    expect(lines).toEqual(['groups list --data-dir ./data', 'groups history tour-group --data-dir ./data']);
+    const run1 = (line: string) =>
+      spawnSync(process.execPath, [BIN, ...line.replace('./data', broker.dataDir).split(' ')], { encoding: 'utf8' });
+    const list = run1(lines[0]!);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(/^GROUP\s+STATE\s+GENERATION\s+MEMBERS\s+LAST REBALANCE\n/);
+    expect(list.stdout).toMatch(/\ntour-group\s+Empty\s+\d+\s+0\s+/);
+    const history = run1(lines[1]!);
+    expect(history.status).toBe(0);
+    expect(history.stdout).toMatch(/^group tour-group: Empty, generation \d+, 0 members\n/);
+    expect(history.stdout).toContain('  trigger: member rdkafka-');
+  });
+
   it('--repair-metalog on a sound log starts normally', async () => {
     const { dataDir, port } = broker;
     await broker.stop();

@@ -13,6 +13,7 @@ import {
 } from '../config/broker-config';
 import { runMetalogCommand } from './metalog-command';
 import { runGroupsCommand } from './groups-command';
+import { OPTION_HELP } from '../config/option-help';
 
 /** Exit code for bad flags, bad config values and unreadable config files. */
 export const EXIT_USAGE = 2;
@@ -58,9 +59,9 @@ const loadConfig = (opts: Record<string, unknown>): BrokerConfig => {
 const buildProgram = (): Command => {
   const program = new Command('cohort-server')
     .description('Cohort: a Kafka-compatible broker with an event-sourced, write-ahead-logged group coordinator')
-    .option('--config <file>', 'JSON config file (keys: option names or camelCase)')
-    .option('--wal-metadata', 'accepted for compatibility; the MetaLog is always on')
-    .option('--repair-metalog', 'truncate the MetaLog at its first bad record (copying the segment to *.broken), then start')
+    .option('--config <file>', 'JSON config file whose keys are option names or camelCase (Kafka: server.properties)')
+    .option('--wal-metadata', 'accepted for compatibility and ignored: the MetaLog is always on')
+    .option('--repair-metalog', 'truncate the MetaLog at its first bad record (copying the segment to *.broken), then start (Cohort only; Kafka recovers unflushed log segments)')
     .allowExcessArguments(false)
     // `metalog verify --data-dir D`: options after a subcommand belong to it, not to the server.
     .enablePositionalOptions()
@@ -69,13 +70,14 @@ const buildProgram = (): Command => {
     .configureOutput({ writeErr: () => undefined });
   for (const [camel, kebab] of Object.entries(OPTION_NAMES)) {
     const def = DEFAULT_CONFIG[camel as keyof BrokerConfig];
-    program.option(`--${kebab} <value>`, `${kebab} (default: ${def === null ? 'unset' : String(def)}; env COHORT_${kebab.toUpperCase().replace(/-/g, '_')})`);
+    const help = OPTION_HELP[camel as keyof BrokerConfig];
+    program.option(`--${kebab} <value>`, `${help} [default: ${def === null ? 'unset' : String(def)}; env COHORT_${kebab.toUpperCase().replace(/-/g, '_')}]`);
   }
   program
     .command('metalog')
     .description('inspect the MetaLog: dump | verify')
     .argument('<action>', 'dump or verify')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_CONFIG.dataDir)
+    .option('--data-dir <dir>', 'the data directory whose metalog/ to read (read-only)', DEFAULT_CONFIG.dataDir)
     .exitOverride()
     .action(async (action: string, o: { dataDir: string }) => {
       if (action !== 'dump' && action !== 'verify') fail(`unknown metalog action "${action}" (expected dump or verify)`);
@@ -86,7 +88,7 @@ const buildProgram = (): Command => {
     .description('the group coordinator as the MetaLog tells it, offline and read-only (also beside a running broker): list | history GROUP')
     .argument('<action>', 'list, or history')
     .argument('[group]', 'the group id (history)')
-    .option('--data-dir <dir>', 'data directory', DEFAULT_CONFIG.dataDir)
+    .option('--data-dir <dir>', 'the data directory whose snapshots/ and metalog/ to read (read-only)', DEFAULT_CONFIG.dataDir)
     .option('--json', 'print JSON (the same document as GET /groups and GET /groups/<group>/history)')
     .option('--group-history-max-generations <n>', "generations of history per group (Cohort's group.history.max.generations)", String(DEFAULT_CONFIG.groupHistoryMaxGenerations))
     .exitOverride()

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { CrashFileSystem } from '../../../src/adapters/memory/crash-file-system';
-import { FakeClock } from '../../../src/adapters/memory/fake-clock';
+import { CrashFileSystem } from '../../fakes/crash-file-system';
+import { FakeClock } from '../../fakes/fake-clock';
 import { FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
 import { GroupCoordinator, defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from '../../../src/application/group-coordinator';
 import type { JoinGroupResult } from '../../../src/application/group/group-api';

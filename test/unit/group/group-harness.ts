@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
-import { FakeClock } from '../../../src/adapters/memory/fake-clock';
-import { MemoryMetaLog, type MemoryMetaLogOptions } from '../../../src/adapters/memory/memory-meta-log';
+import { FakeClock } from '../../fakes/fake-clock';
+import { MemoryMetaLog, type MemoryMetaLogOptions } from '../../fakes/memory-meta-log';
 import type { JoinGroupCommand, MemberProtocol } from '../../../src/application/group/group-api';
 import {
   GROUP_COORDINATOR_CONFIG,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
-import { FakeClock } from '../../../src/adapters/memory/fake-clock';
-import { MemoryMetaLog } from '../../../src/adapters/memory/memory-meta-log';
+import { FakeClock } from '../../fakes/fake-clock';
+import { MemoryMetaLog } from '../../fakes/memory-meta-log';
 import { GROUP_COORDINATOR_CONFIG, GroupCoordinator, defaultGroupCoordinatorConfig, groupCoordinatorModule } from '../../../src/application/group-coordinator';
 import { ErrorCode } from '../../../src/domain/error-code';
 import { TYPES } from '../../../src/ports/symbols';

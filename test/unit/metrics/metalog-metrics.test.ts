@@ -1,8 +1,8 @@
 import { PromMetrics } from '../../../src/adapters/metrics/prom-metrics';
 import { walMetricsObserver } from '../../../src/adapters/metrics/wal-metrics-observer';
-import { MemoryMetaLog } from '../../../src/adapters/memory/memory-meta-log';
-import { MemorySnapshotStore } from '../../../src/adapters/memory/memory-snapshot-store';
-import { CrashFileSystem } from '../../../src/adapters/memory/crash-file-system';
+import { MemoryMetaLog } from '../../fakes/memory-meta-log';
+import { MemorySnapshotStore } from '../../fakes/memory-snapshot-store';
+import { CrashFileSystem } from '../../fakes/crash-file-system';
 import { FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
 import { silentLogger } from '../../../src/adapters/system/pino-logger';
 import { MetaJournal } from '../../../src/application/meta-journal';

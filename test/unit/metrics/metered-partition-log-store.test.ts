@@ -1,6 +1,6 @@
 import { MeteredPartitionLogStore } from '../../../src/adapters/metrics/metered-partition-log-store';
 import { PromMetrics } from '../../../src/adapters/metrics/prom-metrics';
-import { MemoryPartitionLogStore } from '../../../src/adapters/memory/memory-partition-log';
+import { MemoryPartitionLogStore } from '../../fakes/memory-partition-log';
 import { buildRecordBatch } from '../../../src/adapters/kafka/record-batch/batch-builder';
 import { valueOf } from './metric-values';
 

@@ -1,4 +1,4 @@
-import { CrashFileSystem } from '../../../src/adapters/memory/crash-file-system';
+import { CrashFileSystem } from '../../fakes/crash-file-system';
 import { dumpMetaLog } from '../../../src/adapters/wal/dump-meta-log';
 import { FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
 import { verifyMetaLog } from '../../../src/adapters/wal/verify-meta-log';

@@ -1,5 +1,5 @@
 import { Container } from 'inversify';
-import { CrashFileSystem } from '../../../src/adapters/memory/crash-file-system';
+import { CrashFileSystem } from '../../fakes/crash-file-system';
 import { FILE_META_LOG_OPTIONS, FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
 import { NodeFileSystem } from '../../../src/adapters/wal/node-file-system';
 import { FILE_SYSTEM } from '../../../src/ports/file-system';

@@ -1,4 +1,4 @@
-import { CrashFileSystem } from '../../../src/adapters/memory/crash-file-system';
+import { CrashFileSystem } from '../../fakes/crash-file-system';
 import { decodeSnapshot, encodeSnapshot, FileSnapshotStore, snapshotName } from '../../../src/adapters/snapshot/file-snapshot-store';
 import type { MetaEvent } from '../../../src/domain/meta-event';
 

@@ -1,4 +1,4 @@
-import { CrashFileSystem } from '../../../src/adapters/memory/crash-file-system';
+import { CrashFileSystem } from '../../fakes/crash-file-system';
 import { FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
 import type { MetaEvent } from '../../../src/domain/meta-event';
 

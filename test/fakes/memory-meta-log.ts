@@ -1,5 +1,5 @@
-import type { MetaEvent } from '../../domain/meta-event';
-import { MetaLogError, type LogPosition, type MetaLog } from '../../ports/meta-log';
+import type { MetaEvent } from '../../src/domain/meta-event';
+import { MetaLogError, type LogPosition, type MetaLog } from '../../src/ports/meta-log';
 
 export interface MemoryMetaLogOptions {
   /**

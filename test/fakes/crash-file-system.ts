@@ -1,5 +1,5 @@
 import { posix } from 'path';
-import type { FileDescriptor, FileStat, FileSystem, OpenMode } from '../../ports/file-system';
+import type { FileDescriptor, FileStat, FileSystem, OpenMode } from '../../src/ports/file-system';
 
 /**
  * CrashFS: an in-memory FileSystem port that can lose power (reliability.md T-DUR-1, SQLite's

@@ -1,4 +1,4 @@
-import type { Snapshot, SnapshotStore } from '../../ports/snapshot-store';
+import type { Snapshot, SnapshotStore } from '../../src/ports/snapshot-store';
 
 /** In-memory SnapshotStore for tests: keeps the newest snapshots in memory, durable at once. */
 export class MemorySnapshotStore implements SnapshotStore {

@@ -5,11 +5,11 @@ import {
   PartitionLog,
   PartitionLogConfig,
   PartitionLogStore,
-} from '../../ports/partition-log';
-import { batchSizeAt, lastOffsetAt, BatchOffset } from '../kafka/record-batch/batch-header';
-import { rewriteBaseOffset } from '../kafka/record-batch/batch-rewrite';
-import { firstRecordAtOrAfter, maxTimestampRecord } from '../kafka/record-batch/record-timestamps';
-import { planRetention } from '../partition-log/retention-plan';
+} from '../../src/ports/partition-log';
+import { batchSizeAt, lastOffsetAt, BatchOffset } from '../../src/adapters/kafka/record-batch/batch-header';
+import { rewriteBaseOffset } from '../../src/adapters/kafka/record-batch/batch-rewrite';
+import { firstRecordAtOrAfter, maxTimestampRecord } from '../../src/adapters/kafka/record-batch/record-timestamps';
+import { planRetention } from '../../src/adapters/partition-log/retention-plan';
 
 interface StoredBatch {
   readonly baseOffset: bigint;
