@@ -13,6 +13,8 @@ module.exports = {
       module: { type: 'commonjs' },
     }],
   },
+  // Data directories under test/fixtures hold MetaLog snapshot files (*.snap): they are not Jest snapshots.
+  modulePathIgnorePatterns: ['<rootDir>/test/fixtures/.*/data/'],
   testTimeout: 60000,
   maxWorkers: 2,
 };
