@@ -158,7 +158,8 @@ export class GroupStore {
   }
 
   private fail(err: unknown): void {
-    if (this.statusValue === 'failed') return;
+    // Already failed, or unloaded: nothing here serves requests any more.
+    if (this.statusValue === 'failed' || this.statusValue === 'inactive') return;
     this.log.error({ err }, 'group metadata write failed; coordinator stops accepting writes');
     this.statusValue = 'failed';
     this.reads.clear();

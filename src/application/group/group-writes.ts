@@ -158,7 +158,8 @@ export class GroupWrites {
   private onAssignmentsWritten(groupId: string, generation: number, durable: Promise<boolean>): void {
     this.plumbing.recordAssignmentWrite(groupId, generation, durable);
     void durable.then((ok) => {
-      const group = this.store.group(groupId);
+      // An unloaded or failed coordinator answers nothing more and arms no timer (CG-74).
+      const group = this.store.status === 'active' ? this.store.group(groupId) : undefined;
       if (!ok || group === undefined || group.generation !== generation || group.state !== 'Stable') return;
       this.plumbing.answerAllSyncs(groupId, (memberId) => {
         const m = group.members.get(memberId);

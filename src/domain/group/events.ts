@@ -14,6 +14,7 @@
  * a field an old release did not write reads back as `undefined`, which every fold tolerates.
  */
 
+import type { ClassicMember } from './classic-group';
 import type { GroupHistory } from './history';
 
 /** A protocol a member supports; `topics` is its parsed consumer subscription, null if unparseable (OF-21). */
@@ -194,39 +195,10 @@ export type GroupEvent =
   | { readonly type: 'GroupSnapshot'; readonly groupId: string; readonly group: GroupSnapshotData; readonly history: GroupHistory | null }
   ;
 
-/** Plain-data form of a classic group aggregate in a snapshot (offsets travel as OffsetCommitted events). */
-export interface GroupSnapshotData {
-  readonly state: ClassicGroupState;
-  readonly previousState: ClassicGroupState;
-  readonly stateTimestamp: number | null;
-  readonly protocolType: string | null;
-  readonly protocolName: string | null;
-  readonly generation: number;
-  readonly leaderId: string | null;
-  readonly members: readonly SnapshotMember[];
-  readonly joined: readonly string[];
-  readonly membersAdded: number;
-  readonly trigger: RebalanceTrigger | null;
-  readonly rebalanceStartedAt: number | null;
-  readonly base: GroupBaseData | null;
-  readonly subscribedTopics: readonly string[] | null;
-}
-
-/** A member in a snapshot. */
-export interface SnapshotMember {
-  readonly memberId: string;
-  readonly instanceId: string | null;
-  readonly clientId: string;
-  readonly clientHost: string;
-  readonly rebalanceTimeoutMs: number;
-  readonly sessionTimeoutMs: number;
-  readonly protocolType: string;
-  readonly protocols: readonly MemberProtocol[];
-  readonly assignment: Uint8Array;
-  readonly assignedPartitions: number | null;
-}
-
-/** The hard state a reload would give, kept while a rebalance is in progress (see ClassicGroup.base). */
+/**
+ * The hard state a reload would give, kept while a rebalance is in progress (ClassicGroup.base), in
+ * plain data; also the common part of a group in a snapshot.
+ */
 export interface GroupBaseData {
   readonly state: ClassicGroupState;
   readonly stateTimestamp: number | null;
@@ -234,7 +206,18 @@ export interface GroupBaseData {
   readonly protocolName: string | null;
   readonly generation: number;
   readonly leaderId: string | null;
-  readonly members: readonly SnapshotMember[];
+  readonly members: readonly ClassicMember[];
+}
+
+/** Plain-data form of a classic group aggregate in a snapshot (offsets travel as OffsetCommitted events). */
+export interface GroupSnapshotData extends GroupBaseData {
+  readonly previousState: ClassicGroupState;
+  readonly joined: readonly string[];
+  readonly membersAdded: number;
+  readonly trigger: RebalanceTrigger | null;
+  readonly rebalanceStartedAt: number | null;
+  readonly base: GroupBaseData | null;
+  readonly subscribedTopics: readonly string[] | null;
 }
 
 const GROUP_EVENT_TYPES: ReadonlySet<string> = new Set([

@@ -3,22 +3,10 @@
  * deep-equals `g` without its offsets (they travel as OffsetCommitted events).
  */
 import { newClassicGroup, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
-import type { GroupBaseData, GroupSnapshotData, SnapshotMember } from './events';
+import type { GroupBaseData, GroupSnapshotData } from './events';
 
-const memberData = (m: ClassicMember): SnapshotMember => ({
-  memberId: m.memberId,
-  instanceId: m.instanceId,
-  clientId: m.clientId,
-  clientHost: m.clientHost,
-  rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-  sessionTimeoutMs: m.sessionTimeoutMs,
-  protocolType: m.protocolType,
-  protocols: m.protocols,
-  assignment: m.assignment,
-  assignedPartitions: m.assignedPartitions,
-});
-
-const memberFromData = (m: SnapshotMember): ClassicMember => ({ ...m, assignedPartitions: m.assignedPartitions ?? null });
+/** Members are immutable plain data: a snapshot and the aggregate may share them. */
+const memberFromData = (m: ClassicMember): ClassicMember => ({ ...m, assignedPartitions: m.assignedPartitions ?? null });
 
 const baseData = (b: GroupBase): GroupBaseData => ({
   state: b.state,
@@ -27,7 +15,7 @@ const baseData = (b: GroupBase): GroupBaseData => ({
   protocolName: b.protocolName,
   generation: b.generation,
   leaderId: b.leaderId,
-  members: [...b.members.values()].map(memberData),
+  members: [...b.members.values()],
 });
 
 const baseFromData = (b: GroupBaseData): GroupBase => ({
@@ -49,7 +37,7 @@ export const toSnapshotData = (g: ClassicGroup): GroupSnapshotData => ({
   protocolName: g.protocolName,
   generation: g.generation,
   leaderId: g.leaderId,
-  members: [...g.members.values()].map(memberData),
+  members: [...g.members.values()],
   joined: [...g.joined],
   membersAdded: g.membersAdded,
   trigger: g.trigger,

@@ -12,6 +12,10 @@ import { recover } from '../../../src/domain/group/recover';
 import { snapshotEvents } from '../../../src/domain/group/snapshot-events';
 import type { MetaEvent } from '../../../src/domain/meta-event';
 import type { LogPosition, MetaLog } from '../../../src/ports/meta-log';
+import type { Scheduler } from '../../../src/ports/scheduler';
+import { Container } from 'inversify';
+import { GroupPlumbing } from '../../../src/application/group/group-plumbing';
+import { sessionKey } from '../../../src/application/group/group-timers';
 import { bytes, coordinatorOver, joinCmd, settle } from '../../unit/group/group-harness';
 import { kafkaReload, projectForReload } from './kafka-reload';
 
@@ -22,7 +26,11 @@ import { kafkaReload, projectForReload } from './kafka-reload';
  * the live aggregate (and the history projection) equals a replay of every event written so far
  * (PE-10); after a crash, recover(replay(durable prefix)) equals Kafka's reload of the hard-state
  * records of that prefix (PE-11); no client ever sees a generation go backwards while the broker
- * lives; every GenerationBumped's trigger names an event that happened in its rebalance.
+ * lives; every GenerationBumped's trigger names an event that happened in its rebalance. Also the
+ * protocol's own invariants: one leader per generation, the leader's assignment reaches every member
+ * of a Stable generation (static members keep theirs across a new member id), no stale-generation
+ * commit is accepted, pending ids are never members, and every member not parked has a bounded
+ * session timer (CG-46).
  */
 const seed = process.env.SEED !== undefined ? Number(process.env.SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
 // eslint-disable-next-line no-console
@@ -75,10 +83,17 @@ interface Broker {
   fs: CrashFileSystem;
   log: RecordingLog;
   coord: GroupCoordinator;
+  container: Container;
+  /** Key prefix of this broker life's timers. */
+  timerPrefix: string;
   /** Highest generation any client was answered in this broker's life. */
   maxAnswered: number;
   /** Invariant violations found inside callbacks. */
   failures: string[];
+  /** generation → the leader answered to its joiners, in this broker's life and this group's. */
+  leaders: Map<number, string>;
+  /** GroupDeleted events seen so far. */
+  deletions: number;
   clients: Client[];
   crashes: number;
   stable: number;
@@ -87,16 +102,51 @@ interface Broker {
 const config: GroupCoordinatorConfig = defaultGroupCoordinatorConfig({ groupInitialRebalanceDelayMs: 3000, newMemberJoinTimeoutMs: 60_000 });
 const clock = new FakeClock();
 
-const start = async (fs: CrashFileSystem): Promise<{ log: RecordingLog; coord: GroupCoordinator }> => {
+/**
+ * The timers of one broker life. Every life shares the fake clock, but a dead broker's late work
+ * (a write failing after the power cut) must not touch the next life's timers: in a real crash they
+ * die with the process.
+ */
+let lives = 0;
+const lifeScheduler = (): Scheduler & { readonly prefix: string } => {
+  const prefix = `life${++lives}:`;
+  return {
+    prefix,
+    schedule: (key, delayMs, fn) => clock.schedule(prefix + key, delayMs, fn),
+    cancel: (key) => clock.cancel(prefix + key),
+    isScheduled: (key) => clock.isScheduled(prefix + key),
+  };
+};
+
+const start = async (fs: CrashFileSystem): Promise<{ log: RecordingLog; coord: GroupCoordinator; container: Container; timerPrefix: string }> => {
   const log = new RecordingLog(new FileMetaLog(fs, { dir: LOG_DIR, segmentBytes: 4096 }));
   let n = 0;
   const cfg = { ...config, generateMemberId: (prefix: string) => `${prefix}-${fs.counters.ops}-${++n}` };
-  const coord = coordinatorOver(clock, log, cfg).get(GroupCoordinator);
+  const scheduler = lifeScheduler();
+  const container = coordinatorOver(clock, log, cfg, scheduler);
+  const coord = container.get(GroupCoordinator);
   await coord.start();
-  return { log, coord };
+  return { log, coord, container, timerPrefix: scheduler.prefix };
+};
+
+const expectedAssignment = (generation: number, id: string, instanceId: string | null) => bytes(`a-${generation}-${instanceId ?? id}`);
+
+/**
+ * Generations restart only when the group itself is deleted (CG-73 deletes an Empty group without
+ * offsets at the retention check) — a new group — or when the broker restarts (PE-11).
+ */
+const incarnation = (b: Broker): number => {
+  const deletions = b.log.events.filter((e) => e.type === 'GroupDeleted').length;
+  if (deletions !== b.deletions) {
+    b.deletions = deletions;
+    b.maxAnswered = 0;
+    b.leaders.clear();
+  }
+  return deletions;
 };
 
 const answered = (b: Broker, generation: number): void => {
+  incarnation(b);
   if (generation < b.maxAnswered) b.failures.push(`generation went back: ${generation} after ${b.maxAnswered}`);
   b.maxAnswered = Math.max(b.maxAnswered, generation);
 };
@@ -120,6 +170,11 @@ const join = (b: Broker, c: Client): void => {
       return;
     }
     answered(b, res.generationId);
+    const known = b.leaders.get(res.generationId);
+    if (known !== undefined && known !== res.leader && !res.skipAssignment && res.members.length > 0) {
+      b.failures.push(`two leaders for generation ${res.generationId}: ${known} and ${res.leader}`);
+    }
+    if (res.members.length > 0 || !b.leaders.has(res.generationId)) b.leaders.set(res.generationId, res.leader);
     c.memberId = res.memberId;
     c.generation = res.generationId;
     c.leaderMembers = res.leader === res.memberId && res.members.length > 0 ? res.members : null;
@@ -129,7 +184,7 @@ const join = (b: Broker, c: Client): void => {
 const sync = (b: Broker, c: Client): void => {
   const generation = c.generation;
   const coord = b.coord;
-  const assignments = (c.leaderMembers ?? []).map((m) => ({ memberId: m.memberId, assignment: bytes(`a-${generation}-${m.memberId}`), partitions: 1 }));
+  const assignments = (c.leaderMembers ?? []).map((m) => ({ memberId: m.memberId, assignment: expectedAssignment(generation, m.memberId, m.groupInstanceId), partitions: 1 }));
   c.syncing = true;
   void coord
     .syncGroup({ groupId: 'g', memberId: c.memberId, groupInstanceId: c.instanceId, generationId: generation, protocolType: 'consumer', protocolName: 'range', assignments, apiVersion: 5 })
@@ -139,6 +194,11 @@ const sync = (b: Broker, c: Client): void => {
       if (res.errorCode !== ErrorCode.NONE) return;
       answered(b, generation);
       if (c.generation === generation) c.synced = generation;
+      // Every member of a Stable generation gets the leader's assignment for it.
+      const want = expectedAssignment(generation, c.memberId, c.instanceId);
+      if (Buffer.compare(Buffer.from(res.assignment), Buffer.from(want)) !== 0) {
+        b.failures.push(`member ${c.memberId} got '${Buffer.from(res.assignment).toString()}' for generation ${generation}`);
+      }
     });
 };
 
@@ -173,6 +233,22 @@ const leaveC = (slot: number) =>
     Object.assign(c, { memberId: '', generation: 0, alive: false });
     await settle();
   });
+const commitC = (slot: number, offset: number) =>
+  cmd(`commit(${slot}, ${offset})`, async (b) => {
+    const c = b.clients[slot]!;
+    const group = b.coord.groupView('g');
+    const generationAtIssue = group?.generation;
+    const stateAtIssue = group?.state;
+    const generation = c.memberId === '' ? -1 : c.generation;
+    const res = await b.coord.offsetCommit({
+      groupId: 'g', memberId: c.memberId, groupInstanceId: c.instanceId, generationIdOrMemberEpoch: generation, retentionTimeMs: -1, apiVersion: 9,
+      topics: [{ name: 't', partitions: [{ partitionIndex: slot % 3, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null, commitTimestamp: -1 }] }],
+    });
+    const code = res.topics[0]!.partitions[0]!.errorCode;
+    // OF-3: no commit with a stale generation is accepted; an admin commit only into an Empty group.
+    if (code === ErrorCode.NONE && generation >= 0 && generation !== generationAtIssue) b.failures.push(`stale commit accepted: ${generation} vs ${generationAtIssue}`);
+    if (code === ErrorCode.NONE && generation < 0 && stateAtIssue !== undefined && stateAtIssue !== 'Empty') b.failures.push(`admin commit accepted in ${stateAtIssue}`);
+  });
 const dieC = (slot: number) => cmd(`clientDies(${slot})`, async (b) => { Object.assign(b.clients[slot]!, { memberId: '', generation: 0, leaderMembers: null, alive: false }); });
 const pollC = cmd('pollRound', async (b) => { for (const c of b.clients) if (c.alive) await act(b, c); await settle(); await settle(); });
 const advanceC = (ms: number) => cmd(`advance(${ms})`, async () => { clock.advance(ms); await settle(); await settle(); });
@@ -189,10 +265,14 @@ const crashC = (ops: number, crashSeed: number) =>
     const survivor = b.fs.crash(rng);
     b.coord.unload();
     b.fs = survivor;
-    const { log, coord } = await start(survivor);
+    const { log, coord, container, timerPrefix } = await start(survivor);
     b.log = log;
     b.coord = coord;
+    b.container = container;
+    b.timerPrefix = timerPrefix;
     b.maxAnswered = 0;
+    b.leaders.clear();
+    b.deletions = 0;
     b.crashes++;
     for (const c of b.clients) Object.assign(c, { joining: false, syncing: false });
     // PE-11: what the restarted coordinator serves is recover(replay(durable prefix)), which is
@@ -252,7 +332,30 @@ const check = (b: Broker): void => {
   expect(resumed).toEqual(b.coord.liveState());
   expect(resumedHistory).toEqual(b.coord.historyState());
   checkTriggers(events);
-  if (b.coord.groupView('g')?.state === 'Stable') b.stable++;
+  const g = b.coord.groupView('g');
+  if (g === undefined) return;
+  const plumbing = b.container.get(GroupPlumbing);
+  // KIP-394 pending ids are not members; the static map points at members.
+  for (const id of plumbing.pendingIds('g')) expect(g.members.has(id)).toBe(false);
+  for (const [instance, id] of g.staticMembers) expect(g.members.get(id)?.instanceId).toBe(instance);
+  incarnation(b);
+  if (g.state === 'CompletingRebalance' || g.state === 'Stable') {
+    expect(g.leaderId !== null && g.members.has(g.leaderId)).toBe(true);
+    // (A static replacement changes the leader id within a generation once its write is durable:
+    // compare only when no answer is still on its way.)
+    const leader = b.leaders.get(g.generation);
+    if (leader !== undefined && !b.clients.some((c) => c.joining)) expect(leader).toBe(g.leaderId);
+  }
+  if (g.state === 'Stable') {
+    b.stable++;
+    for (const m of g.members.values()) expect(m.assignment).toEqual(expectedAssignment(g.generation, m.memberId, m.instanceId));
+  }
+  // CG-46: every member has a session timer within its timeout, unless it is parked in a join or sync.
+  for (const m of g.members.values()) {
+    const deadline = clock.deadlineOf(b.timerPrefix + sessionKey('g', m.memberId));
+    if (deadline === undefined) expect(g.joined.has(m.memberId) || plumbing.hasParkedSync('g', m.memberId)).toBe(true);
+    else expect(deadline).toBeLessThanOrEqual(clock.now() + Math.max(SESSION, config.newMemberJoinTimeoutMs));
+  }
 };
 
 describe('issue 11 event-sourced group core, model-based', () => {
@@ -265,28 +368,30 @@ describe('issue 11 event-sourced group core, model-based', () => {
   });
 
   test('PE-10 live = replay(events) after every command; PE-11 recover(replay(durable prefix)) = Kafka reload after every crash; generations never go back; triggers name real events', async () => {
-    const slots = 5;
-    const commands = [
+    const commands = (slots: number) => [
       fc.nat(slots - 1).map(joinC),
       fc.nat(slots - 1).map(changeC),
       fc.nat(slots - 1).map(syncC),
       fc.nat(slots - 1).map(heartbeatC),
       fc.nat(slots - 1).map(leaveC),
       fc.nat(slots - 1).map(dieC),
+      fc.tuple(fc.nat(slots - 1), fc.nat(1000)).map(([slot, o]) => commitC(slot, o)),
       fc.constantFrom(100, 1000, 3000, 10_000, 20_000, 70_000, 400_000).map(advanceC),
       fc.tuple(fc.nat(40), fc.nat()).map(([ops, s]) => crashC(ops, s)),
       ...Array.from({ length: 8 }, () => fc.constant(pollC)),
       ...Array.from({ length: 4 }, () => fc.constantFrom(1000, 3000).map(advanceC)),
     ];
     await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 80, size: 'max' }), async (cmds) => {
+      fc.asyncProperty(
+        fc.oneof(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 50 })).chain((slots) => fc.tuple(fc.constant(slots), fc.commands(commands(slots), { maxCommands: 100, size: 'max' }))),
+        async ([slots, cmds]) => {
         const fs = new CrashFileSystem();
-        const { log, coord } = await start(fs);
+        const { log, coord, container, timerPrefix } = await start(fs);
         const clients: Client[] = Array.from({ length: slots }, (_, slot) => ({
           slot, instanceId: slot % 2 === 0 ? `s${slot}` : null, memberId: '', generation: 0, leaderMembers: null,
           joining: false, syncing: false, synced: 0, alive: true, meta: 0,
         }));
-        const broker: Broker = { fs, log, coord, maxAnswered: 0, failures: [], clients, crashes: 0, stable: 0 };
+        const broker: Broker = { fs, log, coord, container, timerPrefix, maxAnswered: 0, failures: [], leaders: new Map(), deletions: 0, clients, crashes: 0, stable: 0 };
         const wrapped = [...cmds].map((c) => ({
           check: () => true,
           run: async (m: object, b: Broker) => {
@@ -301,7 +406,7 @@ describe('issue 11 event-sourced group core, model-based', () => {
         totals.crashes += broker.crashes;
         totals.generations = Math.max(totals.generations, broker.coord.groupView('g')?.generation ?? 0);
       }),
-      { seed, numRuns: 60, interruptAfterTimeLimit: 60_000 },
+      { seed, numRuns: 100, interruptAfterTimeLimit: 60_000 },
     );
   });
 });

@@ -15,6 +15,7 @@ import type { GroupEvent } from '../../../src/domain/group/events';
 import { replay } from '../../../src/domain/group/evolve';
 import type { GroupsState } from '../../../src/domain/group/groups-state';
 import type { MetaLog } from '../../../src/ports/meta-log';
+import type { Scheduler } from '../../../src/ports/scheduler';
 import { TYPES } from '../../../src/ports/symbols';
 
 export { silentLogger };
@@ -28,10 +29,10 @@ export const protocols = (names: string[] = ['range'], meta = 'm', topics: strin
   names.map((name) => ({ name, metadata: bytes(`${name}:${meta}`), topics }));
 
 /** The coordinator's DI graph over the given ports, as src/main.ts wires it (one line per port). */
-export const coordinatorOver = (clock: FakeClock, log: MetaLog, config: GroupCoordinatorConfig): Container => {
+export const coordinatorOver = (clock: FakeClock, log: MetaLog, config: GroupCoordinatorConfig, scheduler: Scheduler = clock): Container => {
   const container = new Container();
   container.bind(TYPES.Clock).toConstantValue(clock);
-  container.bind(TYPES.Scheduler).toConstantValue(clock);
+  container.bind(TYPES.Scheduler).toConstantValue(scheduler);
   container.bind(TYPES.MetaLog).toConstantValue(log);
   container.bind(TYPES.Logger).toConstantValue(silentLogger);
   container.bind(GROUP_COORDINATOR_CONFIG).toConstantValue(config);
