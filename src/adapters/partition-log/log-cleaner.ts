@@ -137,7 +137,8 @@ export const cleanLog = async (log: CleanableLog, config: PartitionLogConfig, ct
   let horizon: bigint | null = null;
   for (const group of groupBySize(segs, config.segmentBytes)) {
     const replacement = await log.beginReplacement(group);
-    let changed = false;
+    // Merging several (often emptied) segments into one is a change worth a swap even if no record goes.
+    let changed = group.length > 1;
     let groupBytes = 0;
     let groupRemoved = 0;
     let groupHorizon: bigint | null = null;
