@@ -65,6 +65,12 @@ import { GroupMetrics } from './adapters/metrics/group-metrics';
 import { requestMetricsHooks } from './adapters/metrics/request-metrics';
 import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
 import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
+// Issue 13: DeleteRecords, config changes, log compaction.
+import { deleteRecordsHandler } from './adapters/kafka/handlers/delete-records-handler';
+import { alterConfigsHandler } from './adapters/kafka/handlers/alter-configs-handler';
+import { incrementalAlterConfigsHandler } from './adapters/kafka/handlers/incremental-alter-configs-handler';
+import { IoThrottle } from './adapters/partition-log/cleaner-throttle';
+import { LogCleanerService } from './application/log-cleaner-service';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -91,7 +97,7 @@ export interface StartOptions {
 const RAW_META_LOG = Symbol.for('RawMetaLog');
 
 /** APIs that need topic metadata: they wait until recovery has loaded it. */
-const TOPIC_APIS = new Set([0, 1, 2, 3, 19, 20, 23, 32, 37]);
+const TOPIC_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 23, 32, 33, 37, 44]);
 
 /** The composition root: the only place that names concrete adapters. */
 export const startBroker = async (config: BrokerConfig, options: StartOptions = {}): Promise<RunningBroker> => {
@@ -169,6 +175,10 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
         ['message.max.bytes', String(config.messageMaxBytes)],
         ['num.partitions', String(config.numPartitions)],
         ['auto.create.topics.enable', String(config.autoCreateTopics)],
+        ['log.cleaner.enable', String(config.logCleanerEnable)],
+        ['log.cleaner.backoff.ms', String(config.logCleanerBackoffMs)],
+        ...(config.logCleanerIoMaxBytesPerSecond === null ? [] : [['log.cleaner.io.max.bytes.per.second', String(config.logCleanerIoMaxBytesPerSecond)] as [string, string]]),
+        ['max.incremental.fetch.session.cache.slots', String(config.maxIncrementalFetchSessionCacheSlots)],
       ]),
     },
     () => topicIdFromBytes(randomBytes(16)),
@@ -220,6 +230,9 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     listOffsetsHandler(topics),
     offsetForLeaderEpochHandler(topics),
     initProducerIdHandler(() => clock.now()),
+    deleteRecordsHandler(topics),
+    alterConfigsHandler(topics, config.nodeId),
+    incrementalAlterConfigsHandler(topics, config.nodeId),
   ];
   for (const h of handlers) registry.register(afterLoad(h));
 
@@ -278,6 +291,22 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   }, 300_000);
   retention.unref();
 
+  // The log cleaner (cleanup.policy=compact); its pace and backoff follow dynamic broker configs.
+  const brokerNumber = (name: string, fallback: number): number => {
+    const v = Number(topics.brokerSettings().get(name));
+    return Number.isFinite(v) && v >= 0 ? v : fallback;
+  };
+  const cleaner = config.logCleanerEnable
+    ? new LogCleanerService(
+        topics,
+        new IoThrottle(() => brokerNumber('log.cleaner.io.max.bytes.per.second', Infinity)),
+        () => clock.now(),
+        log.child({ component: 'log-cleaner' }),
+        { backoffMs: () => brokerNumber('log.cleaner.backoff.ms', config.logCleanerBackoffMs), firstUnstableOffset: () => null },
+      )
+    : null;
+  cleaner?.start();
+
   return {
     port,
     log,
@@ -289,6 +318,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     close: async () => {
       clearInterval(retention);
       await server.close();
+      await cleaner?.stop();
       await metricsServer?.close();
       coordinator.unload();
       await topics.close();

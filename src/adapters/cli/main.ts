@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import {
   ConfigError,
   DEFAULT_CONFIG,
+  OPTION_HELP,
   OPTION_NAMES,
   configFromEnv,
   configFromFile,
@@ -68,7 +69,8 @@ const buildProgram = (): Command => {
     .configureOutput({ writeErr: () => undefined });
   for (const [camel, kebab] of Object.entries(OPTION_NAMES)) {
     const def = DEFAULT_CONFIG[camel as keyof BrokerConfig];
-    program.option(`--${kebab} <value>`, `${kebab} (default: ${def === null ? 'unset' : String(def)}; env COHORT_${kebab.toUpperCase().replace(/-/g, '_')})`);
+    const what = OPTION_HELP[camel as keyof BrokerConfig] ?? kebab;
+    program.option(`--${kebab} <value>`, `${what} (default: ${def === null ? 'unset' : String(def)}; env COHORT_${kebab.toUpperCase().replace(/-/g, '_')})`);
   }
   program
     .command('metalog')

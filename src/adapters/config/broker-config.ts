@@ -46,6 +46,12 @@ export const BrokerConfigCodec = t.strict({
   /** Prometheus endpoint port; null (the default) serves no metrics at all. */
   metricsPort: t.union([Port, t.null]),
   metricsHost: t.string,
+  /** Log compaction (issue 13): Kafka's log.cleaner.enable, log.cleaner.backoff.ms, log.cleaner.io.max.bytes.per.second. */
+  logCleanerEnable: t.boolean,
+  logCleanerBackoffMs: NonNegativeInt,
+  logCleanerIoMaxBytesPerSecond: t.union([PositiveInt, t.null]),
+  /** KIP-227: Kafka's max.incremental.fetch.session.cache.slots. */
+  maxIncrementalFetchSessionCacheSlots: NonNegativeInt,
 });
 export type BrokerConfig = t.TypeOf<typeof BrokerConfigCodec>;
 
@@ -80,6 +86,10 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   socketSendBufferCapBytes: 1024 * 1024,
   metricsPort: null,
   metricsHost: '127.0.0.1',
+  logCleanerEnable: true,
+  logCleanerBackoffMs: 15000,
+  logCleanerIoMaxBytesPerSecond: null,
+  maxIncrementalFetchSessionCacheSlots: 1000,
 };
 
 /** Option names as users type them (flags, env suffix, JSON keys) mapped to config keys. */
@@ -113,6 +123,18 @@ export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   socketSendBufferCapBytes: 'socket-send-buffer-cap-bytes',
   metricsPort: 'metrics-port',
   metricsHost: 'metrics-host',
+  logCleanerEnable: 'log-cleaner-enable',
+  logCleanerBackoffMs: 'log-cleaner-backoff-ms',
+  logCleanerIoMaxBytesPerSecond: 'log-cleaner-io-max-bytes-per-second',
+  maxIncrementalFetchSessionCacheSlots: 'max-incremental-fetch-session-cache-slots',
+};
+
+/** What an option does and which Kafka setting it mirrors (the --help line); options without an entry show their name. */
+export const OPTION_HELP: Partial<Record<keyof BrokerConfig, string>> = {
+  logCleanerEnable: 'run the log cleaner for cleanup.policy=compact topics (Kafka: log.cleaner.enable)',
+  logCleanerBackoffMs: 'sleep between cleaner rounds that found nothing to clean (Kafka: log.cleaner.backoff.ms)',
+  logCleanerIoMaxBytesPerSecond: 'cap on the bytes the log cleaner reads and writes per second, unset = no cap (Kafka: log.cleaner.io.max.bytes.per.second)',
+  maxIncrementalFetchSessionCacheSlots: 'incremental fetch sessions kept, 0 disables them (Kafka: max.incremental.fetch.session.cache.slots)',
 };
 
 /** A configuration problem, reported as one line naming the option. */
@@ -129,9 +151,11 @@ const envToKey = new Map(
 );
 
 const NUMERIC = new Set<keyof BrokerConfig>(
-  (Object.keys(DEFAULT_CONFIG) as (keyof BrokerConfig)[]).filter((k) => typeof DEFAULT_CONFIG[k] === 'number' || k === 'advertisedPort' || k === 'metricsPort'),
+  (Object.keys(DEFAULT_CONFIG) as (keyof BrokerConfig)[]).filter(
+    (k) => typeof DEFAULT_CONFIG[k] === 'number' || k === 'advertisedPort' || k === 'metricsPort' || k === 'logCleanerIoMaxBytesPerSecond',
+  ),
 );
-const BOOLEAN = new Set<keyof BrokerConfig>(['autoCreateTopics']);
+const BOOLEAN = new Set<keyof BrokerConfig>(['autoCreateTopics', 'logCleanerEnable']);
 
 /** Turns a textual value (flag or env var) into the JSON type io-ts expects; leaves bad text for io-ts to reject. */
 const fromText = (key: keyof BrokerConfig, raw: string): unknown => {

@@ -27,8 +27,8 @@ export const decideAlterTopicConfigs = (
   cmd: AlterTopicConfigsCommand,
 ): E.Either<KafkaError, ReadonlyArray<TopicEvent>> => {
   const topic = state.topics.get(cmd.topic);
-  if (topic === undefined) return E.left(kafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${cmd.topic}' does not exist.`));
-  const next = new Map(cmd.replaceAll ? [] : topic.configs);
+  const configs: ReadonlyMap<string, string> = topic?.configs ?? new Map();
+  const next = new Map(cmd.replaceAll ? [] : configs);
   for (const c of cmd.changes) {
     const d = topicConfigDef(c.name);
     if (d === undefined) return E.left(kafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`));
@@ -52,9 +52,11 @@ export const decideAlterTopicConfigs = (
   }
   const checked = validateTopicConfigs([...next].map(([name, value]) => ({ name, value })));
   if (E.isLeft(checked)) return checked;
+  // Kafka's controller validates the configs before it checks that the topic exists.
+  if (topic === undefined) return E.left(kafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${cmd.topic}' does not exist.`));
   const changed: { name: string; value: string | null }[] = [];
-  for (const [name, value] of next) if (topic.configs.get(name) !== value) changed.push({ name, value });
-  for (const name of topic.configs.keys()) if (!next.has(name)) changed.push({ name, value: null });
+  for (const [name, value] of next) if (configs.get(name) !== value) changed.push({ name, value });
+  for (const name of configs.keys()) if (!next.has(name)) changed.push({ name, value: null });
   if (cmd.validateOnly || changed.length === 0) return E.right([]);
   return E.right([{ type: 'TopicConfigChanged', topic: cmd.topic, configs: changed }]);
 };
