@@ -71,6 +71,7 @@ import { alterConfigsHandler } from './adapters/kafka/handlers/alter-configs-han
 import { incrementalAlterConfigsHandler } from './adapters/kafka/handlers/incremental-alter-configs-handler';
 import { IoThrottle } from './adapters/partition-log/cleaner-throttle';
 import { LogCleanerService } from './application/log-cleaner-service';
+import { FetchSessionCache } from './application/fetch-sessions';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -226,7 +227,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     createPartitionsHandler(topics),
     describeConfigsHandler(topics, config.nodeId),
     produceHandler(topics, writer),
-    fetchHandler(topics, notifier),
+    fetchHandler(topics, notifier, new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots, () => clock.now())),
     listOffsetsHandler(topics),
     offsetForLeaderEpochHandler(topics),
     initProducerIdHandler(() => clock.now()),
