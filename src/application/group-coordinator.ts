@@ -603,9 +603,10 @@ export class GroupCoordinator {
       group.pendingSync.add(m.memberId);
     }
     const generation = group.generation;
-    this.scheduler.schedule(this.syncKey(group), groupRebalanceTimeoutMs(group), () =>
-      this.onSyncTimer(group.groupId, generation),
-    );
+    const expire = () => this.onSyncTimer(group.groupId, generation);
+    // Kafka's pending-sync timer of 0 ms fires before any member can send SyncGroup (issue 13 item 5): expire deterministically.
+    if (groupRebalanceTimeoutMs(group) <= 0) queueMicrotask(expire);
+    else this.scheduler.schedule(this.syncKey(group), groupRebalanceTimeoutMs(group), expire);
   }
 
   // ------------------------------------------------------------------ SyncGroup (CG-40…CG-43)
