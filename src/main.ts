@@ -300,7 +300,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   const cleaner = config.logCleanerEnable
     ? new LogCleanerService(
         topics,
-        new IoThrottle(() => brokerNumber('log.cleaner.io.max.bytes.per.second', Infinity)),
+        new IoThrottle(() => brokerNumber('log.cleaner.io.max.bytes.per.second', Infinity), () => config.logCleanerMaxLoopPercent / 100),
         () => clock.now(),
         log.child({ component: 'log-cleaner' }),
         { backoffMs: () => brokerNumber('log.cleaner.backoff.ms', config.logCleanerBackoffMs), firstUnstableOffset: () => null },

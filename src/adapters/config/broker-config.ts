@@ -50,6 +50,8 @@ export const BrokerConfigCodec = t.strict({
   logCleanerEnable: t.boolean,
   logCleanerBackoffMs: NonNegativeInt,
   logCleanerIoMaxBytesPerSecond: t.union([PositiveInt, t.null]),
+  /** Percent of the event loop the cleaner may use while it runs (no Kafka equivalent: Kafka cleans on its own threads). */
+  logCleanerMaxLoopPercent: t.refinement(t.Integer, (n) => n >= 1 && n <= 100, 'Percent'),
   /** KIP-227: Kafka's max.incremental.fetch.session.cache.slots. */
   maxIncrementalFetchSessionCacheSlots: NonNegativeInt,
 });
@@ -89,6 +91,7 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   logCleanerEnable: true,
   logCleanerBackoffMs: 15000,
   logCleanerIoMaxBytesPerSecond: null,
+  logCleanerMaxLoopPercent: 25,
   maxIncrementalFetchSessionCacheSlots: 1000,
 };
 
@@ -126,6 +129,7 @@ export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   logCleanerEnable: 'log-cleaner-enable',
   logCleanerBackoffMs: 'log-cleaner-backoff-ms',
   logCleanerIoMaxBytesPerSecond: 'log-cleaner-io-max-bytes-per-second',
+  logCleanerMaxLoopPercent: 'log-cleaner-max-loop-percent',
   maxIncrementalFetchSessionCacheSlots: 'max-incremental-fetch-session-cache-slots',
 };
 
@@ -134,6 +138,7 @@ export const OPTION_HELP: Partial<Record<keyof BrokerConfig, string>> = {
   logCleanerEnable: 'run the log cleaner for cleanup.policy=compact topics (Kafka: log.cleaner.enable)',
   logCleanerBackoffMs: 'sleep between cleaner rounds that found nothing to clean (Kafka: log.cleaner.backoff.ms)',
   logCleanerIoMaxBytesPerSecond: 'cap on the bytes the log cleaner reads and writes per second, unset = no cap (Kafka: log.cleaner.io.max.bytes.per.second)',
+  logCleanerMaxLoopPercent: 'percent of the event loop the log cleaner may take while it runs (no Kafka equivalent: Kafka cleans on its own threads)',
   maxIncrementalFetchSessionCacheSlots: 'incremental fetch sessions kept, 0 disables them (Kafka: max.incremental.fetch.session.cache.slots)',
 };
 
