@@ -134,6 +134,10 @@ describe('issue 13: log compaction seen by real clients', () => {
     expect(finalMap(all)).toEqual(expected);
   }, 90_000);
 
+  it('a record without a key is refused with INVALID_RECORD, as Kafka refuses it for compacted topics', async () => {
+    await expect(producer.send({ topic: TOPIC, messages: [{ value: 'no key' }] })).rejects.toMatchObject({ type: 'INVALID_RECORD' });
+  });
+
   it('the cleaned log survives a kill -9 and a restart', async () => {
     const before = await kcatAll(broker.bootstrap);
     await producer.disconnect();

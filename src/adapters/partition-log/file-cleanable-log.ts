@@ -130,8 +130,8 @@ export class FileCleanableLog implements CleanableLog {
         seg.seal();
         closed = true;
         return this.log.exclusive(async () => {
-          if (!this.log.holdsSegments(olds)) {
-            // Retention or DeleteRecords took part of the group meanwhile: the copy is stale.
+          if (this.log.isClosed() || !this.log.holdsSegments(olds)) {
+            // Retention or DeleteRecords took part of the group meanwhile (or the log was closed): the copy is stale.
             await fh.close();
             await fs.rm(file, { force: true });
             return false;

@@ -86,3 +86,17 @@ export const controlTypeOf = (batch: Buffer): number | null => {
   const key = records?.[0]?.key ?? null;
   return key === null || key.length < 4 ? null : key.readInt16BE(2);
 };
+
+/**
+ * Whether a validated records blob holds a record without a key (Kafka's LogValidator refuses those
+ * for compacted topics). Batches the broker cannot inflate (snappy, lz4, zstd) are not inspected.
+ */
+export const hasKeylessRecord = (blob: Buffer): boolean => {
+  for (let pos = 0; pos + BATCH_HEADER_SIZE <= blob.length; ) {
+    const size = blob.readInt32BE(pos + BatchOffset.batchLength) + LOG_OVERHEAD;
+    const records = decodeRawRecords(blob.subarray(pos, pos + size));
+    if (records !== null && records.some((r) => r.key === null)) return true;
+    pos += size;
+  }
+  return false;
+};
