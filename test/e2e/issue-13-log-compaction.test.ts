@@ -134,6 +134,31 @@ describe('issue 13: log compaction seen by real clients', () => {
     expect(finalMap(all)).toEqual(expected);
   }, 90_000);
 
+  it('cleanup.policy changed at run time (kafkajs alterConfigs) compacts a live topic without a restart', async () => {
+    const live = 'issue13-becomes-compacted';
+    await admin.createTopics({ topics: [{ topic: live, numPartitions: 1, configEntries: [{ name: 'segment.bytes', value: '16384' }] }] });
+    const latest = new Map<string, string>();
+    const fill = async (tag: string) => {
+      for (let i = 0; i < 20; i++) {
+        const messages = Array.from({ length: 100 }, (_, j) => ({ key: `k${j}`, value: `${tag}-${i}-${j}-${'x'.repeat(100)}` }));
+        for (const m of messages) latest.set(m.key, m.value);
+        await producer.send({ topic: live, messages });
+      }
+    };
+    await fill('before');
+    const count = async () => (await run('kcat', ['-C', '-b', broker.bootstrap, '-t', live, '-o', 'beginning', '-e', '-q', '-f', '%k\n'], { timeout: 30_000, maxBuffer: 64 << 20 })).stdout.split('\n').filter((l) => l.length > 0).length;
+    expect(await count()).toBe(2000);
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: live, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.bytes', value: '16384' }] }] });
+    await fill('after');
+    const deadline = Date.now() + 30_000;
+    let n = await count();
+    while (n > 300 && Date.now() < deadline) {
+      await sleep(200);
+      n = await count();
+    }
+    expect(n).toBeLessThanOrEqual(300);
+  }, 60_000);
+
   it('a record without a key is refused with INVALID_RECORD, as Kafka refuses it for compacted topics', async () => {
     await expect(producer.send({ topic: TOPIC, messages: [{ value: 'no key' }] })).rejects.toMatchObject({ type: 'INVALID_RECORD' });
   });

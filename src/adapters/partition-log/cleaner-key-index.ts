@@ -31,7 +31,7 @@ export const mapKey = (key: Buffer): string => key.toString('latin1');
  */
 export class CleanerKeyIndex {
   readonly latest = new Map<string, bigint>();
-  /** Base offset of the last batch of each producer (Kafka keeps it, emptied if need be: RETAIN_EMPTY). */
+  /** Base offset of the last data batch of each producer (Kafka keeps it, emptied if need be: RETAIN_EMPTY). */
   readonly lastBatchOfProducer = new Map<bigint, bigint>();
   /** Lowest offset of an opaque or undecided batch: tombstones at or after it are kept. */
   firstUnsafeOffset: bigint | null = null;
@@ -50,11 +50,12 @@ export class CleanerKeyIndex {
     const base = batch.readBigInt64BE(BatchOffset.baseOffset);
     const attrs = batch.readInt16BE(BatchOffset.attributes);
     const pid = batch.readBigInt64BE(BatchOffset.producerId);
-    if (pid >= 0n) this.lastBatchOfProducer.set(pid, base);
     if ((attrs & Attribute.control) !== 0) {
       this.closeTxn(pid, base, controlTypeOf(batch));
       return;
     }
+    // Kafka keeps each producer's last *data* batch (its lastDataOffset); markers are kept anyway.
+    if (pid >= 0n) this.lastBatchOfProducer.set(pid, base);
     const records = decodeRawRecords(batch);
     if (records === null) {
       this.markUnsafe(base);
