@@ -3,8 +3,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FilePartitionLogStore } from '../../src/adapters/partition-log/file-partition-log-store';
-import { batchPositions, readRecords } from '../../src/adapters/kafka/record-batch/record-reader';
-import type { PartitionLog, PartitionLogConfig } from '../../src/ports/partition-log';
+import type { PartitionLogConfig } from '../../src/ports/partition-log';
+import { consumeLog } from '../property/partition-log/consume-log';
 import { baseSeed, seededRandom } from './seeded-random';
 
 /*
@@ -52,28 +52,7 @@ const [dir, seed, config] = [process.argv[1], Number(process.argv[2]), JSON.pars
 })();
 `;
 
-/** Reads every record from the log start: the final map and the offsets seen. */
-const consume = async (log: PartitionLog): Promise<{ map: Map<string, string>; offsets: bigint[] }> => {
-  const map = new Map<string, string>();
-  const offsets: bigint[] = [];
-  for (let o = log.logStartOffset(); o < log.logEndOffset(); ) {
-    const buf = await log.read(o, 1 << 20);
-    if (buf.length === 0) break;
-    let next = o;
-    for (const { position } of batchPositions(buf)) {
-      const last = buf.readBigInt64BE(position) + BigInt(buf.readInt32BE(position + 23));
-      for (const r of readRecords(buf, position)) {
-        if (r.offset < o) continue;
-        offsets.push(r.offset);
-        if (r.value === null) map.delete(r.key!.toString());
-        else map.set(r.key!.toString(), r.value.toString());
-      }
-      if (last + 1n > next) next = last + 1n;
-    }
-    o = next;
-  }
-  return { map, offsets };
-};
+const consume = consumeLog;
 
 describe('issue 13 cleaner crash safety', () => {
   it(`${ITERATIONS} SIGKILLs in the middle of appends and cleanings: the log opens and holds every latest value`, async () => {

@@ -1,5 +1,6 @@
 import * as fs from 'fs/promises';
 import * as path from 'path';
+import { fsyncDir } from './fsync-dir';
 
 /**
  * A small JSON file replaced atomically (write a temp file, fdatasync, rename over, fsync the
@@ -17,14 +18,7 @@ export const writeCheckpoint = async (dir: string, name: string, value: unknown,
     await fh.close();
   }
   await fs.rename(tmp, file);
-  if (sync) {
-    const d = await fs.open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  }
+  if (sync) await fsyncDir(dir);
 };
 
 /** The parsed content of a checkpoint file, or null when it is absent or unreadable (a torn temp file is never renamed in). */

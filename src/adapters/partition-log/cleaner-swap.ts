@@ -1,5 +1,6 @@
 import * as fs from 'fs/promises';
 import * as path from 'path';
+import { fsyncDir } from './fsync-dir';
 import { baseOffsetOfLogFile, LOG_SUFFIX, OFFSET_INDEX_SUFFIX, segmentFileStem, TIME_INDEX_SUFFIX } from './segment-file-name';
 
 /**
@@ -20,15 +21,6 @@ export const CLEANED_SUFFIX = '.log.cleaned';
 export const swapFileName = (base: bigint, end: bigint): string => `${segmentFileStem(base)}-${segmentFileStem(end)}.swap`;
 
 const SWAP = /^(\d{20})-(\d{20})\.swap$/;
-
-const fsyncDir = async (dir: string): Promise<void> => {
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-};
 
 /** Finishes or rolls back a cleaning that a crash interrupted; run before the segments are listed. */
 export const recoverInterruptedCleaning = async (dir: string, sync: boolean): Promise<void> => {

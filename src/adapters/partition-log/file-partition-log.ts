@@ -22,6 +22,7 @@ import { baseOffsetOfLogFile, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from './s
 import { TimeIndex } from './time-index';
 import { readCheckpoint, readOffsetField, writeCheckpoint } from './checkpoint-file';
 import { recoverInterruptedCleaning } from './cleaner-swap';
+import { fsyncDir } from './fsync-dir';
 import { FileCleanableLog } from './file-cleanable-log';
 import { cleanLog } from './log-cleaner';
 import { shouldRollByTime } from './segment-roll';
@@ -60,14 +61,6 @@ const readFileOrNull = (file: string): Promise<Buffer | null> =>
     throw e;
   });
 
-const fsyncDir = async (dir: string): Promise<void> => {
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-};
 
 /**
  * A partition log in segment files under one directory (`<dataDir>/topics/<topic>-<partition>/`).

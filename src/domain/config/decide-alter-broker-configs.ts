@@ -4,6 +4,7 @@ import { ConfigType } from '../topic/config-entry';
 import type { AlterOp } from '../topic/decide-alter-topic-configs';
 import type { BrokerConfigEvent, BrokerConfigScope } from './broker-config-events';
 import { dynamicBrokerConfigDef } from './dynamic-broker-config-defs';
+import { applyAlterOp } from './alter-op';
 import type { DynamicBrokerConfigs } from './dynamic-broker-configs';
 
 export interface AlterBrokerConfigsCommand {
@@ -13,8 +14,6 @@ export interface AlterBrokerConfigsCommand {
   readonly replaceAll: boolean;
   readonly validateOnly: boolean;
 }
-
-const splitList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 
 /**
  * AlterConfigs / IncrementalAlterConfigs for a BROKER resource, as Kafka's ConfigAdminManager
@@ -42,12 +41,7 @@ export const decideAlterBrokerConfigs = (
       }
     }
     if (c.value === null) return E.left(kafkaError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${c.name}`));
-    const had = splitList(next.get(c.name) ?? d?.defaultValue ?? '');
-    const given = splitList(c.value);
-    next.set(
-      c.name,
-      c.op === 'SET' ? c.value : c.op === 'APPEND' ? [...had, ...given.filter((g) => !had.includes(g))].join(',') : had.filter((x) => !given.includes(x)).join(','),
-    );
+    next.set(c.name, applyAlterOp(c.op, next.get(c.name) ?? d?.defaultValue ?? '', c.value));
   }
   const fixed = [...next.keys()].filter((name) => dynamicBrokerConfigDef(name) === undefined);
   if (fixed.length > 0) return E.left(kafkaError(ErrorCode.INVALID_REQUEST, `Cannot update these configs dynamically: Set(${fixed.join(', ')})`));

@@ -4,6 +4,7 @@ import { ConfigType } from './config-entry';
 import type { TopicEvent } from './events';
 import { topicConfigDef, validateTopicConfigs } from './topic-configs';
 import type { TopicsState } from './topic-state';
+import { applyAlterOp } from '../config/alter-op';
 
 /** IncrementalAlterConfigs operations (KIP-339): SET 0, DELETE 1, APPEND 2, SUBTRACT 3. */
 export type AlterOp = 'SET' | 'DELETE' | 'APPEND' | 'SUBTRACT';
@@ -15,8 +16,6 @@ export interface AlterTopicConfigsCommand {
   readonly replaceAll: boolean;
   readonly validateOnly: boolean;
 }
-
-const splitList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 
 /**
  * AlterConfigs / IncrementalAlterConfigs for a TOPIC resource: unknown topic →
@@ -40,15 +39,7 @@ export const decideAlterTopicConfigs = (
       continue;
     }
     if (c.value === null) return E.left(kafkaError(ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${c.name}`));
-    const current = splitList(next.get(c.name) ?? d.defaultValue ?? '');
-    const given = splitList(c.value);
-    const value =
-      c.op === 'SET'
-        ? c.value
-        : c.op === 'APPEND'
-          ? [...current, ...given.filter((g) => !current.includes(g))].join(',')
-          : current.filter((x) => !given.includes(x)).join(',');
-    next.set(c.name, value);
+    next.set(c.name, applyAlterOp(c.op, next.get(c.name) ?? d.defaultValue ?? '', c.value));
   }
   const checked = validateTopicConfigs([...next].map(([name, value]) => ({ name, value })));
   if (E.isLeft(checked)) return checked;

@@ -6,7 +6,7 @@ import type { PartitionLog, PartitionLogConfig, PartitionLogStore } from '../../
 import { MemoryPartitionLogStore } from '../../../src/adapters/memory/memory-partition-log';
 import { FilePartitionLogStore } from '../../../src/adapters/partition-log/file-partition-log-store';
 import { buildRecordBatch } from '../../../src/adapters/kafka/record-batch/batch-builder';
-import { batchPositions, readRecords } from '../../../src/adapters/kafka/record-batch/record-reader';
+import { consumeLog } from './consume-log';
 
 /*
  * The cleaner's acceptance property (issue 13): for any sequence of keyed records and tombstones, a
@@ -38,32 +38,7 @@ const append = async (log: PartitionLog, batches: Rec[][]): Promise<void> => {
   }
 };
 
-/** What a consumer reading from the log start ends with, and the offsets it saw. */
-const consume = async (log: PartitionLog): Promise<{ map: Map<string, string>; offsets: bigint[]; tombstones: number }> => {
-  const map = new Map<string, string>();
-  const offsets: bigint[] = [];
-  let tombstones = 0;
-  for (let o = log.logStartOffset(); o < log.logEndOffset(); ) {
-    const buf = await log.read(o, 1 << 16);
-    if (buf.length === 0) break;
-    let next = o;
-    for (const { position } of batchPositions(buf)) {
-      const last = buf.readBigInt64BE(position) + BigInt(buf.readInt32BE(position + 23));
-      for (const r of readRecords(buf, position)) {
-        if (r.offset < o) continue;
-        offsets.push(r.offset);
-        if (r.key === null) continue;
-        if (r.value === null) {
-          tombstones++;
-          map.delete(r.key.toString());
-        } else map.set(r.key.toString(), r.value.toString());
-      }
-      if (last + 1n > next) next = last + 1n;
-    }
-    o = next;
-  }
-  return { map, offsets, tombstones };
-};
+const consume = consumeLog;
 
 const increasing = (xs: bigint[]): boolean => xs.every((x, i) => i === 0 || x > xs[i - 1]);
 
