@@ -1,5 +1,5 @@
 'use strict';
-// Benchmark suite entry point (benchmarks.md Part C): `node bench/run.js [c1 c2 c3 c4 c7 produce]`, default all.
+// Benchmark suite entry point (benchmarks.md Part C): `node bench/run.js [c1 c2 c3 c4 c7 produce compaction sessions]`, default all.
 // Prints one table (row, cohort median (min–max), baseline median, ratio) and writes bench/results/latest.{json,md}.
 // Env: BENCH_RUNS (pairs per row), BENCH_QUICK=1 (smoke run), BENCH_WARMUP_MS, BENCH_MEASURE_MS,
 // BENCH_RECOVERY_EVENTS, BENCH_DATA_ROOT (where broker data dirs are created).
@@ -15,6 +15,9 @@ const SUITES = {
   c4: './suites/c4-recovery',
   c7: './suites/c7-event-loop',
   produce: './suites/produce-fetch',
+  // Issue 13: produce throughput while the log cleaner runs; fetch request size and broker CPU with KIP-227 sessions.
+  compaction: ['./suites/issue13-compaction-sessions', 'compaction'],
+  sessions: ['./suites/issue13-compaction-sessions', 'sessions'],
 };
 
 async function main(argv) {
@@ -27,7 +30,8 @@ async function main(argv) {
     ctx.log(`== ${name}`);
     const t0 = Date.now();
     try {
-      const out = await require(SUITES[name]).run(ctx);
+      const suite = SUITES[name];
+      const out = Array.isArray(suite) ? await require(suite[0])[suite[1]](ctx) : await require(suite).run(ctx);
       rows.push(...out.rows);
       notes.push(...out.notes);
     } catch (e) {

@@ -42,6 +42,9 @@ import { PartitionWriter } from './application/partition-writer';
 import { MetaJournal } from './application/meta-journal';
 import { recover } from './application/recovery';
 import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, groupCoordinatorModule } from './application/group-coordinator';
+import { IoThrottle } from './adapters/partition-log/cleaner-throttle';
+import { LogCleanerService } from './application/log-cleaner-service';
+import { FetchSessionCache } from './application/fetch-sessions';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -70,7 +73,7 @@ const RAW_META_LOG = Symbol.for('RawMetaLog');
 const PROM_METRICS = Symbol.for('PromMetrics');
 
 /** APIs that need topic metadata: they wait until recovery has loaded it. */
-const TOPIC_APIS = new Set([0, 1, 2, 3, 19, 20, 23, 32, 37]);
+const TOPIC_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 23, 32, 33, 37, 44]);
 
 /** Clock, timers, logging, metrics and the file system. */
 const systemModule = (config: BrokerConfig, log: Logger): ContainerModule =>
@@ -140,6 +143,10 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
           ['message.max.bytes', String(config.messageMaxBytes)],
           ['num.partitions', String(config.numPartitions)],
           ['auto.create.topics.enable', String(config.autoCreateTopics)],
+          ['log.cleaner.enable', String(config.logCleanerEnable)],
+          ['log.cleaner.backoff.ms', String(config.logCleanerBackoffMs)],
+          ...(config.logCleanerIoMaxBytesPerSecond === null ? [] : [['log.cleaner.io.max.bytes.per.second', String(config.logCleanerIoMaxBytesPerSecond)] as [string, string]]),
+          ['max.incremental.fetch.session.cache.slots', String(config.maxIncrementalFetchSessionCacheSlots)],
         ]);
         return new TopicService(
           ctx.get<MetaJournal>(TYPES.MetaLog),
@@ -173,6 +180,7 @@ const kafkaServer = (container: Container, config: BrokerConfig, identity: Broke
     coordinator: container.get(GroupCoordinator),
     writer: new PartitionWriter(notifier, () => clock.now()),
     notifier,
+    fetchSessions: new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots, () => clock.now()),
     nodeId: config.nodeId,
     now: () => clock.now(),
   });
@@ -199,6 +207,24 @@ const metricsServer = (container: Container, config: BrokerConfig): MetricsHttpS
   const coordinator = container.get(GroupCoordinator);
   const options = { host: config.metricsHost, port: config.metricsPort ?? 0, routes: (p: string) => groupRoute(coordinator, p) };
   return new MetricsHttpServer(prom, options, container.get<Logger>(TYPES.Logger).child({ component: 'metrics' }));
+};
+
+/** The log cleaner of cleanup.policy=compact topics; its pace and backoff follow dynamic broker configs. */
+const logCleaner = (container: Container, config: BrokerConfig): LogCleanerService | null => {
+  if (!config.logCleanerEnable) return null;
+  const topics = container.get(TopicService);
+  const clock = container.get<Clock>(TYPES.Clock);
+  const brokerNumber = (name: string, fallback: number): number => {
+    const v = Number(topics.brokerSettings().get(name));
+    return Number.isFinite(v) && v >= 0 ? v : fallback;
+  };
+  return new LogCleanerService(
+    topics,
+    new IoThrottle(() => brokerNumber('log.cleaner.io.max.bytes.per.second', Infinity), () => config.logCleanerMaxLoopPercent / 100),
+    () => clock.now(),
+    container.get<Logger>(TYPES.Logger).child({ component: 'log-cleaner' }),
+    { backoffMs: () => brokerNumber('log.cleaner.backoff.ms', config.logCleanerBackoffMs), firstUnstableOffset: () => null },
+  );
 };
 
 /** PE-7…PE-11: snapshot + MetaLog tail into the coordinator and the topics, then recover and serve. */
@@ -275,9 +301,12 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     topics.enforceRetention(clock.now()).catch((err: Error) => log.error({ err: err.message }, 'retention failed'));
   }, 300_000);
   retention.unref();
+  const cleaner = logCleaner(container, config);
+  cleaner?.start();
   const close = async (): Promise<void> => {
     clearInterval(retention);
     await server.close();
+    await cleaner?.stop();
     await metrics?.close();
     coordinator.unload();
     await topics.close();

@@ -9,7 +9,12 @@ import { decideCreatePartitions } from '../domain/topic/decide-create-partitions
 import { decideDeleteTopic, type DeleteTopicTarget } from '../domain/topic/decide-delete-topic';
 import { decideAlterTopicConfigs, type AlterTopicConfigsCommand } from '../domain/topic/decide-alter-topic-configs';
 import { topicSnapshotEvents } from '../domain/topic/topic-snapshot';
-import { topicLogSettings, type TopicLogSettings } from '../domain/topic/topic-configs';
+import { topicLogSettings, topicStorageSettings, type BrokerConfigLayers, type TopicLogSettings, type TopicStorageSettings } from '../domain/topic/topic-configs';
+import { isBrokerConfigEvent, type BrokerConfigEvent } from '../domain/config/broker-config-events';
+import {
+  brokerConfigSnapshotEvents, effectiveBrokerSettings, evolveBrokerConfigs, initialDynamicBrokerConfigs, type DynamicBrokerConfigs,
+} from '../domain/config/dynamic-broker-configs';
+import { decideAlterBrokerConfigs, type AlterBrokerConfigsCommand } from '../domain/config/decide-alter-broker-configs';
 import type { TopicIdGenerator } from '../domain/topic/topic-id';
 import type { MetaLog } from '../ports/meta-log';
 import type { PartitionLog, PartitionLogStore } from '../ports/partition-log';
@@ -25,6 +30,9 @@ export interface TopicServiceConfig {
 
 const view = (t: Topic): TopicView => ({ name: t.name, topicId: t.topicId, partitions: t.partitions });
 
+/** What TopicService folds: topic metadata and the dynamic broker configs topics default to. */
+type TopicServiceEvent = TopicEvent | BrokerConfigEvent;
+
 /**
  * Topic metadata as MetaLog events (TopicCreated, PartitionsAdded, TopicConfigChanged, TopicDeleted),
  * folded like group state. Decisions see the live state; reads see the durable state (GEN-6's rule,
@@ -33,6 +41,8 @@ const view = (t: Topic): TopicView => ({ name: t.name, topicId: t.topicId, parti
 export class TopicService implements TopicCatalog {
   private live: TopicsState = initialTopics;
   private durable: TopicsState = initialTopics;
+  private liveBroker: DynamicBrokerConfigs = initialDynamicBrokerConfigs;
+  private durableBroker: DynamicBrokerConfigs = initialDynamicBrokerConfigs;
   private readonly logs = new Map<string, Promise<PartitionLog>>();
 
   constructor(
@@ -44,17 +54,23 @@ export class TopicService implements TopicCatalog {
   ) {}
 
   /** Folds a replayed or snapshot event; during recovery live and durable are the same. */
-  applyReplayed(event: TopicEvent): void {
+  applyReplayed(event: TopicServiceEvent): void {
+    if (isBrokerConfigEvent(event)) {
+      this.liveBroker = evolveBrokerConfigs(this.liveBroker, event);
+      this.durableBroker = evolveBrokerConfigs(this.durableBroker, event);
+      return;
+    }
     this.live = evolveTopic(this.live, event);
     this.durable = evolveTopic(this.durable, event);
   }
 
   /**
-   * Events rebuilding every topic event appended so far (durable or not): the MetaJournal captures
-   * them with the log's next position and writes the snapshot once that position is durable.
+   * Events rebuilding every topic and broker-config event appended so far (durable or not): the
+   * MetaJournal captures them with the log's next position and writes the snapshot once that
+   * position is durable.
    */
-  snapshotEvents(): TopicEvent[] {
-    return topicSnapshotEvents(this.live);
+  snapshotEvents(): TopicServiceEvent[] {
+    return [...brokerConfigSnapshotEvents(this.liveBroker), ...topicSnapshotEvents(this.live)];
   }
 
   state(): TopicsState {
@@ -84,14 +100,36 @@ export class TopicService implements TopicCatalog {
     return this.durable.topics.get(name)?.configs;
   }
 
+  /** The broker settings in force: static ones with the dynamic ones (AlterConfigs) on top. */
   brokerSettings(): ReadonlyMap<string, string> {
-    return this.config.brokerSettings;
+    return effectiveBrokerSettings(this.config.brokerSettings, this.durableBroker);
+  }
+
+  /** Static and dynamic broker settings apart (DescribeConfigs sources and synonyms). */
+  brokerLayers(): BrokerConfigLayers {
+    return { static: this.config.brokerSettings, dynamic: this.durableBroker };
   }
 
   /** The log settings (max.message.bytes, retention, segment size) of an existing topic. */
   logSettings(name: string): TopicLogSettings | undefined {
     const t = this.durable.topics.get(name);
-    return t === undefined ? undefined : topicLogSettings(t.configs, this.config.brokerSettings);
+    return t === undefined ? undefined : topicLogSettings(t.configs, this.brokerLayers());
+  }
+
+  /** Segment, retention and compaction settings of an existing topic. */
+  storageSettings(name: string): TopicStorageSettings | undefined {
+    const t = this.durable.topics.get(name);
+    return t === undefined ? undefined : topicStorageSettings(t.configs, this.brokerLayers());
+  }
+
+  /** Topic partitions whose cleanup.policy includes compact (the log cleaner's work list). */
+  compactedPartitions(): Array<{ topic: string; partition: number }> {
+    const out: Array<{ topic: string; partition: number }> = [];
+    for (const t of this.durable.topics.values()) {
+      if (!topicStorageSettings(t.configs, this.brokerLayers()).cleanupCompact) continue;
+      for (let p = 0; p < t.partitions; p++) out.push({ topic: t.name, partition: p });
+    }
+    return out;
   }
 
   async autoCreate(name: string): Promise<TopicView | KafkaError> {
@@ -123,11 +161,34 @@ export class TopicService implements TopicCatalog {
     return null;
   }
 
+  /** AlterConfigs for a topic: durable first, then applied to its open logs without a restart. */
   async alterConfigs(cmd: AlterTopicConfigsCommand): Promise<KafkaError | null> {
     const decision = decideAlterTopicConfigs(this.live, cmd);
     if (E.isLeft(decision)) return decision.left;
-    if (decision.right.length > 0) await this.commit(decision.right);
+    if (decision.right.length > 0) {
+      await this.commit(decision.right);
+      await this.reconfigureLogs((topic) => topic === cmd.topic);
+    }
     return null;
+  }
+
+  /** AlterConfigs for the broker (dynamic configs): durable first, then applied to every open log. */
+  async alterBrokerConfigs(cmd: AlterBrokerConfigsCommand): Promise<KafkaError | null> {
+    const decision = decideAlterBrokerConfigs(this.liveBroker, cmd);
+    if (E.isLeft(decision)) return decision.left;
+    if (decision.right.length > 0) {
+      await this.commit(decision.right);
+      await this.reconfigureLogs(() => true);
+    }
+    return null;
+  }
+
+  private async reconfigureLogs(which: (topic: string) => boolean): Promise<void> {
+    for (const [key, pending] of this.logs) {
+      const topic = key.slice(0, key.lastIndexOf('/'));
+      const t = this.durable.topics.get(topic);
+      if (t !== undefined && which(topic)) (await pending).reconfigure(topicStorageSettings(t.configs, this.brokerLayers()));
+    }
   }
 
   async delete(target: DeleteTopicTarget): Promise<E.Either<KafkaError, { name: string; topicId: string }>> {
@@ -151,13 +212,7 @@ export class TopicService implements TopicCatalog {
     const key = `${topic}/${partition}`;
     let log = this.logs.get(key);
     if (log === undefined) {
-      const s = topicLogSettings(t.configs, this.config.brokerSettings);
-      log = this.store.open(topic, partition, {
-        segmentBytes: s.segmentBytes,
-        retentionMs: s.retentionMs,
-        retentionBytes: s.retentionBytes,
-        indexIntervalBytes: s.indexIntervalBytes,
-      });
+      log = this.store.open(topic, partition, topicStorageSettings(t.configs, this.brokerLayers()));
       this.logs.set(key, log);
     }
     return log;
@@ -173,9 +228,15 @@ export class TopicService implements TopicCatalog {
     this.logs.clear();
   }
 
-  private async commit(events: readonly TopicEvent[]): Promise<void> {
-    for (const e of events) this.live = evolveTopic(this.live, e);
+  private async commit(events: readonly TopicServiceEvent[]): Promise<void> {
+    for (const e of events) {
+      if (isBrokerConfigEvent(e)) this.liveBroker = evolveBrokerConfigs(this.liveBroker, e);
+      else this.live = evolveTopic(this.live, e);
+    }
     await this.metaLog.append(events);
-    for (const e of events) this.durable = evolveTopic(this.durable, e);
+    for (const e of events) {
+      if (isBrokerConfigEvent(e)) this.durableBroker = evolveBrokerConfigs(this.durableBroker, e);
+      else this.durable = evolveTopic(this.durable, e);
+    }
   }
 }

@@ -18,7 +18,16 @@
  * - `applyRetention(nowMs)` deletes whole old segments by `retention.ms` (a segment whose largest
  *   timestamp is older than now − retention.ms) and `retention.bytes` (oldest segments while the
  *   rest still holds ≥ retention.bytes); it advances `logStartOffset()` and never deletes
- *   unexpired data. The broker calls it periodically (`log.retention.check.interval.ms`).
+ *   unexpired data. The broker calls it periodically (`log.retention.check.interval.ms`). A log whose
+ *   `cleanup.policy` lacks `delete` (compact only) is never shortened by retention (Kafka's rule).
+ * - `deleteRecordsBefore(offset)` (DeleteRecords, API 21) raises the log start offset to `offset`,
+ *   durably (it survives a restart) before resolving, and deletes the whole segments below it.
+ *   An offset at or below the current log start changes nothing; above the high watermark it
+ *   rejects with `OffsetOutOfRange`. Reads below the new start reject with `OffsetOutOfRange`.
+ * - Log compaction (`cleanup.policy` contains `compact`): `compact(ctx)` runs at most one cleaning
+ *   pass over the sealed segments when the log is eligible (dirty ratio, compaction lags, a
+ *   tombstone's delete horizon passed) and resolves with what it did, or null. Offsets never change:
+ *   a cleaned log has gaps; a read at an offset inside a gap returns the next batch after it.
  */
 export interface PartitionLog {
   append(batches: Buffer, info: AppendInfo): Promise<bigint>;
@@ -31,7 +40,11 @@ export interface PartitionLog {
   maxTimestamp(): Promise<{ offset: bigint; timestamp: bigint } | null>;
   /** Deletes expired whole segments; resolves with the (possibly advanced) log start offset. */
   applyRetention(nowMs: number): Promise<bigint>;
-  /** Replaces the topic-level settings (AlterConfigs); applies to the next append / retention run. */
+  /** DeleteRecords: raises the log start offset (see the contract above); resolves with the log start offset. */
+  deleteRecordsBefore(offset: bigint): Promise<bigint>;
+  /** One log-compaction pass if the log is compacted and eligible; null when nothing was due. */
+  compact(ctx: CleaningContext): Promise<CleaningResult | null>;
+  /** Replaces the topic-level settings (AlterConfigs); applies to the next append / retention / cleaning run. */
   reconfigure(config: Partial<PartitionLogConfig>): void;
   /** Total bytes held by the log's segments (DescribeLogDirs). */
   sizeInBytes(): number;
@@ -55,6 +68,20 @@ export interface PartitionLogConfig {
   readonly retentionBytes: number;
   /** `index.interval.bytes`: log bytes between two sparse index entries. */
   readonly indexIntervalBytes: number;
+  /** `cleanup.policy` contains `delete`: retention.ms / retention.bytes shorten the log. */
+  readonly cleanupDelete: boolean;
+  /** `cleanup.policy` contains `compact`: the log cleaner keeps the latest record per key. */
+  readonly cleanupCompact: boolean;
+  /** `segment.ms`: an append rolls the active segment once its first batch is older than this. */
+  readonly segmentMs: number;
+  /** `min.cleanable.dirty.ratio`: dirty bytes / all cleanable bytes that make a log eligible. */
+  readonly minCleanableDirtyRatio: number;
+  /** `min.compaction.lag.ms`: a segment holding a record younger than this is not cleaned. */
+  readonly minCompactionLagMs: number;
+  /** `max.compaction.lag.ms`: a dirty record older than this makes the log eligible whatever its ratio. */
+  readonly maxCompactionLagMs: number;
+  /** `delete.retention.ms`: how long a tombstone survives after the cleaner first keeps it. */
+  readonly deleteRetentionMs: number;
 }
 
 /** Kafka's defaults for the settings above. */
@@ -63,7 +90,41 @@ export const DEFAULT_PARTITION_LOG_CONFIG: PartitionLogConfig = {
   retentionMs: 604800000,
   retentionBytes: -1,
   indexIntervalBytes: 4096,
+  cleanupDelete: true,
+  cleanupCompact: false,
+  segmentMs: 604800000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+  deleteRetentionMs: 86400000,
 };
+
+/** What one cleaning pass is given by the broker. */
+export interface CleaningContext {
+  readonly nowMs: number;
+  /** Paces the cleaner's reads and writes (log.cleaner.io.max.bytes.per.second) and yields to requests. */
+  readonly throttle: CleanerThrottle;
+  /**
+   * First offset of the earliest open transaction (the last stable offset), or null when none is
+   * open: the cleaner never cleans at or beyond it (Kafka's firstUncleanableOffset).
+   */
+  readonly firstUnstableOffset: bigint | null;
+}
+
+/** Resolves when the cleaner may go on after handling `bytes` more bytes; also gives the event loop a turn. */
+export interface CleanerThrottle {
+  acquire(bytes: number): Promise<void>;
+}
+
+/** What a cleaning pass did (metrics, logs, tests). */
+export interface CleaningResult {
+  /** The cleaned section now ends here (Kafka's cleaner-offset-checkpoint). */
+  readonly cleanedUpTo: bigint;
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+  readonly recordsRemoved: number;
+  readonly segmentsRewritten: number;
+}
 
 export class OffsetOutOfRange extends Error {
   constructor(readonly requested: bigint, readonly start: bigint, readonly end: bigint) {

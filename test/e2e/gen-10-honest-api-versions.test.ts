@@ -61,6 +61,12 @@ const requestFor = (key: number, version: number): any => {
       return { ...body, clientSoftwareName: 'gen10', clientSoftwareVersion: '1.0' };
     case API_KEY.DescribeCluster:
       return { ...body, endpointType: 1 };
+    case API_KEY.DeleteRecords:
+      return { ...body, timeoutMs: 1000, topics: [{ name: topic, partitions: [{ partitionIndex: 1, offset: 0n }] }] };
+    case API_KEY.AlterConfigs:
+      return { ...body, validateOnly: true, resources: [{ resourceType: 2, resourceName: topic, configs: [{ name: 'retention.ms', value: '3600000' }] }] };
+    case API_KEY.IncrementalAlterConfigs:
+      return { ...body, validateOnly: false, resources: [{ resourceType: 2, resourceName: topic, configs: [{ name: 'retention.ms', configOperation: 0, value: '3600000' }] }, { resourceType: 4, resourceName: '0', configs: [{ name: 'log.cleaner.backoff.ms', configOperation: 0, value: '15000' }] }] };
     default:
       return body;
   }

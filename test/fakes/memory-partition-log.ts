@@ -1,5 +1,7 @@
 import {
   AppendInfo,
+  CleaningContext,
+  CleaningResult,
   DEFAULT_PARTITION_LOG_CONFIG,
   OffsetOutOfRange,
   PartitionLog,
@@ -10,22 +12,26 @@ import { batchSizeAt, lastOffsetAt, BatchOffset } from '../../src/adapters/kafka
 import { rewriteBaseOffset } from '../../src/adapters/kafka/record-batch/batch-rewrite';
 import { firstRecordAtOrAfter, maxTimestampRecord } from '../../src/adapters/kafka/record-batch/record-timestamps';
 import { planRetention } from '../../src/adapters/partition-log/retention-plan';
+import { cleanLog } from '../../src/adapters/partition-log/log-cleaner';
+import { shouldRollByTime } from '../../src/adapters/partition-log/segment-roll';
+import { EMPTY_CHECKPOINT, type CleanerCheckpoint } from '../../src/adapters/partition-log/cleaner-checkpoint';
+import { MemoryCleanableLog, type MemoryLogState } from './memory-cleanable-log';
 
-interface StoredBatch {
+export interface StoredBatch {
   readonly baseOffset: bigint;
   readonly lastOffset: bigint;
   readonly maxTimestamp: bigint;
   readonly buf: Buffer;
 }
 
-interface MemorySegment {
+export interface MemorySegment {
   readonly baseOffset: bigint;
   readonly batches: StoredBatch[];
   size: number;
   largestTimestamp: bigint;
 }
 
-const emptySegment = (baseOffset: bigint): MemorySegment => ({ baseOffset, batches: [], size: 0, largestTimestamp: -1n });
+export const emptySegment = (baseOffset: bigint): MemorySegment => ({ baseOffset, batches: [], size: 0, largestTimestamp: -1n });
 
 /** Index of the last element whose key is ≤ `key` (elements sorted by key), or -1. */
 const floorIndex = <T>(xs: ReadonlyArray<T>, key: bigint, keyOf: (x: T) => bigint): number => {
@@ -52,7 +58,7 @@ export class MemoryPartitionLog implements PartitionLog {
 
   constructor(
     config: Partial<PartitionLogConfig> = {},
-    private readonly state: { segments: MemorySegment[]; end: bigint } = { segments: [emptySegment(0n)], end: 0n },
+    private readonly state: MemoryLogState = { segments: [emptySegment(0n)], end: 0n, deletedBefore: 0n, checkpoint: EMPTY_CHECKPOINT },
   ) {
     this.config = { ...DEFAULT_PARTITION_LOG_CONFIG, ...config };
   }
@@ -97,11 +103,12 @@ export class MemoryPartitionLog implements PartitionLog {
       const buf = owned.subarray(pos, pos + size);
       const lastOffset = lastOffsetAt(buf, 0);
       let active = this.segments[this.segments.length - 1];
-      if (active.size > 0 && active.size + size > this.config.segmentBytes) {
+      const rollTimestamp = active.batches.length > 0 ? active.batches[0].maxTimestamp : null;
+      const maxTimestamp = buf.readBigInt64BE(BatchOffset.maxTimestamp);
+      if (active.size > 0 && (active.size + size > this.config.segmentBytes || shouldRollByTime(rollTimestamp, this.config.segmentMs, maxTimestamp))) {
         active = emptySegment(next);
         this.segments.push(active);
       }
-      const maxTimestamp = buf.readBigInt64BE(BatchOffset.maxTimestamp);
       active.batches.push({ baseOffset: next, lastOffset, maxTimestamp, buf });
       active.size += size;
       if (maxTimestamp > active.largestTimestamp) active.largestTimestamp = maxTimestamp;
@@ -116,21 +123,27 @@ export class MemoryPartitionLog implements PartitionLog {
     const start = this.logStartOffset();
     if (offset < start || offset > this.end) return Promise.reject(new OffsetOutOfRange(offset, start, this.end));
     if (offset === this.end) return Promise.resolve(Buffer.alloc(0));
-    const seg = this.segments[floorIndex(this.segments, offset, (s) => s.baseOffset)];
-    const i = floorIndex(seg.batches, offset, (b) => b.baseOffset);
-    const out: Buffer[] = [];
-    let bytes = 0;
-    for (let j = i; j < seg.batches.length; j++) {
-      const b = seg.batches[j].buf;
-      if (out.length > 0 && bytes + b.length > maxBytes) break;
-      out.push(b);
-      bytes += b.length;
+    // An offset in a compaction gap at a segment's end is served from the next segment, as in Kafka.
+    for (let s = floorIndex(this.segments, offset, (x) => x.baseOffset); s < this.segments.length; s++) {
+      const seg = this.segments[s];
+      let i = Math.max(0, floorIndex(seg.batches, offset, (b) => b.baseOffset));
+      if (i < seg.batches.length && seg.batches[i].lastOffset < offset) i++;
+      const out: Buffer[] = [];
+      let bytes = 0;
+      for (let j = i; j < seg.batches.length; j++) {
+        const b = seg.batches[j].buf;
+        if (out.length > 0 && bytes + b.length > maxBytes) break;
+        out.push(b);
+        bytes += b.length;
+      }
+      if (out.length > 0) return Promise.resolve(Buffer.concat(out));
     }
-    return Promise.resolve(Buffer.concat(out));
+    return Promise.resolve(Buffer.alloc(0));
   }
 
   logStartOffset(): bigint {
-    return this.segments[0].baseOffset;
+    const first = this.segments[0].baseOffset;
+    return this.state.deletedBefore > first ? this.state.deletedBefore : first;
   }
 
   logEndOffset(): bigint {
@@ -158,10 +171,32 @@ export class MemoryPartitionLog implements PartitionLog {
   }
 
   applyRetention(nowMs: number): Promise<bigint> {
+    if (!this.config.cleanupDelete) return Promise.resolve(this.logStartOffset());
     const count = planRetention(this.segments, this.config, nowMs);
     if (count === this.segments.length) this.segments.push(emptySegment(this.end));
     this.state.segments = this.segments.slice(count);
     return Promise.resolve(this.logStartOffset());
+  }
+
+  deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    if (offset > this.end) return Promise.reject(new OffsetOutOfRange(offset, this.logStartOffset(), this.end));
+    if (offset > this.logStartOffset()) {
+      this.state.deletedBefore = offset;
+      let count = 0;
+      while (count + 1 < this.segments.length && this.segments[count + 1].baseOffset <= offset) count++;
+      this.state.segments = this.segments.slice(count);
+    }
+    return Promise.resolve(this.logStartOffset());
+  }
+
+  compact(ctx: CleaningContext): Promise<CleaningResult | null> {
+    if (this.closed) return Promise.resolve(null);
+    return cleanLog(new MemoryCleanableLog(this.state), this.config, ctx);
+  }
+
+  /** The cleaner checkpoint (tests). */
+  cleanerCheckpoint(): CleanerCheckpoint {
+    return this.state.checkpoint;
   }
 
   reconfigure(config: Partial<PartitionLogConfig>): void {

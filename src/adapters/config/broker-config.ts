@@ -47,6 +47,14 @@ export const BrokerConfigCodec = t.strict({
   /** Prometheus endpoint port; null (the default) serves no metrics at all. */
   metricsPort: t.union([Port, t.null]),
   metricsHost: t.string,
+  /** Log compaction (issue 13): Kafka's log.cleaner.enable, log.cleaner.backoff.ms, log.cleaner.io.max.bytes.per.second. */
+  logCleanerEnable: t.boolean,
+  logCleanerBackoffMs: NonNegativeInt,
+  logCleanerIoMaxBytesPerSecond: t.union([PositiveInt, t.null]),
+  /** Percent of the event loop the cleaner may use while it runs (no Kafka equivalent: Kafka cleans on its own threads). */
+  logCleanerMaxLoopPercent: t.refinement(t.Integer, (n) => n >= 1 && n <= 100, 'Percent'),
+  /** KIP-227: Kafka's max.incremental.fetch.session.cache.slots. */
+  maxIncrementalFetchSessionCacheSlots: NonNegativeInt,
 });
 export type BrokerConfig = t.TypeOf<typeof BrokerConfigCodec>;
 
@@ -82,6 +90,11 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   socketSendBufferCapBytes: 1024 * 1024,
   metricsPort: null,
   metricsHost: '127.0.0.1',
+  logCleanerEnable: true,
+  logCleanerBackoffMs: 15000,
+  logCleanerIoMaxBytesPerSecond: null,
+  logCleanerMaxLoopPercent: 25,
+  maxIncrementalFetchSessionCacheSlots: 1000,
 };
 
 /** Option names as users type them (flags, env suffix, JSON keys) mapped to config keys. */
@@ -116,6 +129,11 @@ export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   socketSendBufferCapBytes: 'socket-send-buffer-cap-bytes',
   metricsPort: 'metrics-port',
   metricsHost: 'metrics-host',
+  logCleanerEnable: 'log-cleaner-enable',
+  logCleanerBackoffMs: 'log-cleaner-backoff-ms',
+  logCleanerIoMaxBytesPerSecond: 'log-cleaner-io-max-bytes-per-second',
+  logCleanerMaxLoopPercent: 'log-cleaner-max-loop-percent',
+  maxIncrementalFetchSessionCacheSlots: 'max-incremental-fetch-session-cache-slots',
 };
 
 /** A configuration problem, reported as one line naming the option. */
@@ -132,9 +150,11 @@ const envToKey = new Map(
 );
 
 const NUMERIC = new Set<keyof BrokerConfig>(
-  (Object.keys(DEFAULT_CONFIG) as (keyof BrokerConfig)[]).filter((k) => typeof DEFAULT_CONFIG[k] === 'number' || k === 'advertisedPort' || k === 'metricsPort'),
+  (Object.keys(DEFAULT_CONFIG) as (keyof BrokerConfig)[]).filter(
+    (k) => typeof DEFAULT_CONFIG[k] === 'number' || k === 'advertisedPort' || k === 'metricsPort' || k === 'logCleanerIoMaxBytesPerSecond',
+  ),
 );
-const BOOLEAN = new Set<keyof BrokerConfig>(['autoCreateTopics']);
+const BOOLEAN = new Set<keyof BrokerConfig>(['autoCreateTopics', 'logCleanerEnable']);
 
 /** Turns a textual value (flag or env var) into the JSON type io-ts expects; leaves bad text for io-ts to reject. */
 const fromText = (key: keyof BrokerConfig, raw: string): unknown => {

@@ -35,4 +35,9 @@ export const OPTION_HELP: Record<keyof BrokerConfig, string> = {
   socketSendBufferCapBytes: 'stop reading a connection whose unsent responses exceed this (Kafka\'s channel muting; Cohort sizes it)',
   metricsPort: 'serve Prometheus /metrics and the /groups history pages on this port; unset: off (Cohort only, like a JMX exporter)',
   metricsHost: 'address the metrics listener binds, loopback by default (Cohort only)',
+  logCleanerEnable: 'run the log cleaner for cleanup.policy=compact topics (Kafka: log.cleaner.enable)',
+  logCleanerBackoffMs: 'sleep between cleaner rounds that found nothing to clean (Kafka: log.cleaner.backoff.ms)',
+  logCleanerIoMaxBytesPerSecond: 'cap on the bytes the log cleaner reads and writes per second, unset = no cap (Kafka: log.cleaner.io.max.bytes.per.second)',
+  logCleanerMaxLoopPercent: 'percent of the event loop the log cleaner may take while it runs (no Kafka equivalent: Kafka cleans on its own threads)',
+  maxIncrementalFetchSessionCacheSlots: 'incremental fetch sessions kept, 0 disables them (Kafka: max.incremental.fetch.session.cache.slots)',
 };

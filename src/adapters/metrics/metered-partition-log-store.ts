@@ -1,4 +1,4 @@
-import type { AppendInfo, PartitionLog, PartitionLogConfig, PartitionLogStore } from '../../ports/partition-log';
+import type { AppendInfo, CleaningContext, CleaningResult, PartitionLog, PartitionLogConfig, PartitionLogStore } from '../../ports/partition-log';
 import type { Metrics } from '../../ports/metrics';
 
 /** A PartitionLog that counts and times its appends; every other call goes straight through. */
@@ -39,6 +39,14 @@ class MeteredPartitionLog implements PartitionLog {
 
   applyRetention(nowMs: number): Promise<bigint> {
     return this.inner.applyRetention(nowMs);
+  }
+
+  deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    return this.inner.deleteRecordsBefore(offset);
+  }
+
+  compact(ctx: CleaningContext): Promise<CleaningResult | null> {
+    return this.inner.compact(ctx);
   }
 
   reconfigure(config: Partial<PartitionLogConfig>): void {

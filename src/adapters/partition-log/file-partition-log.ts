@@ -2,6 +2,8 @@ import * as fs from 'fs/promises';
 import * as path from 'path';
 import {
   AppendInfo,
+  CleaningContext,
+  CleaningResult,
   DEFAULT_PARTITION_LOG_CONFIG,
   OffsetOutOfRange,
   PartitionLog,
@@ -18,6 +20,16 @@ import { OffsetIndex } from './offset-index';
 import { planRetention } from './retention-plan';
 import { baseOffsetOfLogFile, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from './segment-file-name';
 import { TimeIndex } from './time-index';
+import { readCheckpoint, readOffsetField, writeCheckpoint } from './checkpoint-file';
+import { recoverInterruptedCleaning } from './cleaner-swap';
+import { fsyncDir } from './fsync-dir';
+import { FileCleanableLog } from './file-cleanable-log';
+import { cleanLog } from './log-cleaner';
+import { shouldRollByTime } from './segment-roll';
+import { rebuildSegmentIndexes } from './segment-rebuild';
+
+/** DeleteRecords' durable log start offset (Kafka's log-start-offset-checkpoint, one per partition here). */
+export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
 
 /** Written by a clean close; its absence on open means the active segment must be re-scanned (Kafka's .kafka_cleanshutdown). */
 export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
@@ -49,14 +61,6 @@ const readFileOrNull = (file: string): Promise<Buffer | null> =>
     throw e;
   });
 
-const fsyncDir = async (dir: string): Promise<void> => {
-  const fh = await fs.open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-};
 
 /**
  * A partition log in segment files under one directory (`<dataDir>/topics/<topic>-<partition>/`).
@@ -73,12 +77,14 @@ export class FilePartitionLog implements PartitionLog {
   private failed: unknown = null;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Raised by DeleteRecords; the log start offset is the larger of it and the first segment's base. */
+  private deletedBefore = 0n;
 
   private constructor(
     readonly dir: string,
     private segments: LogSegment[],
     private config: PartitionLogConfig,
-    private readonly fsync: FsyncPolicy,
+    readonly fsync: FsyncPolicy,
   ) {
     this.end = segments[segments.length - 1].nextOffset;
     this.nextOffset = this.end;
@@ -115,6 +121,8 @@ export class FilePartitionLog implements PartitionLog {
       // The marker vouches for one shutdown only: remove it before any new write.
       await fs.rm(markerPath, { force: true });
     }
+    // A cleaning cut short by a crash: finish its swap or drop its temporary file (cleaner-swap.ts).
+    await recoverInterruptedCleaning(dir, fsync.kind !== 'os');
     const bases = (await fs.readdir(dir))
       .map(baseOffsetOfLogFile)
       .filter((b): b is bigint => b !== null)
@@ -132,12 +140,15 @@ export class FilePartitionLog implements PartitionLog {
       const trusted = expectedNext !== null && (await FilePartitionLog.tryAdoptIndexes(seg, fileSize, expectedNext));
       segments.push(seg);
       if (trusted) continue;
-      const validEnd = await FilePartitionLog.rebuild(seg, fileSize, cfg.indexIntervalBytes);
+      const validEnd = await FilePartitionLog.rebuild(seg, fileSize, cfg.indexIntervalBytes, !isLast);
       if (validEnd < fileSize) await seg.fh.truncate(validEnd);
       if (!isLast) {
+        // A cleaned segment may end before the next one starts (compaction leaves gaps); a cut one breaks the chain.
+        const cut = validEnd < fileSize || seg.nextOffset > bases[i + 1];
+        if (!cut) seg.nextOffset = bases[i + 1];
         seg.seal();
         await seg.writeIndexes();
-        if (seg.nextOffset !== bases[i + 1]) {
+        if (cut) {
           // A hole in the middle: later segments no longer follow on; keep the valid prefix only.
           for (const later of bases.slice(i + 1)) {
             const dropped = await LogSegment.openExisting(dir, later);
@@ -149,7 +160,10 @@ export class FilePartitionLog implements PartitionLog {
     }
     if (segments.length === 0) segments.push(await LogSegment.create(dir, 0n));
     if (fsync.kind !== 'os') await fsyncDir(dir);
-    return new FilePartitionLog(dir, segments, cfg, fsync);
+    const log = new FilePartitionLog(dir, segments, cfg, fsync);
+    log.deletedBefore = readOffsetField(await readCheckpoint(dir, LOG_START_OFFSET_FILE), 'logStartOffset') ?? 0n;
+    if (log.deletedBefore > log.end) log.deletedBefore = log.end;
+    return log;
   }
 
   private static async tryAdoptIndexes(seg: LogSegment, fileSize: number, nextOffset: bigint): Promise<boolean> {
@@ -173,24 +187,8 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   /** Re-reads a segment from its log file, rebuilding its indexes; resolves with the end of the valid batches. */
-  private static async rebuild(seg: LogSegment, fileSize: number, indexInterval: number): Promise<number> {
-    seg.offsetIndex = new OffsetIndex();
-    seg.timeIndex = new TimeIndex();
-    let expected = seg.baseOffset;
-    const validEnd = await scanBatches(seg.fh, 0, fileSize, (buf, at, position) => {
-      const size = buf.readInt32BE(at + BatchOffset.batchLength) + LOG_OVERHEAD;
-      const baseOffset = buf.readBigInt64BE(at + BatchOffset.baseOffset);
-      const lastOffsetDelta = buf.readInt32BE(at + BatchOffset.lastOffsetDelta);
-      if (buf.readInt8(at + BatchOffset.magic) !== 2 || baseOffset !== expected || lastOffsetDelta < 0) return false;
-      if (crc32c(buf.subarray(at + BatchOffset.attributes, at + size)) !== buf.readUInt32BE(at + BatchOffset.crc)) return false;
-      const lastOffset = baseOffset + BigInt(lastOffsetDelta);
-      seg.noteBatch(position, baseOffset, lastOffset, buf.readBigInt64BE(at + BatchOffset.maxTimestamp), size, indexInterval);
-      expected = lastOffset + 1n;
-      return true;
-    });
-    seg.size = validEnd;
-    seg.committedSize = validEnd;
-    return validEnd;
+  static rebuild(seg: LogSegment, fileSize: number, indexInterval: number, allowGaps: boolean): Promise<number> {
+    return rebuildSegmentIndexes(seg, fileSize, indexInterval, allowGaps);
   }
 
   append(batches: Buffer, info: AppendInfo): Promise<bigint> {
@@ -275,7 +273,7 @@ export class FilePartitionLog implements PartitionLog {
       for (const item of items) {
         for (const b of item.batches) {
           let seg = this.active();
-          if (seg.size > 0 && seg.size + b.buf.length > this.config.segmentBytes) {
+          if (seg.size > 0 && (seg.size + b.buf.length > this.config.segmentBytes || shouldRollByTime(seg.rollTimestamp, this.config.segmentMs, b.maxTimestamp))) {
             await writeOut();
             await this.roll(b.baseOffset);
             seg = this.active();
@@ -339,7 +337,15 @@ export class FilePartitionLog implements PartitionLog {
     const end = this.end;
     if (offset < start || offset > end) throw new OffsetOutOfRange(offset, start, end);
     if (offset === end) return Buffer.alloc(0);
-    const seg = this.floorSegment(offset);
+    // An offset in a compaction gap at a segment's end is served from the next segment (Kafka's UnifiedLog.read).
+    for (let seg: LogSegment | undefined = this.floorSegment(offset); seg !== undefined; seg = this.segments[this.segments.indexOf(seg) + 1]) {
+      const got = await this.readSegment(seg, offset, maxBytes);
+      if (got.length > 0) return got;
+    }
+    return Buffer.alloc(0);
+  }
+
+  private readSegment(seg: LogSegment, offset: bigint, maxBytes: number): Promise<Buffer> {
     return seg.withReader(async () => {
       const limit = seg.committedSize;
       let pos = seg.offsetIndex.lookup(seg.relative(offset));
@@ -367,7 +373,8 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   logStartOffset(): bigint {
-    return this.segments[0].baseOffset;
+    const first = this.segments[0].baseOffset;
+    return this.deletedBefore > first ? this.deletedBefore : first;
   }
 
   logEndOffset(): bigint {
@@ -417,7 +424,7 @@ export class FilePartitionLog implements PartitionLog {
 
   applyRetention(nowMs: number): Promise<bigint> {
     return this.enqueue(async () => {
-      if (this.failed !== null) return;
+      if (this.failed !== null || !this.config.cleanupDelete) return;
       const count = planRetention(
         this.segments.map((s) => ({ size: s.size, largestTimestamp: s.largestTimestamp })),
         this.config,
@@ -431,6 +438,58 @@ export class FilePartitionLog implements PartitionLog {
       for (const seg of doomed) await seg.delete();
       if (this.fsync.kind === 'always') await fsyncDir(this.dir);
     }).then(() => this.logStartOffset());
+  }
+
+  deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    return this.enqueue(async () => {
+      if (this.failed !== null) throw this.failed;
+      if (offset > this.end) throw new OffsetOutOfRange(offset, this.logStartOffset(), this.end);
+      if (offset <= this.logStartOffset()) return;
+      // Durable first: once DeleteRecords is answered, a restart must not bring the records back.
+      await writeCheckpoint(this.dir, LOG_START_OFFSET_FILE, { logStartOffset: offset.toString() }, this.fsync.kind !== 'os');
+      this.deletedBefore = offset;
+      // Kafka's deleteLogStartOffsetBreachedSegments: a segment whose successor starts at or below the new start.
+      let count = 0;
+      while (count + 1 < this.segments.length && this.segments[count + 1].baseOffset <= offset) count++;
+      const doomed = this.segments.slice(0, count);
+      this.segments = this.segments.slice(count);
+      for (const seg of doomed) await seg.delete();
+      if (count > 0 && this.fsync.kind === 'always') await fsyncDir(this.dir);
+    }).then(() => this.logStartOffset());
+  }
+
+  compact(ctx: CleaningContext): Promise<CleaningResult | null> {
+    if (this.closed || this.failed !== null) return Promise.resolve(null);
+    return cleanLog(new FileCleanableLog(this), this.config, ctx);
+  }
+
+  /** The segments, oldest first; the last one is the active segment (for the log cleaner). */
+  segmentList(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  /** Runs `task` on the write chain, after every earlier flush, roll and retention run. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    let out!: T;
+    return this.enqueue(async () => {
+      out = await task();
+    }).then(() => out);
+  }
+
+  /** Whether the consecutive sealed segments `old` are still in the log (none removed by retention meanwhile). */
+  holdsSegments(old: readonly LogSegment[]): boolean {
+    const at = this.segments.indexOf(old[0]);
+    return at >= 0 && at + old.length < this.segments.length && old.every((s, i) => this.segments[at + i] === s);
+  }
+
+  /** Replaces the consecutive segments `old` (checked with holdsSegments) by their cleaned copy. */
+  replaceSegments(old: readonly LogSegment[], replacement: LogSegment): void {
+    const at = this.segments.indexOf(old[0]);
+    this.segments = [...this.segments.slice(0, at), replacement, ...this.segments.slice(at + old.length)];
+  }
+
+  indexIntervalBytes(): number {
+    return this.config.indexIntervalBytes;
   }
 
   reconfigure(config: Partial<PartitionLogConfig>): void {

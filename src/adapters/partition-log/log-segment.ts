@@ -19,6 +19,8 @@ export class LogSegment {
   offsetIndex = new OffsetIndex();
   timeIndex = new TimeIndex();
   dirty = false;
+  /** Max timestamp of the segment's first batch (Kafka's rollingBasedTimestamp for segment.ms); null when unknown. */
+  rollTimestamp: bigint | null = null;
   private bytesSinceIndexEntry = 0;
   private maxTimestampSoFar = -1n;
   private readers = 0;
@@ -35,6 +37,11 @@ export class LogSegment {
   /** Creates (truncating any leftover of a crashed roll) an empty segment file. */
   static async create(dir: string, baseOffset: bigint): Promise<LogSegment> {
     const fh = await fs.open(path.join(dir, segmentFileStem(baseOffset) + LOG_SUFFIX), 'w+');
+    return new LogSegment(dir, baseOffset, fh);
+  }
+
+  /** A segment over an already open file (the log cleaner's replacement, renamed into place later). */
+  static fromHandle(dir: string, baseOffset: bigint, fh: fs.FileHandle): LogSegment {
     return new LogSegment(dir, baseOffset, fh);
   }
 
@@ -56,6 +63,7 @@ export class LogSegment {
 
   /** Index bookkeeping for a batch written at `position` (same rule on append and on rebuild). */
   noteBatch(position: number, baseOffset: bigint, lastOffset: bigint, maxTimestamp: bigint, size: number, indexInterval: number): void {
+    if (position === 0) this.rollTimestamp = maxTimestamp;
     if (position > 0 && this.bytesSinceIndexEntry >= indexInterval) {
       const rel = this.relative(baseOffset);
       this.offsetIndex.append(rel, position);

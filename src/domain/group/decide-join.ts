@@ -62,6 +62,15 @@ const acceptsJoiningMember = (group: ClassicGroup, memberId: string, maxSize: nu
   }
 };
 
+/**
+ * CG-3: JoinGroup v0 has no rebalance timeout and the session timeout stands in. Cohort does the same
+ * for a rebalance timeout ≤ 0, which some clients' low-level APIs send when the caller gives none:
+ * Kafka would arm a 0 ms pending-sync timer and drop the member before its SyncGroup arrives
+ * (issue 13 item 5, docs/protocol-notes.md).
+ */
+const rebalanceTimeoutOf = (cmd: JoinGroupCommand): number =>
+  cmd.rebalanceTimeoutMs !== null && cmd.rebalanceTimeoutMs > 0 ? cmd.rebalanceTimeoutMs : cmd.sessionTimeoutMs;
+
 const rebalanceFrom = (group: ClassicGroup, trigger: RebalanceTrigger, now: number): GroupEvent[] =>
   group.state === 'PreparingRebalance' ? [] : [{ type: 'RebalanceStarted', groupId: group.groupId, trigger, at: now }];
 
@@ -75,7 +84,7 @@ const memberJoined = (cmd: JoinGroupCommand, memberId: string, replacedMemberId:
   protocolType: cmd.protocolType,
   protocols: cmd.protocols,
   sessionTimeoutMs: cmd.sessionTimeoutMs,
-  rebalanceTimeoutMs: cmd.rebalanceTimeoutMs ?? cmd.sessionTimeoutMs,
+  rebalanceTimeoutMs: rebalanceTimeoutOf(cmd),
   replacedMemberId,
   at: now,
 });
@@ -148,7 +157,7 @@ const memberUpdated = (cmd: JoinGroupCommand, member: ClassicMember, now: number
   // Unchanged protocols are not written again: a rejoin storm of a large group stays small.
   protocols: sameProtocols(member.protocols, cmd.protocols) ? null : cmd.protocols,
   sessionTimeoutMs: cmd.sessionTimeoutMs,
-  rebalanceTimeoutMs: cmd.rebalanceTimeoutMs ?? cmd.sessionTimeoutMs,
+  rebalanceTimeoutMs: rebalanceTimeoutOf(cmd),
   at: now,
 });
 
@@ -200,7 +209,7 @@ const replaceStaticMember = (cmd: JoinGroupCommand, group: ClassicGroup, oldId: 
     clientHost: cmd.clientHost,
     protocolType: cmd.protocolType,
     protocols: cmd.protocols,
-    rebalanceTimeoutMs: cmd.rebalanceTimeoutMs ?? cmd.sessionTimeoutMs,
+    rebalanceTimeoutMs: rebalanceTimeoutOf(cmd),
     sessionTimeoutMs: cmd.sessionTimeoutMs,
   };
   const after = [...group.members.values()].map((m) => (m.memberId === oldId ? replacement : m));

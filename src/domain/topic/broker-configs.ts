@@ -1,4 +1,6 @@
-import { ConfigSource, ConfigType, DescribedConfig } from './config-entry';
+import { ConfigSource, ConfigSynonym, ConfigType, DescribedConfig } from './config-entry';
+import { DYNAMIC_BROKER_CONFIGS, dynamicBrokerConfigDef } from '../config/dynamic-broker-config-defs';
+import { initialDynamicBrokerConfigs, type DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
 
 /** A broker setting listed by DescribeConfigs for a BROKER resource. */
 export interface BrokerConfigDef {
@@ -39,6 +41,8 @@ export const BROKER_CONFIGS: ReadonlyArray<BrokerConfigDef> = [
   b('log.retention.hours', '168', ConfigType.INT),
   b('log.retention.minutes', null, ConfigType.INT),
   b('log.retention.ms', null, ConfigType.LONG),
+  b('log.cleaner.enable', 'true', ConfigType.BOOLEAN),
+  b('max.incremental.fetch.session.cache.slots', '1000', ConfigType.INT),
   b('log.roll.hours', '168', ConfigType.INT),
   b('log.segment.bytes', '1073741824', ConfigType.INT),
   b('message.max.bytes', '1048588', ConfigType.INT),
@@ -59,31 +63,46 @@ export const brokerConfigValue = (name: string, settings: ReadonlyMap<string, st
   settings.get(name) ?? BROKER_CONFIGS.find((d) => d.name === name)?.defaultValue ?? null;
 
 /**
- * DescribeConfigs for the BROKER resource: static settings report STATIC_BROKER_CONFIG, the rest
- * DEFAULT_CONFIG. Static broker configs are read-only (no dynamic broker configs here). Sensitive
- * values are hidden, as Kafka does.
+ * DescribeConfigs for the BROKER resource of this node: every known setting, its value and source —
+ * DYNAMIC_BROKER_CONFIG (set for this node by AlterConfigs), DYNAMIC_DEFAULT_BROKER_CONFIG (set as
+ * the cluster-wide default), STATIC_BROKER_CONFIG (flags, env, config file) or DEFAULT_CONFIG — with
+ * synonyms most specific first. Settings Kafka cannot change at run time are read-only. For the
+ * cluster-default resource (name "") Kafka lists only the dynamic default configs: `clusterDefault`.
+ * Sensitive values are hidden, as Kafka does.
  */
 export const describeBrokerConfigs = (
   settings: ReadonlyMap<string, string>,
   names: ReadonlyArray<string> | null = null,
-): DescribedConfig[] =>
-  BROKER_CONFIGS.filter((d) => names === null || names.includes(d.name)).map((d) => {
-    const set = settings.get(d.name);
-    const source = set !== undefined ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-    const value = d.sensitive ? null : (set ?? d.defaultValue);
-    const synonyms = [
-      ...(set !== undefined ? [{ name: d.name, value: d.sensitive ? null : set, source: ConfigSource.STATIC_BROKER_CONFIG }] : []),
-      { name: d.name, value: d.sensitive ? null : d.defaultValue, source: ConfigSource.DEFAULT_CONFIG },
-    ];
-    return {
-      name: d.name,
-      value,
-      readOnly: true,
-      isDefault: set === undefined,
-      source,
-      isSensitive: d.sensitive,
-      type: d.type,
-      documentation: null,
-      synonyms,
-    };
-  });
+  dynamic: DynamicBrokerConfigs = initialDynamicBrokerConfigs,
+  clusterDefault = false,
+): DescribedConfig[] => {
+  const known = new Map<string, BrokerConfigDef>(BROKER_CONFIGS.map((d) => [d.name, d]));
+  for (const d of DYNAMIC_BROKER_CONFIGS) if (!known.has(d.name)) known.set(d.name, b(d.name, d.defaultValue, d.type));
+  const all = [...known.values()].sort((x, y) => (x.name < y.name ? -1 : 1));
+  return all
+    .filter((d) => names === null || names.includes(d.name))
+    .filter((d) => !clusterDefault || dynamic.cluster.has(d.name))
+    .map((d) => {
+      const hide = (v: string | null) => (d.sensitive ? null : v);
+      const synonyms: ConfigSynonym[] = [];
+      const node = clusterDefault ? undefined : dynamic.node.get(d.name);
+      if (node !== undefined) synonyms.push({ name: d.name, value: hide(node), source: ConfigSource.DYNAMIC_BROKER_CONFIG });
+      const cluster = dynamic.cluster.get(d.name);
+      if (cluster !== undefined) synonyms.push({ name: d.name, value: hide(cluster), source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
+      const set = clusterDefault ? undefined : settings.get(d.name);
+      if (set !== undefined) synonyms.push({ name: d.name, value: hide(set), source: ConfigSource.STATIC_BROKER_CONFIG });
+      if (!clusterDefault) synonyms.push({ name: d.name, value: hide(d.defaultValue), source: ConfigSource.DEFAULT_CONFIG });
+      const winner = synonyms[0];
+      return {
+        name: d.name,
+        value: winner.value,
+        readOnly: dynamicBrokerConfigDef(d.name) === undefined,
+        isDefault: winner.source === ConfigSource.DEFAULT_CONFIG,
+        source: winner.source,
+        isSensitive: d.sensitive,
+        type: d.type,
+        documentation: dynamicBrokerConfigDef(d.name)?.documentation ?? null,
+        synonyms,
+      };
+    });
+};

@@ -4,6 +4,7 @@ import { ConfigType } from './config-entry';
 import type { TopicEvent } from './events';
 import { topicConfigDef, validateTopicConfigs } from './topic-configs';
 import type { TopicsState } from './topic-state';
+import { applyAlterOp } from '../config/alter-op';
 
 /** IncrementalAlterConfigs operations (KIP-339): SET 0, DELETE 1, APPEND 2, SUBTRACT 3. */
 export type AlterOp = 'SET' | 'DELETE' | 'APPEND' | 'SUBTRACT';
@@ -16,8 +17,6 @@ export interface AlterTopicConfigsCommand {
   readonly validateOnly: boolean;
 }
 
-const splitList = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-
 /**
  * AlterConfigs / IncrementalAlterConfigs for a TOPIC resource: unknown topic →
  * UNKNOWN_TOPIC_OR_PARTITION; unknown names, bad values, APPEND/SUBTRACT on a non-list → INVALID_CONFIG.
@@ -27,8 +26,8 @@ export const decideAlterTopicConfigs = (
   cmd: AlterTopicConfigsCommand,
 ): E.Either<KafkaError, ReadonlyArray<TopicEvent>> => {
   const topic = state.topics.get(cmd.topic);
-  if (topic === undefined) return E.left(kafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${cmd.topic}' does not exist.`));
-  const next = new Map(cmd.replaceAll ? [] : topic.configs);
+  const configs: ReadonlyMap<string, string> = topic?.configs ?? new Map();
+  const next = new Map(cmd.replaceAll ? [] : configs);
   for (const c of cmd.changes) {
     const d = topicConfigDef(c.name);
     if (d === undefined) return E.left(kafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${c.name}`));
@@ -40,21 +39,15 @@ export const decideAlterTopicConfigs = (
       continue;
     }
     if (c.value === null) return E.left(kafkaError(ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${c.name}`));
-    const current = splitList(next.get(c.name) ?? d.defaultValue ?? '');
-    const given = splitList(c.value);
-    const value =
-      c.op === 'SET'
-        ? c.value
-        : c.op === 'APPEND'
-          ? [...current, ...given.filter((g) => !current.includes(g))].join(',')
-          : current.filter((x) => !given.includes(x)).join(',');
-    next.set(c.name, value);
+    next.set(c.name, applyAlterOp(c.op, next.get(c.name) ?? d.defaultValue ?? '', c.value));
   }
   const checked = validateTopicConfigs([...next].map(([name, value]) => ({ name, value })));
   if (E.isLeft(checked)) return checked;
+  // Kafka's controller validates the configs before it checks that the topic exists.
+  if (topic === undefined) return E.left(kafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${cmd.topic}' does not exist.`));
   const changed: { name: string; value: string | null }[] = [];
-  for (const [name, value] of next) if (topic.configs.get(name) !== value) changed.push({ name, value });
-  for (const name of topic.configs.keys()) if (!next.has(name)) changed.push({ name, value: null });
+  for (const [name, value] of next) if (configs.get(name) !== value) changed.push({ name, value });
+  for (const name of configs.keys()) if (!next.has(name)) changed.push({ name, value: null });
   if (cmd.validateOnly || changed.length === 0) return E.right([]);
   return E.right([{ type: 'TopicConfigChanged', topic: cmd.topic, configs: changed }]);
 };

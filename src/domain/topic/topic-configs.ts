@@ -1,6 +1,16 @@
 import * as E from 'fp-ts/Either';
 import { ErrorCode, KafkaError, kafkaError } from '../error-code';
 import { ConfigSource, ConfigSynonym, ConfigType, DescribedConfig } from './config-entry';
+import type { DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
+
+/** Broker settings a topic falls back to: static ones, and dynamic ones (AlterConfigs) on top. */
+export interface BrokerConfigLayers {
+  readonly static: ReadonlyMap<string, string>;
+  readonly dynamic: DynamicBrokerConfigs;
+}
+
+const layersOf = (broker: ReadonlyMap<string, string> | BrokerConfigLayers): BrokerConfigLayers =>
+  broker instanceof Map ? { static: broker, dynamic: { cluster: new Map(), node: new Map() } } : (broker as BrokerConfigLayers);
 
 /** A topic-level config Kafka knows (LogConfig), with its default and validator. */
 export interface TopicConfigDef {
@@ -109,6 +119,10 @@ export const topicConfigDef = (name: string): TopicConfigDef | undefined => BY_N
 const brokerDefault = (d: TopicConfigDef, broker: ReadonlyMap<string, string>): { name: string; value: string } | null => {
   const direct = d.brokerSynonym === null ? undefined : broker.get(d.brokerSynonym);
   if (d.brokerSynonym !== null && direct !== undefined) return { name: d.brokerSynonym, value: direct };
+  return staticScaledDefault(d, broker);
+};
+
+const staticScaledDefault = (d: TopicConfigDef, broker: ReadonlyMap<string, string>): { name: string; value: string } | null => {
   const scaled = (name: string, factor: bigint): { name: string; value: string } | null => {
     const v = broker.get(name);
     return v === undefined || !/^-?\d+$/.test(v.trim()) ? null : { name, value: (BigInt(v.trim()) * factor).toString() };
@@ -142,13 +156,27 @@ export const validateTopicConfigs = (
 export const effectiveTopicConfig = (
   name: string,
   overrides: ReadonlyMap<string, string>,
-  broker: ReadonlyMap<string, string> = new Map(),
+  broker: ReadonlyMap<string, string> | BrokerConfigLayers = new Map(),
 ): string | null => {
   const own = overrides.get(name);
   if (own !== undefined) return own;
   const d = BY_NAME.get(name);
   if (d === undefined) return null;
-  return brokerDefault(d, broker)?.value ?? d.defaultValue;
+  return brokerSynonyms(d, layersOf(broker))[0]?.value ?? d.defaultValue;
+};
+
+/** The broker-level synonyms that supply a topic config's default, most specific first (dynamic node, dynamic cluster, static). */
+const brokerSynonyms = (d: TopicConfigDef, layers: BrokerConfigLayers): ConfigSynonym[] => {
+  const out: ConfigSynonym[] = [];
+  const dyn = (m: ReadonlyMap<string, string>, source: ConfigSource) => {
+    const v = d.brokerSynonym === null ? undefined : m.get(d.brokerSynonym);
+    if (v !== undefined) out.push({ name: d.brokerSynonym as string, value: v, source });
+  };
+  dyn(layers.dynamic.node, ConfigSource.DYNAMIC_BROKER_CONFIG);
+  dyn(layers.dynamic.cluster, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+  const fromStatic = brokerDefault(d, layers.static);
+  if (fromStatic !== null) out.push({ name: fromStatic.name, value: fromStatic.value, source: ConfigSource.STATIC_BROKER_CONFIG });
+  return out;
 };
 
 /**
@@ -158,15 +186,15 @@ export const effectiveTopicConfig = (
  */
 export const describeTopicConfigs = (
   overrides: ReadonlyMap<string, string>,
-  broker: ReadonlyMap<string, string> = new Map(),
+  broker: ReadonlyMap<string, string> | BrokerConfigLayers = new Map(),
   names: ReadonlyArray<string> | null = null,
 ): DescribedConfig[] =>
   TOPIC_CONFIGS.filter((d) => names === null || names.includes(d.name)).map((d) => {
     const synonyms: ConfigSynonym[] = [];
     const own = overrides.get(d.name);
+    // Kafka's DYNAMIC_TOPIC_CONFIG (1): an override set by CreateTopics or AlterConfigs.
     if (own !== undefined) synonyms.push({ name: d.name, value: own, source: ConfigSource.TOPIC_CONFIG });
-    const fromBroker = brokerDefault(d, broker);
-    if (fromBroker !== null) synonyms.push({ name: fromBroker.name, value: fromBroker.value, source: ConfigSource.STATIC_BROKER_CONFIG });
+    synonyms.push(...brokerSynonyms(d, layersOf(broker)));
     synonyms.push({ name: d.brokerSynonym ?? d.name, value: d.defaultValue, source: ConfigSource.DEFAULT_CONFIG });
     const winner = synonyms[0];
     return {
@@ -195,7 +223,7 @@ export interface TopicLogSettings {
 /** Reads the log settings of a topic from its overrides and the broker's settings. */
 export const topicLogSettings = (
   overrides: ReadonlyMap<string, string>,
-  broker: ReadonlyMap<string, string> = new Map(),
+  broker: ReadonlyMap<string, string> | BrokerConfigLayers = new Map(),
 ): TopicLogSettings => {
   const num = (name: string): number => Number(effectiveTopicConfig(name, overrides, broker));
   return {
@@ -205,5 +233,44 @@ export const topicLogSettings = (
     indexIntervalBytes: num('index.interval.bytes'),
     maxMessageBytes: num('max.message.bytes'),
     logAppendTime: effectiveTopicConfig('message.timestamp.type', overrides, broker) === 'LogAppendTime',
+  };
+};
+
+/** The storage settings a partition log obeys (PartitionLogConfig's fields), parsed from validated configs. */
+export interface TopicStorageSettings {
+  readonly segmentBytes: number;
+  readonly retentionMs: number;
+  readonly retentionBytes: number;
+  readonly indexIntervalBytes: number;
+  readonly cleanupDelete: boolean;
+  readonly cleanupCompact: boolean;
+  readonly segmentMs: number;
+  readonly minCleanableDirtyRatio: number;
+  readonly minCompactionLagMs: number;
+  readonly maxCompactionLagMs: number;
+  readonly deleteRetentionMs: number;
+}
+
+/** Reads a topic's storage settings (segments, retention, compaction) from its overrides and the broker layers. */
+export const topicStorageSettings = (
+  overrides: ReadonlyMap<string, string>,
+  broker: ReadonlyMap<string, string> | BrokerConfigLayers = new Map(),
+): TopicStorageSettings => {
+  const text = (name: string): string => effectiveTopicConfig(name, overrides, broker) ?? '';
+  // Longs above 2^53 (Long.MAX_VALUE defaults) mean "never": clamp them to the largest safe number.
+  const num = (name: string): number => Math.min(Number(text(name)), Number.MAX_SAFE_INTEGER);
+  const policy = text('cleanup.policy').split(',').map((p) => p.trim());
+  return {
+    segmentBytes: num('segment.bytes'),
+    retentionMs: num('retention.ms'),
+    retentionBytes: num('retention.bytes'),
+    indexIntervalBytes: num('index.interval.bytes'),
+    cleanupDelete: policy.includes('delete'),
+    cleanupCompact: policy.includes('compact'),
+    segmentMs: num('segment.ms'),
+    minCleanableDirtyRatio: num('min.cleanable.dirty.ratio'),
+    minCompactionLagMs: num('min.compaction.lag.ms'),
+    maxCompactionLagMs: num('max.compaction.lag.ms'),
+    deleteRetentionMs: num('delete.retention.ms'),
   };
 };

@@ -305,3 +305,20 @@ describe('classic JoinGroup / SyncGroup / Heartbeat', () => {
     expect([...h.coord.groupView('g')!.members.keys()]).toEqual([leaderId]);
   });
 });
+
+describe('issue 13 item 5: rebalance timeout 0', () => {
+  test('CG-3 a rebalance timeout ≤ 0 is taken as absent: the session timeout stands in, so a SyncGroup after the join is answered', async () => {
+    const h = await makeHarness();
+    const first = await h.coord.joinGroup(joinCmd({ rebalanceTimeoutMs: 0 }));
+    const pending = h.coord.joinGroup(joinCmd({ memberId: first.memberId, rebalanceTimeoutMs: 0 }));
+    await h.advance(0);
+    const joined = await pending;
+    expect(joined.errorCode).toBe(ErrorCode.NONE);
+    expect(h.coord.groupView('g')!.members.get(joined.memberId)!.rebalanceTimeoutMs).toBe(10_000);
+    // The sync timer is the group rebalance timeout: nothing expires before the member syncs.
+    await h.advance(0);
+    const s = await h.coord.syncGroup({ groupId: 'g', memberId: joined.memberId, groupInstanceId: null, generationId: joined.generationId, protocolType: 'consumer', protocolName: 'range', assignments: [], apiVersion: 5 });
+    expect(s.errorCode).toBe(ErrorCode.NONE);
+    expect(h.coord.groupView('g')!.state).toBe('Stable');
+  });
+});

@@ -1,14 +1,17 @@
 import type { AppendNotifier } from '../../../application/append-notifier';
 import type { BrokerIdentity } from '../../../application/broker-identity';
 import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { FetchSessionCache } from '../../../application/fetch-sessions';
 import type { PartitionWriter } from '../../../application/partition-writer';
 import type { TopicService } from '../../../application/topic-service';
 import type { ApiHandler } from '../server/api-handler';
 import type { HandlerRegistry } from '../server/handler-registry';
+import { alterConfigsHandler } from './alter-configs-handler';
 import { apiVersionsHandler } from './api-versions-handler';
 import { createPartitionsHandler } from './create-partitions-handler';
 import { createTopicsHandler } from './create-topics-handler';
 import { deleteGroupsHandler } from './delete-groups-handler';
+import { deleteRecordsHandler } from './delete-records-handler';
 import { deleteTopicsHandler } from './delete-topics-handler';
 import { describeClusterHandler } from './describe-cluster-handler';
 import { describeConfigsHandler } from './describe-configs-handler';
@@ -16,6 +19,7 @@ import { describeGroupsHandler } from './describe-groups-handler';
 import { fetchHandler } from './fetch-handler';
 import { findCoordinatorHandler } from './find-coordinator-handler';
 import { heartbeatHandler } from './heartbeat-handler';
+import { incrementalAlterConfigsHandler } from './incremental-alter-configs-handler';
 import { initProducerIdHandler } from './init-producer-id-handler';
 import { joinGroupHandler } from './join-group-handler';
 import { leaveGroupHandler } from './leave-group-handler';
@@ -37,6 +41,8 @@ export interface BrokerServices {
   readonly coordinator: GroupCoordinator;
   readonly writer: PartitionWriter;
   readonly notifier: AppendNotifier;
+  /** KIP-227 incremental fetch sessions. */
+  readonly fetchSessions: FetchSessionCache;
   readonly nodeId: number;
   readonly now: () => number;
 }
@@ -66,8 +72,11 @@ export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
   createPartitionsHandler(s.topics),
   describeConfigsHandler(s.topics, s.nodeId),
   produceHandler(s.topics, s.writer),
-  fetchHandler(s.topics, s.notifier),
+  fetchHandler(s.topics, s.notifier, s.fetchSessions),
   listOffsetsHandler(s.topics),
   offsetForLeaderEpochHandler(s.topics),
   initProducerIdHandler(s.now),
+  deleteRecordsHandler(s.topics),
+  alterConfigsHandler(s.topics, s.nodeId),
+  incrementalAlterConfigsHandler(s.topics, s.nodeId),
 ];

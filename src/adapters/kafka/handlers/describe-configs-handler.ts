@@ -10,7 +10,11 @@ import type { ApiHandler } from '../server/api-handler';
 const RESOURCE_TOPIC = 2;
 const RESOURCE_BROKER = 4;
 
-/** DescribeConfigs v0–v4 for TOPIC and BROKER resources; synonyms v1+, types and docs v3+. */
+/**
+ * DescribeConfigs v0–v4 for TOPIC and BROKER resources; synonyms v1+, types and docs v3+. Sources:
+ * TOPIC_CONFIG (Kafka's DYNAMIC_TOPIC_CONFIG), DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG,
+ * STATIC_BROKER_CONFIG, DEFAULT_CONFIG.
+ */
 export const describeConfigsHandler = (topics: TopicService, nodeId: number): ApiHandler => ({
   apiKey: API_KEY.DescribeConfigs,
   minVersion: 0,
@@ -35,13 +39,16 @@ export const describeConfigsHandler = (topics: TopicService, nodeId: number): Ap
         if (overrides === undefined) {
           return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${r.resourceName} does not exist.`, configs: [] };
         }
-        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: describeTopicConfigs(overrides, topics.brokerSettings(), r.configurationKeys).map(wire) };
+        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: describeTopicConfigs(overrides, topics.brokerLayers(), r.configurationKeys).map(wire) };
       }
       if (r.resourceType === RESOURCE_BROKER) {
         if (r.resourceName !== '' && r.resourceName !== String(nodeId)) {
           return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${nodeId} but received ${r.resourceName}`, configs: [] };
         }
-        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: describeBrokerConfigs(topics.brokerSettings(), r.configurationKeys).map(wire) };
+        const layers = topics.brokerLayers();
+        // Resource "" is the cluster-wide default: Kafka lists only the dynamic defaults set there.
+        const configs = describeBrokerConfigs(layers.static, r.configurationKeys, layers.dynamic, r.resourceName === '');
+        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: configs.map(wire) };
       }
       return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${r.resourceType}`, configs: [] };
     });

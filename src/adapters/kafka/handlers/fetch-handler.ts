@@ -2,41 +2,31 @@ import { ErrorCode } from '../../../domain/error-code';
 import type { TopicService } from '../../../application/topic-service';
 import { AppendNotifier } from '../../../application/append-notifier';
 import { OffsetOutOfRange } from '../../../ports/partition-log';
+import type { FetchSessionCache } from '../../../application/fetch-sessions';
 import type { FetchRequest } from '../protocol';
-import { API_KEY, ZERO_UUID } from '../protocol';
+import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
+import { fetchContextOf, finishSessionResponse, wantedTopics } from './fetch-session-glue';
 
 const EMPTY = Buffer.alloc(0);
 
-interface Wanted {
-  readonly name: string | null;
-  readonly topicId: string;
-  readonly partitions: FetchRequest['topics'][number]['partitions'];
-}
-
 /**
- * Fetch v4–v17, sessionless: a request that asks for a new session (id 0, epoch 0) is answered with
- * session id 0, which clients treat as "no session, send full requests" (KIP-227). Long polling:
+ * Fetch v4–v17 with KIP-227 incremental fetch sessions (v7+, fetch-sessions.ts): a full request
+ * (epoch 0) opens a session, an incremental one names only the partitions that changed and gets
+ * only the partitions with news; without `sessions` every request is sessionless. Long polling:
  * when less than min_bytes is available the request waits until an append to one of its partitions
  * wakes it (AppendNotifier) or max_wait_ms passes — no polling timers.
  * v0–v3 are not advertised: they need magic 0/1 message sets, and this broker stores magic 2 only.
  */
-export const fetchHandler = (topics: TopicService, notifier: AppendNotifier): ApiHandler => ({
+export const fetchHandler = (topics: TopicService, notifier: AppendNotifier, sessions: FetchSessionCache | null = null): ApiHandler => ({
   apiKey: API_KEY.Fetch,
   minVersion: 4,
   maxVersion: 17,
   async handle(request: FetchRequest, ctx) {
     const version = ctx.header.apiVersion;
-    if (version >= 7 && request.sessionId !== 0) {
-      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
-    }
-    const wanted: Wanted[] = request.topics.map((t) => {
-      if (version >= 13) {
-        const view = topics.getById(t.topicId);
-        return { name: view?.name ?? null, topicId: t.topicId, partitions: t.partitions };
-      }
-      return { name: t.topic, topicId: topics.get(t.topic)?.topicId ?? ZERO_UUID, partitions: t.partitions };
-    });
+    const context = fetchContextOf(request, version, topics, sessions);
+    if (context.kind === 'error') return { throttleTimeMs: 0, errorCode: context.errorCode, sessionId: 0, responses: [] };
+    const wanted = wantedTopics(context.partitions);
 
     const collect = async () => {
       let bytes = 0;
@@ -96,6 +86,7 @@ export const fetchHandler = (topics: TopicService, notifier: AppendNotifier): Ap
       });
       result = await collect();
     }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
+    const shaped = finishSessionResponse(context, sessions, result.responses, version >= 13);
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: shaped.sessionId, responses: shaped.responses };
   },
 });

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../../domain/error-code';
 import type { TopicService } from '../../../application/topic-service';
 import type { PartitionWriter } from '../../../application/partition-writer';
 import { validateRecords } from '../record-batch/validate-records';
+import { hasKeylessRecord } from '../record-batch/batch-records';
 import type { ProduceRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
@@ -40,6 +41,10 @@ export const produceHandler = (topics: TopicService, writer: PartitionWriter): A
             const validated = validateRecords(p.records, { maxMessageBytes: settings.maxMessageBytes, produceVersion: version });
             if (E.isLeft(validated)) return answer(validated.left.code, -1n, -1n, validated.left.message ?? null);
             const v = validated.right;
+            if (topics.storageSettings(t.name)?.cleanupCompact === true && hasKeylessRecord(p.records)) {
+              // LogValidator.validateKey: a compacted topic keeps the latest record per key, so a record needs one.
+              return answer(ErrorCode.INVALID_RECORD, -1n, -1n, `Compacted topic cannot accept message without key in topic partition ${t.name}-${p.index}.`);
+            }
             if (v.isTransactional) {
               return answer(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, -1n, -1n, 'transactions are not supported by this broker');
             }

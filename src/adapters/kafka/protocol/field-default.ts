@@ -29,13 +29,13 @@ function parseIntegerText(text: string): bigint {
 }
 
 function numericDefault(d: FieldSchema['default'], isFloat: boolean): number {
-  if (d === undefined || d === null) return 0;
+  if (d === undefined || d === null || typeof d === 'boolean') return 0;
   if (typeof d === 'number') return d;
   return isFloat ? Number(d) : Number(parseIntegerText(d));
 }
 
 function bigintDefault(d: FieldSchema['default']): bigint {
-  if (d === undefined || d === null) return 0n;
+  if (d === undefined || d === null || typeof d === 'boolean') return 0n;
   if (typeof d === 'number') return BigInt(d);
   return parseIntegerText(d);
 }
@@ -71,7 +71,8 @@ function build(field: FieldSchema): FieldDefault {
       };
     }
     case 'bool': {
-      const b = d === 'true';
+      // AddPartitionsToTxn's VerifyOnly writes its default as a JSON boolean, the others as text.
+      const b = d === 'true' || d === true;
       return { make: () => b, isDefault: orUndefined((v) => v === b) };
     }
     case 'string': {
