@@ -1,13 +1,17 @@
 import type { MetaEvent } from '../../domain/meta-event';
 import type { ByteReader } from './byte-reader';
 import type { ByteWriter } from './byte-writer';
-import { RECORD_EVENTS, sealFrame } from './record-frame';
+import { encodeEvent, decodeEvent } from './event-codecs';
+import { RECORD_EVENTS_TYPED, sealFrame } from './record-frame';
 import type { ValueDecoder, ValueEncoder } from './value-codec';
 
 /**
  * Payload of an EVENTS record: one group-commit flush, replayed all or nothing.
  *
- *   first position f64 | durable offset f64 | count u32 | count × value
+ *   first position f64 | durable offset f64 | count u32 | count × event
+ *
+ * An event is a value (record type RECORD_EVENTS, release 0.1) or a codec id and its fields
+ * (RECORD_EVENTS_TYPED: event-codecs.ts); both read back through one dictionary per segment.
  *
  * `durable offset` is how many bytes of this segment were known durable (fdatasync done) when the
  * record was written. Recovery uses it to tell a torn write from media corruption (T-DUR-6): a bad
@@ -27,11 +31,11 @@ export const writeEventsFrame = (
   const start = out.length;
   out.u32(0);
   out.u32(0);
-  out.u8(RECORD_EVENTS);
+  out.u8(RECORD_EVENTS_TYPED);
   out.f64(firstPosition);
   out.f64(durableOffset);
   out.u32(events.length);
-  for (const e of events) encoder.encode(out, e);
+  for (const e of events) encodeEvent(out, encoder, e);
   sealFrame(out.view8(), start, out.length);
 };
 
@@ -60,6 +64,7 @@ export const readBatchHeader = (view: DataView, payloadStart: number, end: numbe
  */
 export const decodeBatchEvents = (
   reader: ByteReader,
+  recordType: number,
   payloadStart: number,
   end: number,
   count: number,
@@ -68,5 +73,6 @@ export const decodeBatchEvents = (
 ): void => {
   reader.offset = payloadStart + BATCH_HEADER_BYTES;
   reader.end = end;
-  for (let i = 0; i < count; i++) each(decoder.decode(reader) as MetaEvent, i);
+  if (recordType === RECORD_EVENTS_TYPED) for (let i = 0; i < count; i++) each(decodeEvent(reader, decoder), i);
+  else for (let i = 0; i < count; i++) each(decoder.decode(reader) as MetaEvent, i);
 };

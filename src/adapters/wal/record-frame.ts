@@ -11,8 +11,12 @@ import * as CRC32 from 'crc-32';
  * remainder of a segment.
  */
 export const FRAME_HEADER_BYTES = 8;
-/** Record types. Only event batches exist today; the byte leaves room for others. */
+/** Record types: event batches in the value encoding (release 0.1) … */
 export const RECORD_EVENTS = 1;
+/** … and event batches whose events carry a compact codec id (event-codecs.ts), written since 0.2. */
+export const RECORD_EVENTS_TYPED = 2;
+/** Both event-batch record types. */
+export const isEventsRecord = (type: number): boolean => type === RECORD_EVENTS || type === RECORD_EVENTS_TYPED;
 /** Ceiling on one record so a damaged length is rejected outright (etcd's `maxEntryLimit`). */
 export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 

@@ -2,7 +2,7 @@ import type { MetaEvent } from '../../domain/meta-event';
 import type { FileSystem } from '../../ports/file-system';
 import { ByteReader, DecodeError } from './byte-reader';
 import { decodeBatchEvents, readBatchHeader } from './event-batch';
-import { RECORD_EVENTS, readFrameAt } from './record-frame';
+import { isEventsRecord, readFrameAt } from './record-frame';
 import { SEGMENT_HEADER_BYTES } from './segment-file';
 import { ValueDecoder } from './value-codec';
 
@@ -50,7 +50,7 @@ export const scanSegment = (buf: Uint8Array, base: number, opts: ScanOptions): S
     if (frame.kind !== 'record') {
       return { validEnd: offset, records, endPosition: position, stop: frame.kind, detail: frame.kind, strings: decoder.strings };
     }
-    const header = frame.type === RECORD_EVENTS ? readBatchHeader(view, frame.payloadStart, frame.end) : null;
+    const header = isEventsRecord(frame.type) ? readBatchHeader(view, frame.payloadStart, frame.end) : null;
     if (header === null) {
       return { validEnd: offset, records, endPosition: position, stop: 'bad-record', detail: `record type ${frame.type} unreadable`, strings: decoder.strings };
     }
@@ -68,7 +68,7 @@ export const scanSegment = (buf: Uint8Array, base: number, opts: ScanOptions): S
       const mark = decoder.strings.length;
       try {
         const onEvent = opts.onEvent;
-        decodeBatchEvents(reader, frame.payloadStart, frame.end, header.count, decoder, (event, i) => {
+        decodeBatchEvents(reader, frame.type, frame.payloadStart, frame.end, header.count, decoder, (event, i) => {
           if (onEvent && position + i >= from) onEvent(event, position + i);
         });
       } catch (e) {
@@ -94,7 +94,7 @@ export const findLaterDurableRecord = (buf: Uint8Array, after: number, limit: nu
   for (let o = after + 1; o + 8 < end; o++) {
     // Fast path through zeroed and preallocated space.
     if (buf[o] === 0 && buf[o + 1] === 0 && buf[o + 2] === 0 && buf[o + 3] === 0) continue;
-    if (buf[o + 8] !== RECORD_EVENTS) continue;
+    if (!isEventsRecord(buf[o + 8]!)) continue;
     const frame = readFrameAt(buf, view, o, end);
     if (frame.kind !== 'record') continue;
     const header = readBatchHeader(view, frame.payloadStart, frame.end);

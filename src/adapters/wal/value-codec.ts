@@ -111,6 +111,34 @@ export class ValueEncoder {
     }
   }
 
+  /**
+   * A string field of a compact event codec (event-codecs.ts), in the same dictionary: varint code
+   * 0 = null, 1 = defined here (interned), 2 = raw, n ≥ 3 = reference to id n − 3.
+   */
+  str(out: ByteWriter, s: string | null): void {
+    if (s === null) {
+      out.varint(0);
+      return;
+    }
+    const id = this.ids.get(s);
+    if (id !== undefined) {
+      out.varint(id + 3);
+      return;
+    }
+    if (s.length <= MAX_INTERNED_LENGTH && this.ids.size < MAX_DICTIONARY_SIZE) {
+      this.ids.set(s, this.ids.size);
+      out.varint(1);
+    } else {
+      out.varint(2);
+    }
+    out.utf8(s, textEncoder);
+  }
+
+  /** A self-describing value (a field of kind `v` of a compact event codec). */
+  value(out: ByteWriter, v: unknown): void {
+    this.encode(out, v);
+  }
+
   private string(out: ByteWriter, s: string, isKey = false): void {
     const id = this.ids.get(s);
     if (id !== undefined) {
@@ -211,6 +239,25 @@ export class ValueDecoder {
       default:
         throw new DecodeError(`unknown value tag ${tag}`, r.offset - 1);
     }
+  }
+
+  /** Reads a string field written by `ValueEncoder.str`. */
+  str(r: ByteReader): string | null {
+    const code = r.varint();
+    if (code >= 3) {
+      const id = code - 3;
+      if (id >= this.strings.length) throw new DecodeError(`string id ${id} not defined`, r.offset);
+      return this.strings[id]!;
+    }
+    if (code === 0) return null;
+    const s = r.utf8(textDecoder);
+    if (code === 1) this.strings.push(s);
+    return s;
+  }
+
+  /** Reads a value written by `ValueEncoder.value`. */
+  value(r: ByteReader): unknown {
+    return this.decode(r);
   }
 
   private stringAfterTag(r: ByteReader, tag: number): string {

@@ -42,8 +42,16 @@ export class TimerExpiryService implements GroupTimerHandlers {
       { isNew: this.plumbing.isNew(groupId, memberId), syncParked: this.plumbing.hasParkedSync(groupId, memberId) },
       this.clock.now(),
     );
-    if (events.length > 0) this.log.info({ groupId, memberId }, 'member session expired');
-    this.writes.write(events);
+    if (events.length > 0) {
+      this.log.info({ groupId, memberId }, 'member session expired');
+      this.writes.write(events);
+      return;
+    }
+    // A member awaiting a join or sync answer is alive (CG-46). Its session restarts, so it is
+    // checked again rather than left without a timer if the answer never comes (a rebalance that
+    // voids a parked SyncGroup, say).
+    const member = group.members.get(memberId);
+    if (member !== undefined) this.timers.armSession(groupId, memberId, member.sessionTimeoutMs);
   }
 
   /** CG-48: a MEMBER_ID_REQUIRED id that never came back no longer blocks the join phase. */

@@ -108,6 +108,7 @@ const clock = new FakeClock();
  * die with the process.
  */
 let lives = 0;
+let memberIds = 0;
 const lifeScheduler = (): Scheduler & { readonly prefix: string } => {
   const prefix = `life${++lives}:`;
   return {
@@ -120,8 +121,8 @@ const lifeScheduler = (): Scheduler & { readonly prefix: string } => {
 
 const start = async (fs: CrashFileSystem): Promise<{ log: RecordingLog; coord: GroupCoordinator; container: Container; timerPrefix: string }> => {
   const log = new RecordingLog(new FileMetaLog(fs, { dir: LOG_DIR, segmentBytes: 4096 }));
-  let n = 0;
-  const cfg = { ...config, generateMemberId: (prefix: string) => `${prefix}-${fs.counters.ops}-${++n}` };
+  // Unique across broker lives, as UUIDs are: a recovered group may still hold ids of an earlier life.
+  const cfg = { ...config, generateMemberId: (prefix: string) => `${prefix}-${++memberIds}` };
   const scheduler = lifeScheduler();
   const container = coordinatorOver(clock, log, cfg, scheduler);
   const coord = container.get(GroupCoordinator);
@@ -145,8 +146,9 @@ const incarnation = (b: Broker): number => {
   return deletions;
 };
 
-const answered = (b: Broker, generation: number): void => {
-  incarnation(b);
+/** An answer to a request sent while the group had incarnation `sentIn`: checked only if it still has it. */
+const answered = (b: Broker, generation: number, sentIn: number): void => {
+  if (incarnation(b) !== sentIn) return;
   if (generation < b.maxAnswered) b.failures.push(`generation went back: ${generation} after ${b.maxAnswered}`);
   b.maxAnswered = Math.max(b.maxAnswered, generation);
 };
@@ -158,6 +160,7 @@ const join = (b: Broker, c: Client): void => {
     memberId: c.memberId, groupInstanceId: c.instanceId, clientId: `c${c.slot}`, sessionTimeoutMs: SESSION, rebalanceTimeoutMs: REBALANCE,
     protocols: [{ name: 'range', metadata: bytes(`m${c.meta}`), topics: ['t'] }],
   });
+  const sentIn = incarnation(b);
   void coord.joinGroup(cmd).then((res) => {
     if (coord !== b.coord) return;
     c.joining = false;
@@ -169,12 +172,12 @@ const join = (b: Broker, c: Client): void => {
       if (res.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || res.errorCode === ErrorCode.FENCED_INSTANCE_ID) c.memberId = '';
       return;
     }
-    answered(b, res.generationId);
-    const known = b.leaders.get(res.generationId);
+    answered(b, res.generationId, sentIn);
+    const known = incarnation(b) === sentIn ? b.leaders.get(res.generationId) : undefined;
     if (known !== undefined && known !== res.leader && !res.skipAssignment && res.members.length > 0) {
       b.failures.push(`two leaders for generation ${res.generationId}: ${known} and ${res.leader}`);
     }
-    if (res.members.length > 0 || !b.leaders.has(res.generationId)) b.leaders.set(res.generationId, res.leader);
+    if (incarnation(b) === sentIn && (res.members.length > 0 || !b.leaders.has(res.generationId))) b.leaders.set(res.generationId, res.leader);
     c.memberId = res.memberId;
     c.generation = res.generationId;
     c.leaderMembers = res.leader === res.memberId && res.members.length > 0 ? res.members : null;
@@ -183,21 +186,23 @@ const join = (b: Broker, c: Client): void => {
 
 const sync = (b: Broker, c: Client): void => {
   const generation = c.generation;
+  const memberId = c.memberId;
   const coord = b.coord;
   const assignments = (c.leaderMembers ?? []).map((m) => ({ memberId: m.memberId, assignment: expectedAssignment(generation, m.memberId, m.groupInstanceId), partitions: 1 }));
   c.syncing = true;
+  const sentIn = incarnation(b);
   void coord
-    .syncGroup({ groupId: 'g', memberId: c.memberId, groupInstanceId: c.instanceId, generationId: generation, protocolType: 'consumer', protocolName: 'range', assignments, apiVersion: 5 })
+    .syncGroup({ groupId: 'g', memberId, groupInstanceId: c.instanceId, generationId: generation, protocolType: 'consumer', protocolName: 'range', assignments, apiVersion: 5 })
     .then((res) => {
       if (coord !== b.coord) return;
       c.syncing = false;
       if (res.errorCode !== ErrorCode.NONE) return;
-      answered(b, generation);
+      answered(b, generation, sentIn);
       if (c.generation === generation) c.synced = generation;
       // Every member of a Stable generation gets the leader's assignment for it.
-      const want = expectedAssignment(generation, c.memberId, c.instanceId);
+      const want = expectedAssignment(generation, memberId, c.instanceId);
       if (Buffer.compare(Buffer.from(res.assignment), Buffer.from(want)) !== 0) {
-        b.failures.push(`member ${c.memberId} got '${Buffer.from(res.assignment).toString()}' for generation ${generation}`);
+        b.failures.push(`member ${memberId} got '${Buffer.from(res.assignment).toString()}' for generation ${generation}`);
       }
     });
 };

@@ -1,0 +1,178 @@
+import type { MetaEvent } from '../../domain/meta-event';
+import { DecodeError, type ByteReader } from './byte-reader';
+import type { ByteWriter } from './byte-writer';
+import type { ValueDecoder, ValueEncoder } from './value-codec';
+
+/**
+ * Compact binary encodings of the hottest MetaLog events (issue 14: replay speed comes from the
+ * format, benchmarks.md Part D.4). Each is a fixed field list under a codec id; its fields carry no
+ * tags or key names, strings go through the segment's dictionary, integers are zigzag varints.
+ * An event whose fields do not fit its schema exactly (a field missing, a wider number) is written
+ * with codec id 0: the self-describing value encoding. Ids are forever: a schema is never changed,
+ * a new field means a new id, so every log ever written stays readable.
+ *
+ * Field kinds: `s` string, `s?` string or null, `i` int32, `n` number (f64), `n?` number or null,
+ * `a` array of strings, `v` any value (self-describing).
+ */
+type Kind = 's' | 's?' | 'i' | 'n' | 'n?' | 'a' | 'v';
+
+interface Schema {
+  readonly id: number;
+  readonly type: MetaEvent['type'];
+  readonly fields: ReadonlyArray<readonly [string, Kind]>;
+}
+
+export const EVENT_SCHEMAS: readonly Schema[] = [
+  {
+    id: 1,
+    type: 'OffsetCommitted',
+    fields: [['groupId', 's'], ['topic', 's'], ['partition', 'i'], ['offset', 'n'], ['leaderEpoch', 'i'], ['metadata', 's'], ['commitTimestamp', 'n'], ['expireTimestamp', 'n?']],
+  },
+  { id: 2, type: 'OffsetDeleted', fields: [['groupId', 's'], ['topic', 's'], ['partition', 'i']] },
+  { id: 3, type: 'GroupCreated', fields: [['groupId', 's'], ['at', 'n']] },
+  {
+    id: 4,
+    type: 'MemberJoined',
+    fields: [
+      ['groupId', 's'], ['memberId', 's'], ['instanceId', 's?'], ['clientId', 's'], ['clientHost', 's'], ['protocolType', 's'],
+      ['protocols', 'v'], ['sessionTimeoutMs', 'i'], ['rebalanceTimeoutMs', 'i'], ['replacedMemberId', 's?'], ['at', 'n'],
+    ],
+  },
+  {
+    id: 5,
+    type: 'MemberUpdated',
+    fields: [
+      ['groupId', 's'], ['memberId', 's'], ['clientId', 's'], ['clientHost', 's'], ['protocolType', 's'], ['protocols', 'v'],
+      ['sessionTimeoutMs', 'i'], ['rebalanceTimeoutMs', 'i'], ['at', 'n'],
+    ],
+  },
+  { id: 6, type: 'MemberLeft', fields: [['groupId', 's'], ['memberId', 's'], ['reason', 's'], ['at', 'n']] },
+  { id: 7, type: 'RebalanceStarted', fields: [['groupId', 's'], ['trigger', 'v'], ['at', 'n']] },
+  {
+    id: 8,
+    type: 'GenerationBumped',
+    fields: [
+      ['groupId', 's'], ['generation', 'i'], ['protocolType', 's?'], ['protocolName', 's?'], ['leaderId', 's?'], ['memberIds', 'a'],
+      ['trigger', 'v'], ['at', 'n'],
+    ],
+  },
+  {
+    id: 9,
+    type: 'AssignmentsSynced',
+    fields: [['groupId', 's'], ['generation', 'i'], ['protocolType', 's'], ['protocolName', 's'], ['leaderId', 's'], ['members', 'v'], ['at', 'n']],
+  },
+];
+
+/** Writes one field value of a kind (the caller checked it fits). */
+interface FieldWriter {
+  str(out: ByteWriter, s: string | null): void;
+  value(out: ByteWriter, v: unknown): void;
+}
+
+/** Reads one field value of a kind. */
+interface FieldReader {
+  str(r: ByteReader): string | null;
+  value(r: ByteReader): unknown;
+}
+
+type Encode = (out: ByteWriter, e: Record<string, unknown>, w: FieldWriter) => void;
+type Decode = (r: ByteReader, rd: FieldReader) => MetaEvent;
+
+const FITS: Record<Kind, string> = {
+  s: `typeof x === 'string'`,
+  's?': `(x === null || typeof x === 'string')`,
+  i: `(typeof x === 'number' && (x | 0) === x && !Object.is(x, -0))`,
+  n: `typeof x === 'number'`,
+  'n?': `(x === null || typeof x === 'number')`,
+  a: `(Array.isArray(x) && x.every((s) => typeof s === 'string'))`,
+  v: `x !== undefined`,
+};
+
+const WRITE: Record<Kind, string> = {
+  s: 'w.str(out, x);',
+  's?': 'w.str(out, x);',
+  i: 'out.varint(((x << 1) ^ (x >> 31)) >>> 0);',
+  n: 'out.f64(x);',
+  'n?': 'if (x === null) out.u8(0); else { out.u8(1); out.f64(x); }',
+  a: 'out.varint(x.length); for (const s of x) w.str(out, s);',
+  v: 'w.value(out, x);',
+};
+
+const READ: Record<Kind, string> = {
+  s: 'rd.str(r)',
+  's?': 'rd.str(r)',
+  i: '((z) => (z >>> 1) ^ -(z & 1))(r.varint())',
+  n: 'r.f64()',
+  'n?': '(r.u8() === 0 ? null : r.f64())',
+  a: 'readStrings(r, rd)',
+  v: 'rd.value(r)',
+};
+
+/** Compiled per schema: a fitness check, an encoder and an object-literal decoder (fixed shape, fast replay). */
+const compile = (s: Schema): { fits: (e: Record<string, unknown>) => boolean; encode: Encode; decode: Decode } => {
+  const keys = ['type', ...s.fields.map(([name]) => name)];
+  const fits = new Function(
+    'e',
+    `const k = Object.keys(e); if (k.length !== ${keys.length}) return false; let x;
+     ${s.fields.map(([name, kind]) => `x = e[${JSON.stringify(name)}]; if (!${FITS[kind]}) return false;`).join('\n')}
+     return true;`,
+  ) as (e: Record<string, unknown>) => boolean;
+  const encode = new Function(
+    'out',
+    'e',
+    'w',
+    `let x; ${s.fields.map(([name, kind]) => `x = e[${JSON.stringify(name)}]; ${WRITE[kind]}`).join('\n')}`,
+  ) as Encode;
+  const decode = new Function(
+    'readStrings',
+    `return (r, rd) => {
+       ${s.fields.map(([, kind], i) => `const f${i} = ${READ[kind]};`).join('\n')}
+       return { type: ${JSON.stringify(s.type)}, ${s.fields.map(([name], i) => `${JSON.stringify(name)}: f${i}`).join(', ')} };
+     };`,
+  )(readStrings) as Decode;
+  return { fits, encode, decode };
+};
+
+const readStrings = (r: ByteReader, rd: FieldReader): string[] => {
+  const n = r.varint();
+  if (n > r.remaining()) throw new DecodeError(`string array of ${n} in ${r.remaining()} bytes`, r.offset);
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const s = rd.str(r);
+    if (s === null) throw new DecodeError('null in a string array', r.offset);
+    out[i] = s;
+  }
+  return out;
+};
+
+const COMPILED = new Map(EVENT_SCHEMAS.map((s) => [s.type, { id: s.id, ...compile(s) }] as const));
+const BY_ID: ReadonlyArray<Decode | undefined> = (() => {
+  const out: Array<Decode | undefined> = [];
+  for (const s of EVENT_SCHEMAS) out[s.id] = COMPILED.get(s.type)!.decode;
+  return out;
+})();
+
+/** Codec id 0: the event follows in the self-describing value encoding. */
+const GENERIC = 0;
+
+/** Writes one event: its compact codec when it fits, else codec 0 and the value encoding. */
+export const encodeEvent = (out: ByteWriter, encoder: ValueEncoder, event: MetaEvent): void => {
+  const codec = COMPILED.get(event.type);
+  const e = event as unknown as Record<string, unknown>;
+  if (codec !== undefined && codec.fits(e)) {
+    out.u8(codec.id);
+    codec.encode(out, e, encoder);
+    return;
+  }
+  out.u8(GENERIC);
+  encoder.value(out, event);
+};
+
+/** Reads one event written by `encodeEvent`. */
+export const decodeEvent = (r: ByteReader, decoder: ValueDecoder): MetaEvent => {
+  const id = r.u8();
+  if (id === GENERIC) return decoder.decode(r) as MetaEvent;
+  const decode = BY_ID[id];
+  if (decode === undefined) throw new DecodeError(`unknown event codec ${id}`, r.offset - 1);
+  return decode(r, decoder);
+};
