@@ -257,8 +257,7 @@ const compose = async (config: BrokerConfig, options: StartOptions): Promise<Con
     const report = await repairMetaLog(path.join(config.dataDir, 'metalog'), container.get<FileSystem>(FILE_SYSTEM));
     log.warn({ ...report }, report.file === null ? 'MetaLog repair: nothing to repair' : 'MetaLog repaired');
   }
-  const raw = container.get<MetaLog>(RAW_META_LOG);
-  if (raw instanceof FileMetaLog) await raw.open();
+  // The MetaLog opens with the first replay, once recovery knows the snapshot it starts from.
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
   const coordinator = container.get(GroupCoordinator);
   const topics = container.get(TopicService);

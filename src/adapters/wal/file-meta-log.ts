@@ -5,9 +5,9 @@ import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
 import { MetaLogError, type LogPosition, type MetaLog } from '../../ports/meta-log';
 import { parseFsyncPolicy, type FsyncPolicy } from './fsync-policy';
 import { GroupCommitWriter, type WalObserver } from './group-commit-writer';
-import { readFilePrefix, scanSegment } from './segment-reader';
+import { nonZeroEnd, readFilePrefix, readSegmentData, scanSegment } from './segment-reader';
 import { recoverWal, type RecoveryReport } from './wal-recovery';
-import type { SegmentState } from './wal-inspection';
+import { MetaLogCorruptError, type SegmentState } from './wal-inspection';
 
 export interface FileMetaLogOptions {
   /** Directory holding the `*.wal` segments (created if missing). */
@@ -55,9 +55,13 @@ export class FileMetaLog implements MetaLog {
     this.policy = policy;
   }
 
-  /** Runs recovery once; later calls share the result. */
-  open(): Promise<void> {
-    this.opening ??= this.doOpen();
+  /**
+   * Runs recovery once; later calls share the result. `replayFrom` is where the first replay will
+   * start (the snapshot's position): segments wholly below it are not read now (C4: a restart from a
+   * snapshot reads only the log after it); a later replay from below verifies them first.
+   */
+  open(replayFrom = 0): Promise<void> {
+    this.opening ??= this.doOpen(replayFrom);
     return this.opening;
   }
 
@@ -66,12 +70,14 @@ export class FileMetaLog implements MetaLog {
     return this.report;
   }
 
-  private async doOpen(): Promise<void> {
+  private async doOpen(replayFrom: number): Promise<void> {
     const dir = this.options.dir;
     const existed = (await this.fs.stat(dir)) !== null;
     await this.fs.mkdir(dir);
     if (!existed) await this.fs.fsyncDir(dirname(dir));
-    const { inspection, report } = await recoverWal(this.fs, dir);
+    // No event is decoded here: the writer starts a new segment rather than continue one whose
+    // string dictionary would have to be rebuilt (replay decodes what it needs, once).
+    const { inspection, report } = await recoverWal(this.fs, dir, { verifyFrom: replayFrom, decodeLast: false });
     this.report = report;
     this.segments = inspection.segments;
     this.stale = inspection.stale;
@@ -86,7 +92,6 @@ export class FileMetaLog implements MetaLog {
         observer: this.options.observer,
       },
       this.segments,
-      inspection.lastStrings,
     );
   }
 
@@ -105,20 +110,35 @@ export class FileMetaLog implements MetaLog {
   }
 
   async replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition> {
-    await this.open();
+    await this.open(from);
     const start = this.segments[0].base;
     if (from < start) {
       throw new MetaLogError(`MetaLog replay from ${from}, but the log starts at ${start} (older segments were truncated)`, 'ERANGE');
     }
     for (const seg of [...this.segments]) {
       if (seg.endPosition <= from) continue;
+      if (!seg.verified) await this.verify(seg);
       const buf = await readFilePrefix(this.fs, seg.path, seg.validEnd);
-      const scan = scanSegment(buf, seg.base, { decode: true, onEvent: fn, from, limit: seg.validEnd });
+      // Verified by this process when it opened the log: the checksums need not be computed again.
+      const scan = scanSegment(buf, seg.base, { decode: true, onEvent: fn, from, limit: seg.validEnd, verified: true });
       if (scan.endPosition < seg.endPosition) {
         throw new MetaLogError(`MetaLog replay: ${seg.path} ends at position ${scan.endPosition}, expected ${seg.endPosition} (${scan.detail})`, 'ECORRUPT');
       }
     }
     return this.segments[this.segments.length - 1].endPosition;
+  }
+
+  /** A sealed segment open left unread: all of it must be whole records (T-DUR-6), like at open. */
+  private async verify(seg: SegmentState): Promise<void> {
+    const buf = await readSegmentData(this.fs, seg.path);
+    const scan = scanSegment(buf, seg.base, { decode: false });
+    const clean = scan.stop === 'eof' || (scan.stop === 'zero' && nonZeroEnd(buf, scan.validEnd) === scan.validEnd);
+    if (!clean || scan.endPosition !== seg.endPosition) {
+      throw new MetaLogCorruptError(seg.path, scan.validEnd, `${scan.detail} after ${scan.records} records (position ${scan.endPosition}) in a sealed segment`);
+    }
+    seg.validEnd = scan.validEnd;
+    seg.records = scan.records;
+    seg.verified = true;
   }
 
   /** Deletes segments wholly below `position` (never the one being appended to), then syncs the directory. */

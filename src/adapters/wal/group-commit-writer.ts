@@ -81,22 +81,29 @@ export class GroupCommitWriter {
     }
   }
 
-  /** Continues the last segment of `chain` (creating the first one when the log is empty). */
-  static async start(fs: FileSystem, config: WriterConfig, chain: SegmentState[], lastStrings: readonly string[]): Promise<GroupCommitWriter> {
+  /**
+   * Appends after the last segment of `chain`: in it if it holds no record yet, else in a new segment,
+   * so that opening a log never has to decode its last segment to rebuild the string dictionary
+   * (C4). The segment left behind is cut to its data: its preallocated zeros are never read again.
+   */
+  static async start(fs: FileSystem, config: WriterConfig, chain: SegmentState[]): Promise<GroupCommitWriter> {
     const last = chain[chain.length - 1];
-    if (last === undefined) {
-      const active = await createSegment(fs, config, 0);
-      chain.push(active.state);
+    if (last !== undefined && last.records === 0 && last.verified) {
+      const fd = await fs.open(last.path, 'readWrite');
+      const active: ActiveSegment = { state: last, fd, encoder: new ValueEncoder(), writeOffset: last.validEnd, syncedOffset: last.validEnd };
       return new GroupCommitWriter(fs, config, chain, active);
     }
-    const fd = await fs.open(last.path, 'readWrite');
-    const active: ActiveSegment = {
-      state: last,
-      fd,
-      encoder: ValueEncoder.continuing(lastStrings),
-      writeOffset: last.validEnd,
-      syncedOffset: last.validEnd,
-    };
+    if (last !== undefined) {
+      // Its records are durable already (open found them whole, or zeroed a torn tail and synced).
+      const fd = await io('open', last.path, fs.open(last.path, 'readWrite'));
+      try {
+        await io('truncate', last.path, fs.ftruncate(fd, last.validEnd));
+      } finally {
+        await fs.close(fd);
+      }
+    }
+    const active = await createSegment(fs, config, last?.endPosition ?? 0);
+    chain.push(active.state);
     return new GroupCommitWriter(fs, config, chain, active);
   }
 
@@ -251,7 +258,7 @@ const createSegment = async (fs: FileSystem, config: WriterConfig, base: LogPosi
   if (config.preallocate && config.segmentBytes > SEGMENT_HEADER_BYTES) await io('preallocate', path, fs.ftruncate(fd, config.segmentBytes));
   await io('fsync', path, fs.fdatasync(fd));
   await io('fsync', config.dir, fs.fsyncDir(config.dir));
-  const state: SegmentState = { name, path, base, endPosition: base, validEnd: SEGMENT_HEADER_BYTES, records: 0 };
+  const state: SegmentState = { name, path, base, endPosition: base, validEnd: SEGMENT_HEADER_BYTES, records: 0, verified: true };
   return { state, fd, encoder: new ValueEncoder(), writeOffset: SEGMENT_HEADER_BYTES, syncedOffset: SEGMENT_HEADER_BYTES };
 };
 

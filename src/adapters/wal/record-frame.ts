@@ -33,8 +33,11 @@ export type FrameRead =
 export const frameCrc = (buf: Uint8Array, typeAt: number, end: number): number =>
   CRC32.buf(buf.subarray(typeAt, end)) >>> 0;
 
-/** Reads the frame at `offset` of `buf[..limit)` without allocating: checks length against the bytes left first. */
-export const readFrameAt = (buf: Uint8Array, view: DataView, offset: number, limit: number): FrameRead => {
+/**
+ * Reads the frame at `offset` of `buf[..limit)` without allocating: checks length against the bytes
+ * left first. `checkCrc` false skips the checksum for bytes this process verified moments ago.
+ */
+export const readFrameAt = (buf: Uint8Array, view: DataView, offset: number, limit: number, checkCrc = true): FrameRead => {
   if (offset === limit) return { kind: 'eof' };
   if (limit - offset < FRAME_HEADER_BYTES) {
     for (let i = offset; i < limit; i++) if (buf[i] !== 0) return { kind: 'short' };
@@ -45,7 +48,7 @@ export const readFrameAt = (buf: Uint8Array, view: DataView, offset: number, lim
   if (length > MAX_RECORD_BYTES || length > limit - offset - FRAME_HEADER_BYTES) return { kind: 'short' };
   const typeAt = offset + FRAME_HEADER_BYTES;
   const end = typeAt + length;
-  if (view.getUint32(offset + 4, true) !== frameCrc(buf, typeAt, end)) return { kind: 'bad-crc' };
+  if (checkCrc && view.getUint32(offset + 4, true) !== frameCrc(buf, typeAt, end)) return { kind: 'bad-crc' };
   return { kind: 'record', type: buf[typeAt], payloadStart: typeAt + 1, end };
 };
 

@@ -30,6 +30,8 @@ export interface ScanOptions {
   readonly from?: number;
   /** Stop here even if more valid records follow (replay of a live segment). */
   readonly limit?: number;
+  /** Skip the frame checksums: the same process verified these bytes when it opened the log. */
+  readonly verified?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export const scanSegment = (buf: Uint8Array, base: number, opts: ScanOptions): S
   let position = base;
   let records = 0;
   for (;;) {
-    const frame = readFrameAt(buf, view, offset, limit);
+    const frame = readFrameAt(buf, view, offset, limit, opts.verified !== true);
     if (frame.kind !== 'record') {
       return { validEnd: offset, records, endPosition: position, stop: frame.kind, detail: frame.kind, strings: decoder.strings };
     }
@@ -126,6 +128,42 @@ export const readWholeFile = async (fs: FileSystem, path: string): Promise<Uint8
   const fd = await fs.open(path, 'read');
   try {
     return await fs.pread(fd, st.size, 0);
+  } finally {
+    await fs.close(fd);
+  }
+};
+
+const CHUNK = 1024 * 1024;
+
+/**
+ * Reads a segment up to its data: chunk by chunk, stopping after a whole chunk of zeros that follows
+ * the last non-zero byte seen (a preallocated segment is megabytes of zeros after its records; C4
+ * spent most of an open reading them). What lies beyond can only be left over from an unsynced
+ * write, far past where the records end: the writer never reads or keeps it (it starts a new
+ * segment, or overwrites it sequentially before any reader could reach it).
+ */
+export const readSegmentData = async (fs: FileSystem, path: string): Promise<Uint8Array> => {
+  const st = await fs.stat(path);
+  if (st === null) throw Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
+  const fd = await fs.open(path, 'read');
+  try {
+    const chunks: Uint8Array[] = [];
+    let read = 0;
+    while (read < st.size) {
+      const chunk = await fs.pread(fd, Math.min(CHUNK, st.size - read), read);
+      if (chunk.length === 0) break;
+      chunks.push(chunk);
+      read += chunk.length;
+      if (chunk.length === CHUNK && read > CHUNK && nonZeroEnd(chunk, 0) === 0) break;
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const out = new Uint8Array(read);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   } finally {
     await fs.close(fd);
   }

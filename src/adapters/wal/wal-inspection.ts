@@ -2,7 +2,7 @@ import { join } from 'path';
 import type { FileSystem } from '../../ports/file-system';
 import { MetaLogError } from '../../ports/meta-log';
 import { decodeSegmentHeader, parseSegmentName, SEGMENT_HEADER_BYTES } from './segment-file';
-import { findLaterDurableRecord, nonZeroEnd, readWholeFile, scanSegment } from './segment-reader';
+import { findLaterDurableRecord, nonZeroEnd, readSegmentData, scanSegment } from './segment-reader';
 
 /** What recovery learned about one segment file. `endPosition`/`validEnd` advance as the writer appends. */
 export interface SegmentState {
@@ -12,6 +12,18 @@ export interface SegmentState {
   endPosition: number;
   validEnd: number;
   records: number;
+  /**
+   * Its frames were read and checked. An open that replays from a snapshot leaves the segments wholly
+   * below it unread (their end is the next segment's base; `validEnd` −1) until something needs them.
+   */
+  verified: boolean;
+}
+
+export interface InspectOptions {
+  /** Segments wholly below this position are not read (they are below the snapshot replay starts from). */
+  readonly verifyFrom?: number;
+  /** Decode the last segment's events (its string dictionary; `metalog verify`'s full check). Default true. */
+  readonly decodeLast?: boolean;
 }
 
 export type WalProblem =
@@ -55,8 +67,11 @@ export const listSegments = async (fs: FileSystem, dir: string): Promise<Array<{
  * Reads every segment and classifies the first damage, changing nothing on disk. The last segment is
  * decoded in full (its dictionary is needed to keep appending); sealed ones are only CRC-checked.
  */
-export const inspectWal = async (fs: FileSystem, dir: string): Promise<WalInspection> => {
+export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptions = {}): Promise<WalInspection> => {
   const files = await listSegments(fs, dir);
+  const verifyFrom = opts.verifyFrom ?? 0;
+  const decodeLast = opts.decodeLast ?? true;
+  let reading = false;
   let segments: SegmentState[] = [];
   const stale: SegmentState[] = [];
   let lastStrings: readonly string[] = [];
@@ -67,7 +82,15 @@ export const inspectWal = async (fs: FileSystem, dir: string): Promise<WalInspec
     const { name, base } = files[i];
     const path = join(dir, name);
     const isLast = i === files.length - 1;
-    const buf = await readWholeFile(fs, path);
+    const nextBase = isLast ? Infinity : files[i + 1]!.base;
+    if (nextBase <= verifyFrom && !reading) {
+      // Wholly below where replay starts: not read now (a snapshot covers it). Only a prefix of the
+      // chain is skipped, so the gap and overlap checks still run on every segment that is read.
+      segments.push({ name, path, base, endPosition: nextBase, validEnd: -1, records: 0, verified: false });
+      continue;
+    }
+    reading = true;
+    const buf = await readSegmentData(fs, path);
     const header = decodeSegmentHeader(buf.subarray(0, SEGMENT_HEADER_BYTES));
     if (!header.ok) {
       // The roll writes and syncs the header before any record, so a bad header over an empty body
@@ -90,8 +113,8 @@ export const inspectWal = async (fs: FileSystem, dir: string): Promise<WalInspec
       stale.push(...segments);
       segments = [];
     }
-    const scan = scanSegment(buf, base, { decode: isLast });
-    const state: SegmentState = { name, path, base, endPosition: scan.endPosition, validEnd: scan.validEnd, records: scan.records };
+    const scan = scanSegment(buf, base, { decode: isLast && decodeLast });
+    const state: SegmentState = { name, path, base, endPosition: scan.endPosition, validEnd: scan.validEnd, records: scan.records, verified: true };
     segments.push(state);
     records += scan.records;
     if (isLast) lastStrings = scan.strings;

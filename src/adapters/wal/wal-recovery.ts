@@ -1,6 +1,6 @@
 import { dirname } from 'path';
 import type { FileSystem } from '../../ports/file-system';
-import { inspectWal, MetaLogCorruptError, type WalInspection } from './wal-inspection';
+import { inspectWal, MetaLogCorruptError, type InspectOptions, type WalInspection } from './wal-inspection';
 
 export interface RecoveryReport {
   /** The torn tail that was cut: file, the offset of the last whole record's end, and bytes zeroed. */
@@ -15,12 +15,12 @@ export interface RecoveryReport {
  * lesson: stale bytes must not be read as records by a later life) or a segment whose roll was cut
  * short. Damage to synced data throws `MetaLogCorruptError` before anything is written.
  */
-export const recoverWal = async (fs: FileSystem, dir: string): Promise<{ inspection: WalInspection; report: RecoveryReport }> => {
+export const recoverWal = async (fs: FileSystem, dir: string, opts: InspectOptions = {}): Promise<{ inspection: WalInspection; report: RecoveryReport }> => {
   let tornTail: RecoveryReport['tornTail'] = null;
   let removedSegment: string | null = null;
   // Each pass repairs one problem; a removed roll can expose the previous segment's tail once.
   for (let pass = 0; pass < 4; pass++) {
-    const inspection = await inspectWal(fs, dir);
+    const inspection = await inspectWal(fs, dir, opts);
     const problem = inspection.problem;
     if (problem === null) return { inspection, report: { tornTail, removedSegment } };
     switch (problem.kind) {
