@@ -81,6 +81,7 @@ export class MetaJournal implements MetaLog {
     if (this.source === null) return;
     const position = this.inner.nextPosition();
     const events = this.source();
+    this.inner.checkpoint?.(position);
     const started = Date.now();
     const durable = await this.lastAppend.then(
       () => true,
@@ -110,6 +111,10 @@ export class MetaJournal implements MetaLog {
 
   truncateBefore(position: LogPosition): Promise<void> {
     return this.inner.truncateBefore(position);
+  }
+
+  checkpoint(position: LogPosition): void {
+    this.inner.checkpoint?.(position);
   }
 
   async close(): Promise<void> {

@@ -34,5 +34,11 @@ export interface MetaLog {
   /** Position the next appended event will get. */
   nextPosition(): LogPosition;
   truncateBefore(position: LogPosition): Promise<void>;
+  /**
+   * Optional hint: a snapshot will cover every event below `position` (the next position now). A
+   * segmented log may begin a new segment there, so that replaying from the snapshot reads nothing
+   * older. No effect on what is durable or replayed.
+   */
+  checkpoint?(position: LogPosition): void;
   close(): Promise<void>;
 }

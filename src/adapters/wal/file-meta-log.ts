@@ -109,6 +109,11 @@ export class FileMetaLog implements MetaLog {
     return this.live().nextPosition();
   }
 
+  /** A snapshot at `position`: the records from there on go into a new segment (replay from it reads no older one). */
+  checkpoint(position: LogPosition): void {
+    this.writer?.rollAt(position);
+  }
+
   async replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition> {
     await this.open(from);
     const start = this.segments[0].base;

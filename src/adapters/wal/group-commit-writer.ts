@@ -67,6 +67,8 @@ export class GroupCommitWriter {
   private timer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
   private readonly out = new ByteWriter(64 * 1024);
+  /** Begin a new segment before the first batch at or after this position (a snapshot's, C4). */
+  private rollAtPosition: LogPosition | null = null;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -109,6 +111,11 @@ export class GroupCommitWriter {
 
   nextPosition(): LogPosition {
     return this.next;
+  }
+
+  /** The batch that starts at or after `position` goes into a new segment (unless the current one is empty). */
+  rollAt(position: LogPosition): void {
+    this.rollAtPosition = position;
   }
 
   failed(): MetaLogError | null {
@@ -202,7 +209,9 @@ export class GroupCommitWriter {
     let seg = this.active;
     this.out.reset();
     writeEventsFrame(this.out, seg.encoder, first, seg.syncedOffset, events);
-    if (seg.writeOffset > SEGMENT_HEADER_BYTES && seg.writeOffset + this.out.length > this.config.segmentBytes) {
+    const rollHere = this.rollAtPosition !== null && first >= this.rollAtPosition;
+    if (rollHere) this.rollAtPosition = null;
+    if (seg.writeOffset > SEGMENT_HEADER_BYTES && (rollHere || seg.writeOffset + this.out.length > this.config.segmentBytes)) {
       seg = await this.roll(first);
       // Re-encode: strings are interned per segment, and the new segment's dictionary starts empty.
       this.out.reset();
