@@ -31,12 +31,14 @@ function parseIntegerText(text: string): bigint {
 function numericDefault(d: FieldSchema['default'], isFloat: boolean): number {
   if (d === undefined || d === null) return 0;
   if (typeof d === 'number') return d;
+  if (typeof d === 'boolean') return Number(d);
   return isFloat ? Number(d) : Number(parseIntegerText(d));
 }
 
 function bigintDefault(d: FieldSchema['default']): bigint {
   if (d === undefined || d === null) return 0n;
   if (typeof d === 'number') return BigInt(d);
+  if (typeof d === 'boolean') return BigInt(d);
   return parseIntegerText(d);
 }
 
@@ -71,7 +73,8 @@ function build(field: FieldSchema): FieldDefault {
       };
     }
     case 'bool': {
-      const b = d === 'true';
+      // AddPartitionsToTxn's VerifyOnly writes its default as a raw JSON `false`, not the string.
+      const b = d === 'true' || d === true;
       return { make: () => b, isDefault: orUndefined((v) => v === b) };
     }
     case 'string': {

@@ -6,6 +6,121 @@ import type { MessageSchema, TaggedField } from './schema';
 /** Every message definition, commonStructs resolved inline. Interpreted by message-codec.ts. */
 export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
   {
+    name: 'AddOffsetsToTxnRequest', type: 'request', apiKey: 25, validVersions: '0-4', flexibleVersions: '3+',
+    fields: [
+      { name: 'TransactionalId', type: 'string', versions: '0+', entityType: 'transactionalId' },
+      { name: 'ProducerId', type: 'int64', versions: '0+', entityType: 'producerId' },
+      { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
+      { name: 'GroupId', type: 'string', versions: '0+', entityType: 'groupId' },
+    ],
+  },
+  {
+    name: 'AddOffsetsToTxnResponse', type: 'response', apiKey: 25, validVersions: '0-4', flexibleVersions: '3+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'ErrorCode', type: 'int16', versions: '0+' },
+    ],
+  },
+  {
+    name: 'AddPartitionsToTxnRequest', type: 'request', apiKey: 24, validVersions: '0-5', flexibleVersions: '3+', latestVersionUnstable: false,
+    fields: [
+      { name: 'Transactions', type: '[]AddPartitionsToTxnTransaction', versions: '4+', fields: [
+        { name: 'TransactionalId', type: 'string', versions: '4+', mapKey: true, entityType: 'transactionalId' },
+        { name: 'ProducerId', type: 'int64', versions: '4+', entityType: 'producerId' },
+        { name: 'ProducerEpoch', type: 'int16', versions: '4+' },
+        { name: 'VerifyOnly', type: 'bool', versions: '4+', default: false },
+        { name: 'Topics', type: '[]AddPartitionsToTxnTopic', versions: '4+', fields: [
+          { name: 'Name', type: 'string', versions: '0+', mapKey: true, entityType: 'topicName' },
+          { name: 'Partitions', type: '[]int32', versions: '0+' },
+        ] },
+      ] },
+      { name: 'V3AndBelowTransactionalId', type: 'string', versions: '0-3', entityType: 'transactionalId' },
+      { name: 'V3AndBelowProducerId', type: 'int64', versions: '0-3', entityType: 'producerId' },
+      { name: 'V3AndBelowProducerEpoch', type: 'int16', versions: '0-3' },
+      { name: 'V3AndBelowTopics', type: '[]AddPartitionsToTxnTopic', versions: '0-3', fields: [
+        { name: 'Name', type: 'string', versions: '0+', mapKey: true, entityType: 'topicName' },
+        { name: 'Partitions', type: '[]int32', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'AddPartitionsToTxnResponse', type: 'response', apiKey: 24, validVersions: '0-5', flexibleVersions: '3+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'ErrorCode', type: 'int16', versions: '4+', ignorable: true },
+      { name: 'ResultsByTransaction', type: '[]AddPartitionsToTxnResult', versions: '4+', fields: [
+        { name: 'TransactionalId', type: 'string', versions: '4+', mapKey: true, entityType: 'transactionalId' },
+        { name: 'TopicResults', type: '[]AddPartitionsToTxnTopicResult', versions: '4+', fields: [
+          { name: 'Name', type: 'string', versions: '0+', mapKey: true, entityType: 'topicName' },
+          { name: 'ResultsByPartition', type: '[]AddPartitionsToTxnPartitionResult', versions: '0+', fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+', mapKey: true },
+            { name: 'PartitionErrorCode', type: 'int16', versions: '0+' },
+          ] },
+        ] },
+      ] },
+      { name: 'ResultsByTopicV3AndBelow', type: '[]AddPartitionsToTxnTopicResult', versions: '0-3', fields: [
+        { name: 'Name', type: 'string', versions: '0+', mapKey: true, entityType: 'topicName' },
+        { name: 'ResultsByPartition', type: '[]AddPartitionsToTxnPartitionResult', versions: '0+', fields: [
+          { name: 'PartitionIndex', type: 'int32', versions: '0+', mapKey: true },
+          { name: 'PartitionErrorCode', type: 'int16', versions: '0+' },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'AlterConfigsRequest', type: 'request', apiKey: 33, validVersions: '0-2', flexibleVersions: '2+',
+    fields: [
+      { name: 'Resources', type: '[]AlterConfigsResource', versions: '0+', fields: [
+        { name: 'ResourceType', type: 'int8', versions: '0+', mapKey: true },
+        { name: 'ResourceName', type: 'string', versions: '0+', mapKey: true },
+        { name: 'Configs', type: '[]AlterableConfig', versions: '0+', fields: [
+          { name: 'Name', type: 'string', versions: '0+', mapKey: true },
+          { name: 'Value', type: 'string', versions: '0+', nullableVersions: '0+' },
+        ] },
+      ] },
+      { name: 'ValidateOnly', type: 'bool', versions: '0+' },
+    ],
+  },
+  {
+    name: 'AlterConfigsResponse', type: 'response', apiKey: 33, validVersions: '0-2', flexibleVersions: '2+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'Responses', type: '[]AlterConfigsResourceResponse', versions: '0+', fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'ResourceType', type: 'int8', versions: '0+' },
+        { name: 'ResourceName', type: 'string', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'AlterUserScramCredentialsRequest', type: 'request', apiKey: 51, validVersions: '0', flexibleVersions: '0+',
+    fields: [
+      { name: 'Deletions', type: '[]ScramCredentialDeletion', versions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        { name: 'Mechanism', type: 'int8', versions: '0+' },
+      ] },
+      { name: 'Upsertions', type: '[]ScramCredentialUpsertion', versions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+        { name: 'Mechanism', type: 'int8', versions: '0+' },
+        { name: 'Iterations', type: 'int32', versions: '0+' },
+        { name: 'Salt', type: 'bytes', versions: '0+' },
+        { name: 'SaltedPassword', type: 'bytes', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'AlterUserScramCredentialsResponse', type: 'response', apiKey: 51, validVersions: '0', flexibleVersions: '0+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'Results', type: '[]AlterUserScramCredentialsResult', versions: '0+', fields: [
+        { name: 'User', type: 'string', versions: '0+' },
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      ] },
+    ],
+  },
+  {
     name: 'ApiVersionsRequest', type: 'request', apiKey: 18, validVersions: '0-4', flexibleVersions: '3+',
     fields: [
       { name: 'ClientSoftwareName', type: 'string', versions: '3+', ignorable: true },
@@ -142,6 +257,30 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
     ],
   },
   {
+    name: 'CreateAclsRequest', type: 'request', apiKey: 30, validVersions: '0-3', flexibleVersions: '2+', deprecatedVersions: '0',
+    fields: [
+      { name: 'Creations', type: '[]AclCreation', versions: '0+', fields: [
+        { name: 'ResourceType', type: 'int8', versions: '0+' },
+        { name: 'ResourceName', type: 'string', versions: '0+' },
+        { name: 'ResourcePatternType', type: 'int8', versions: '1+', default: '3' },
+        { name: 'Principal', type: 'string', versions: '0+' },
+        { name: 'Host', type: 'string', versions: '0+' },
+        { name: 'Operation', type: 'int8', versions: '0+' },
+        { name: 'PermissionType', type: 'int8', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'CreateAclsResponse', type: 'response', apiKey: 30, validVersions: '0-3', flexibleVersions: '2+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'Results', type: '[]AclCreationResult', versions: '0+', fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      ] },
+    ],
+  },
+  {
     name: 'CreatePartitionsRequest', type: 'request', apiKey: 37, validVersions: '0-3', flexibleVersions: '2+',
     fields: [
       { name: 'Topics', type: '[]CreatePartitionsTopic', versions: '0+', fields: [
@@ -209,6 +348,41 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
     ],
   },
   {
+    name: 'DeleteAclsRequest', type: 'request', apiKey: 31, validVersions: '0-3', flexibleVersions: '2+', deprecatedVersions: '0',
+    fields: [
+      { name: 'Filters', type: '[]DeleteAclsFilter', versions: '0+', fields: [
+        { name: 'ResourceTypeFilter', type: 'int8', versions: '0+' },
+        { name: 'ResourceNameFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'PatternTypeFilter', type: 'int8', versions: '1+', default: '3', ignorable: false },
+        { name: 'PrincipalFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'HostFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'Operation', type: 'int8', versions: '0+' },
+        { name: 'PermissionType', type: 'int8', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'DeleteAclsResponse', type: 'response', apiKey: 31, validVersions: '0-3', flexibleVersions: '2+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'FilterResults', type: '[]DeleteAclsFilterResult', versions: '0+', fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'MatchingAcls', type: '[]DeleteAclsMatchingAcl', versions: '0+', fields: [
+          { name: 'ErrorCode', type: 'int16', versions: '0+' },
+          { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+          { name: 'ResourceType', type: 'int8', versions: '0+' },
+          { name: 'ResourceName', type: 'string', versions: '0+' },
+          { name: 'PatternType', type: 'int8', versions: '1+', default: '3', ignorable: false },
+          { name: 'Principal', type: 'string', versions: '0+' },
+          { name: 'Host', type: 'string', versions: '0+' },
+          { name: 'Operation', type: 'int8', versions: '0+' },
+          { name: 'PermissionType', type: 'int8', versions: '0+' },
+        ] },
+      ] },
+    ],
+  },
+  {
     name: 'DeleteGroupsRequest', type: 'request', apiKey: 42, validVersions: '0-2', flexibleVersions: '2+', deprecatedVersions: '0',
     fields: [
       { name: 'GroupsNames', type: '[]string', versions: '0+', entityType: 'groupId' },
@@ -221,6 +395,33 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
       { name: 'Results', type: '[]DeletableGroupResult', versions: '0+', fields: [
         { name: 'GroupId', type: 'string', versions: '0+', mapKey: true, entityType: 'groupId' },
         { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'DeleteRecordsRequest', type: 'request', apiKey: 21, validVersions: '0-2', flexibleVersions: '2+',
+    fields: [
+      { name: 'Topics', type: '[]DeleteRecordsTopic', versions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+', entityType: 'topicName' },
+        { name: 'Partitions', type: '[]DeleteRecordsPartition', versions: '0+', fields: [
+          { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+          { name: 'Offset', type: 'int64', versions: '0+' },
+        ] },
+      ] },
+      { name: 'TimeoutMs', type: 'int32', versions: '0+' },
+    ],
+  },
+  {
+    name: 'DeleteRecordsResponse', type: 'response', apiKey: 21, validVersions: '0-2', flexibleVersions: '2+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'Topics', type: '[]DeleteRecordsTopicResult', versions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+', mapKey: true, entityType: 'topicName' },
+        { name: 'Partitions', type: '[]DeleteRecordsPartitionResult', versions: '0+', fields: [
+          { name: 'PartitionIndex', type: 'int32', versions: '0+', mapKey: true },
+          { name: 'LowWatermark', type: 'int64', versions: '0+' },
+          { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        ] },
       ] },
     ],
   },
@@ -244,6 +445,37 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
         { name: 'TopicId', type: 'uuid', versions: '6+', ignorable: true },
         { name: 'ErrorCode', type: 'int16', versions: '0+' },
         { name: 'ErrorMessage', type: 'string', versions: '5+', nullableVersions: '5+', default: 'null', ignorable: true },
+      ] },
+    ],
+  },
+  {
+    name: 'DescribeAclsRequest', type: 'request', apiKey: 29, validVersions: '0-3', flexibleVersions: '2+', deprecatedVersions: '0',
+    fields: [
+      { name: 'ResourceTypeFilter', type: 'int8', versions: '0+' },
+      { name: 'ResourceNameFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+      { name: 'PatternTypeFilter', type: 'int8', versions: '1+', default: '3', ignorable: false },
+      { name: 'PrincipalFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+      { name: 'HostFilter', type: 'string', versions: '0+', nullableVersions: '0+' },
+      { name: 'Operation', type: 'int8', versions: '0+' },
+      { name: 'PermissionType', type: 'int8', versions: '0+' },
+    ],
+  },
+  {
+    name: 'DescribeAclsResponse', type: 'response', apiKey: 29, validVersions: '0-3', flexibleVersions: '2+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      { name: 'Resources', type: '[]DescribeAclsResource', versions: '0+', fields: [
+        { name: 'ResourceType', type: 'int8', versions: '0+' },
+        { name: 'ResourceName', type: 'string', versions: '0+' },
+        { name: 'PatternType', type: 'int8', versions: '1+', default: '3', ignorable: false },
+        { name: 'Acls', type: '[]AclDescription', versions: '0+', fields: [
+          { name: 'Principal', type: 'string', versions: '0+' },
+          { name: 'Host', type: 'string', versions: '0+' },
+          { name: 'Operation', type: 'int8', versions: '0+' },
+          { name: 'PermissionType', type: 'int8', versions: '0+' },
+        ] },
       ] },
     ],
   },
@@ -338,6 +570,136 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
         ] },
         { name: 'AuthorizedOperations', type: 'int32', versions: '3+', default: '-2147483648' },
       ] },
+    ],
+  },
+  {
+    name: 'DescribeLogDirsRequest', type: 'request', apiKey: 35, validVersions: '0-4', flexibleVersions: '2+', deprecatedVersions: '0',
+    fields: [
+      { name: 'Topics', type: '[]DescribableLogDirTopic', versions: '0+', nullableVersions: '0+', fields: [
+        { name: 'Topic', type: 'string', versions: '0+', mapKey: true, entityType: 'topicName' },
+        { name: 'Partitions', type: '[]int32', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'DescribeLogDirsResponse', type: 'response', apiKey: 35, validVersions: '0-4', flexibleVersions: '2+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'ErrorCode', type: 'int16', versions: '3+', ignorable: true },
+      { name: 'Results', type: '[]DescribeLogDirsResult', versions: '0+', fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'LogDir', type: 'string', versions: '0+' },
+        { name: 'Topics', type: '[]DescribeLogDirsTopic', versions: '0+', fields: [
+          { name: 'Name', type: 'string', versions: '0+', entityType: 'topicName' },
+          { name: 'Partitions', type: '[]DescribeLogDirsPartition', versions: '0+', fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'PartitionSize', type: 'int64', versions: '0+' },
+            { name: 'OffsetLag', type: 'int64', versions: '0+' },
+            { name: 'IsFutureKey', type: 'bool', versions: '0+' },
+          ] },
+        ] },
+        { name: 'TotalBytes', type: 'int64', versions: '4+', default: '-1', ignorable: true },
+        { name: 'UsableBytes', type: 'int64', versions: '4+', default: '-1', ignorable: true },
+      ] },
+    ],
+  },
+  {
+    name: 'DescribeProducersRequest', type: 'request', apiKey: 61, validVersions: '0', flexibleVersions: '0+',
+    fields: [
+      { name: 'Topics', type: '[]TopicRequest', versions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+', entityType: 'topicName' },
+        { name: 'PartitionIndexes', type: '[]int32', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'DescribeProducersResponse', type: 'response', apiKey: 61, validVersions: '0', flexibleVersions: '0+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'Topics', type: '[]TopicResponse', versions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+', entityType: 'topicName' },
+        { name: 'Partitions', type: '[]PartitionResponse', versions: '0+', fields: [
+          { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+          { name: 'ErrorCode', type: 'int16', versions: '0+' },
+          { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+', default: 'null' },
+          { name: 'ActiveProducers', type: '[]ProducerState', versions: '0+', fields: [
+            { name: 'ProducerId', type: 'int64', versions: '0+', entityType: 'producerId' },
+            { name: 'ProducerEpoch', type: 'int32', versions: '0+' },
+            { name: 'LastSequence', type: 'int32', versions: '0+', default: '-1' },
+            { name: 'LastTimestamp', type: 'int64', versions: '0+', default: '-1' },
+            { name: 'CoordinatorEpoch', type: 'int32', versions: '0+' },
+            { name: 'CurrentTxnStartOffset', type: 'int64', versions: '0+', default: '-1' },
+          ] },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'DescribeTransactionsRequest', type: 'request', apiKey: 65, validVersions: '0', flexibleVersions: '0+',
+    fields: [
+      { name: 'TransactionalIds', type: '[]string', versions: '0+', entityType: 'transactionalId' },
+    ],
+  },
+  {
+    name: 'DescribeTransactionsResponse', type: 'response', apiKey: 65, validVersions: '0', flexibleVersions: '0+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'TransactionStates', type: '[]TransactionState', versions: '0+', fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'TransactionalId', type: 'string', versions: '0+', entityType: 'transactionalId' },
+        { name: 'TransactionState', type: 'string', versions: '0+' },
+        { name: 'TransactionTimeoutMs', type: 'int32', versions: '0+' },
+        { name: 'TransactionStartTimeMs', type: 'int64', versions: '0+' },
+        { name: 'ProducerId', type: 'int64', versions: '0+', entityType: 'producerId' },
+        { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
+        { name: 'Topics', type: '[]TopicData', versions: '0+', fields: [
+          { name: 'Topic', type: 'string', versions: '0+', mapKey: true, entityType: 'topicName' },
+          { name: 'Partitions', type: '[]int32', versions: '0+' },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'DescribeUserScramCredentialsRequest', type: 'request', apiKey: 50, validVersions: '0', flexibleVersions: '0+',
+    fields: [
+      { name: 'Users', type: '[]UserName', versions: '0+', nullableVersions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'DescribeUserScramCredentialsResponse', type: 'response', apiKey: 50, validVersions: '0', flexibleVersions: '0+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+      { name: 'Results', type: '[]DescribeUserScramCredentialsResult', versions: '0+', fields: [
+        { name: 'User', type: 'string', versions: '0+' },
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'CredentialInfos', type: '[]CredentialInfo', versions: '0+', fields: [
+          { name: 'Mechanism', type: 'int8', versions: '0+' },
+          { name: 'Iterations', type: 'int32', versions: '0+' },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'EndTxnRequest', type: 'request', apiKey: 26, validVersions: '0-5', flexibleVersions: '3+', latestVersionUnstable: true,
+    fields: [
+      { name: 'TransactionalId', type: 'string', versions: '0+', entityType: 'transactionalId' },
+      { name: 'ProducerId', type: 'int64', versions: '0+', entityType: 'producerId' },
+      { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
+      { name: 'Committed', type: 'bool', versions: '0+' },
+    ],
+  },
+  {
+    name: 'EndTxnResponse', type: 'response', apiKey: 26, validVersions: '0-5', flexibleVersions: '3+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      { name: 'ProducerId', type: 'int64', versions: '5+', default: '-1', ignorable: true, entityType: 'producerId' },
+      { name: 'ProducerEpoch', type: 'int16', versions: '5+', default: '-1', ignorable: true },
     ],
   },
   {
@@ -460,6 +822,33 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
     fields: [
       { name: 'ThrottleTimeMs', type: 'int32', versions: '1+', ignorable: true },
       { name: 'ErrorCode', type: 'int16', versions: '0+' },
+    ],
+  },
+  {
+    name: 'IncrementalAlterConfigsRequest', type: 'request', apiKey: 44, validVersions: '0-1', flexibleVersions: '1+',
+    fields: [
+      { name: 'Resources', type: '[]AlterConfigsResource', versions: '0+', fields: [
+        { name: 'ResourceType', type: 'int8', versions: '0+', mapKey: true },
+        { name: 'ResourceName', type: 'string', versions: '0+', mapKey: true },
+        { name: 'Configs', type: '[]AlterableConfig', versions: '0+', fields: [
+          { name: 'Name', type: 'string', versions: '0+', mapKey: true },
+          { name: 'ConfigOperation', type: 'int8', versions: '0+', mapKey: true },
+          { name: 'Value', type: 'string', versions: '0+', nullableVersions: '0+' },
+        ] },
+      ] },
+      { name: 'ValidateOnly', type: 'bool', versions: '0+' },
+    ],
+  },
+  {
+    name: 'IncrementalAlterConfigsResponse', type: 'response', apiKey: 44, validVersions: '0-1', flexibleVersions: '1+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'Responses', type: '[]AlterConfigsResourceResponse', versions: '0+', fields: [
+        { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        { name: 'ErrorMessage', type: 'string', versions: '0+', nullableVersions: '0+' },
+        { name: 'ResourceType', type: 'int8', versions: '0+' },
+        { name: 'ResourceName', type: 'string', versions: '0+' },
+      ] },
     ],
   },
   {
@@ -589,6 +978,27 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
           { name: 'Offset', type: 'int64', versions: '1+', default: '-1', ignorable: false },
           { name: 'LeaderEpoch', type: 'int32', versions: '4+', default: '-1' },
         ] },
+      ] },
+    ],
+  },
+  {
+    name: 'ListTransactionsRequest', type: 'request', apiKey: 66, validVersions: '0-1', flexibleVersions: '0+',
+    fields: [
+      { name: 'StateFilters', type: '[]string', versions: '0+' },
+      { name: 'ProducerIdFilters', type: '[]int64', versions: '0+', entityType: 'producerId' },
+      { name: 'DurationFilter', type: 'int64', versions: '1+', default: -1 },
+    ],
+  },
+  {
+    name: 'ListTransactionsResponse', type: 'response', apiKey: 66, validVersions: '0-1', flexibleVersions: '0+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'ErrorCode', type: 'int16', versions: '0+' },
+      { name: 'UnknownStateFilters', type: '[]string', versions: '0+' },
+      { name: 'TransactionStates', type: '[]TransactionState', versions: '0+', fields: [
+        { name: 'TransactionalId', type: 'string', versions: '0+', entityType: 'transactionalId' },
+        { name: 'ProducerId', type: 'int64', versions: '0+', entityType: 'producerId' },
+        { name: 'TransactionState', type: 'string', versions: '0+' },
       ] },
     ],
   },
@@ -888,6 +1298,70 @@ export const MESSAGE_SCHEMAS: readonly MessageSchema[] = [
       { name: 'Assignment', type: 'bytes', versions: '0+' },
     ],
   },
+  {
+    name: 'TxnOffsetCommitRequest', type: 'request', apiKey: 28, validVersions: '0-4', flexibleVersions: '3+',
+    fields: [
+      { name: 'TransactionalId', type: 'string', versions: '0+', entityType: 'transactionalId' },
+      { name: 'GroupId', type: 'string', versions: '0+', entityType: 'groupId' },
+      { name: 'ProducerId', type: 'int64', versions: '0+', entityType: 'producerId' },
+      { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
+      { name: 'GenerationId', type: 'int32', versions: '3+', default: '-1' },
+      { name: 'MemberId', type: 'string', versions: '3+', default: '' },
+      { name: 'GroupInstanceId', type: 'string', versions: '3+', nullableVersions: '3+', default: 'null' },
+      { name: 'Topics', type: '[]TxnOffsetCommitRequestTopic', versions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+', entityType: 'topicName' },
+        { name: 'Partitions', type: '[]TxnOffsetCommitRequestPartition', versions: '0+', fields: [
+          { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+          { name: 'CommittedOffset', type: 'int64', versions: '0+' },
+          { name: 'CommittedLeaderEpoch', type: 'int32', versions: '2+', default: '-1', ignorable: true },
+          { name: 'CommittedMetadata', type: 'string', versions: '0+', nullableVersions: '0+' },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'TxnOffsetCommitResponse', type: 'response', apiKey: 28, validVersions: '0-4', flexibleVersions: '3+',
+    fields: [
+      { name: 'ThrottleTimeMs', type: 'int32', versions: '0+' },
+      { name: 'Topics', type: '[]TxnOffsetCommitResponseTopic', versions: '0+', fields: [
+        { name: 'Name', type: 'string', versions: '0+', entityType: 'topicName' },
+        { name: 'Partitions', type: '[]TxnOffsetCommitResponsePartition', versions: '0+', fields: [
+          { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+          { name: 'ErrorCode', type: 'int16', versions: '0+' },
+        ] },
+      ] },
+    ],
+  },
+  {
+    name: 'WriteTxnMarkersRequest', type: 'request', apiKey: 27, validVersions: '0-1', flexibleVersions: '1+',
+    fields: [
+      { name: 'Markers', type: '[]WritableTxnMarker', versions: '0+', fields: [
+        { name: 'ProducerId', type: 'int64', versions: '0+', entityType: 'producerId' },
+        { name: 'ProducerEpoch', type: 'int16', versions: '0+' },
+        { name: 'TransactionResult', type: 'bool', versions: '0+' },
+        { name: 'Topics', type: '[]WritableTxnMarkerTopic', versions: '0+', fields: [
+          { name: 'Name', type: 'string', versions: '0+', entityType: 'topicName' },
+          { name: 'PartitionIndexes', type: '[]int32', versions: '0+' },
+        ] },
+        { name: 'CoordinatorEpoch', type: 'int32', versions: '0+' },
+      ] },
+    ],
+  },
+  {
+    name: 'WriteTxnMarkersResponse', type: 'response', apiKey: 27, validVersions: '0-1', flexibleVersions: '1+',
+    fields: [
+      { name: 'Markers', type: '[]WritableTxnMarkerResult', versions: '0+', fields: [
+        { name: 'ProducerId', type: 'int64', versions: '0+', entityType: 'producerId' },
+        { name: 'Topics', type: '[]WritableTxnMarkerTopicResult', versions: '0+', fields: [
+          { name: 'Name', type: 'string', versions: '0+', entityType: 'topicName' },
+          { name: 'Partitions', type: '[]WritableTxnMarkerPartitionResult', versions: '0+', fields: [
+            { name: 'PartitionIndex', type: 'int32', versions: '0+' },
+            { name: 'ErrorCode', type: 'int16', versions: '0+' },
+          ] },
+        ] },
+      ] },
+    ],
+  },
 ];
 
 /** Api keys by API name (`API_KEY.JoinGroup === 11`). */
@@ -909,14 +1383,31 @@ export const API_KEY = {
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
+  DeleteRecords: 21,
   InitProducerId: 22,
   OffsetForLeaderEpoch: 23,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  WriteTxnMarkers: 27,
+  TxnOffsetCommit: 28,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
   DescribeConfigs: 32,
+  AlterConfigs: 33,
+  DescribeLogDirs: 35,
   SaslAuthenticate: 36,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  IncrementalAlterConfigs: 44,
   OffsetDelete: 47,
+  DescribeUserScramCredentials: 50,
+  AlterUserScramCredentials: 51,
   DescribeCluster: 60,
+  DescribeProducers: 61,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
   ConsumerGroupHeartbeat: 68,
   ConsumerGroupDescribe: 69,
 } as const;
@@ -942,16 +1433,238 @@ export interface ApiMessages {
   18: { request: ApiVersionsRequest; response: ApiVersionsResponse };
   19: { request: CreateTopicsRequest; response: CreateTopicsResponse };
   20: { request: DeleteTopicsRequest; response: DeleteTopicsResponse };
+  21: { request: DeleteRecordsRequest; response: DeleteRecordsResponse };
   22: { request: InitProducerIdRequest; response: InitProducerIdResponse };
   23: { request: OffsetForLeaderEpochRequest; response: OffsetForLeaderEpochResponse };
+  24: { request: AddPartitionsToTxnRequest; response: AddPartitionsToTxnResponse };
+  25: { request: AddOffsetsToTxnRequest; response: AddOffsetsToTxnResponse };
+  26: { request: EndTxnRequest; response: EndTxnResponse };
+  27: { request: WriteTxnMarkersRequest; response: WriteTxnMarkersResponse };
+  28: { request: TxnOffsetCommitRequest; response: TxnOffsetCommitResponse };
+  29: { request: DescribeAclsRequest; response: DescribeAclsResponse };
+  30: { request: CreateAclsRequest; response: CreateAclsResponse };
+  31: { request: DeleteAclsRequest; response: DeleteAclsResponse };
   32: { request: DescribeConfigsRequest; response: DescribeConfigsResponse };
+  33: { request: AlterConfigsRequest; response: AlterConfigsResponse };
+  35: { request: DescribeLogDirsRequest; response: DescribeLogDirsResponse };
   36: { request: SaslAuthenticateRequest; response: SaslAuthenticateResponse };
   37: { request: CreatePartitionsRequest; response: CreatePartitionsResponse };
   42: { request: DeleteGroupsRequest; response: DeleteGroupsResponse };
+  44: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponse };
   47: { request: OffsetDeleteRequest; response: OffsetDeleteResponse };
+  50: { request: DescribeUserScramCredentialsRequest; response: DescribeUserScramCredentialsResponse };
+  51: { request: AlterUserScramCredentialsRequest; response: AlterUserScramCredentialsResponse };
   60: { request: DescribeClusterRequest; response: DescribeClusterResponse };
+  61: { request: DescribeProducersRequest; response: DescribeProducersResponse };
+  65: { request: DescribeTransactionsRequest; response: DescribeTransactionsResponse };
+  66: { request: ListTransactionsRequest; response: ListTransactionsResponse };
   68: { request: ConsumerGroupHeartbeatRequest; response: ConsumerGroupHeartbeatResponse };
   69: { request: ConsumerGroupDescribeRequest; response: ConsumerGroupDescribeResponse };
+}
+
+/** AddOffsetsToTxnRequest (request, api key 25, versions 0-4). */
+export interface AddOffsetsToTxnRequest {
+  /** The transactional id corresponding to the transaction. (versions 0+) */
+  transactionalId: string;
+  /** Current producer id in use by the transactional id. (versions 0+) */
+  producerId: bigint;
+  /** Current epoch associated with the producer id. (versions 0+) */
+  producerEpoch: number;
+  /** The unique group identifier. (versions 0+) */
+  groupId: string;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AddOffsetsToTxnResponse (response, api key 25, versions 0-4). */
+export interface AddOffsetsToTxnResponse {
+  /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The response error code, or 0 if there was no error. (versions 0+) */
+  errorCode: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AddPartitionsToTxnRequest (request, api key 24, versions 0-5). */
+export interface AddPartitionsToTxnRequest {
+  /** List of transactions to add partitions to. (versions 4+) */
+  transactions: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction[];
+  /** The transactional id corresponding to the transaction. (versions 0-3) */
+  v3AndBelowTransactionalId: string;
+  /** Current producer id in use by the transactional id. (versions 0-3) */
+  v3AndBelowProducerId: bigint;
+  /** Current epoch associated with the producer id. (versions 0-3) */
+  v3AndBelowProducerEpoch: number;
+  /** The partitions to add to the transaction. (versions 0-3) */
+  v3AndBelowTopics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AddPartitionsToTxnTransaction of AddPartitionsToTxnRequest. */
+export interface AddPartitionsToTxnRequestAddPartitionsToTxnTransaction {
+  /** The transactional id corresponding to the transaction. (versions 4+) */
+  transactionalId: string;
+  /** Current producer id in use by the transactional id. (versions 4+) */
+  producerId: bigint;
+  /** Current epoch associated with the producer id. (versions 4+) */
+  producerEpoch: number;
+  /** Boolean to signify if we want to check if the partition is in the transaction rather than add it. (versions 4+; default false) */
+  verifyOnly: boolean;
+  /** The partitions to add to the transaction. (versions 4+) */
+  topics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AddPartitionsToTxnTopic of AddPartitionsToTxnRequest. */
+export interface AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
+  /** The name of the topic. (versions 0+) */
+  name: string;
+  /** The partition indexes to add to the transaction (versions 0+) */
+  partitions: number[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AddPartitionsToTxnResponse (response, api key 24, versions 0-5). */
+export interface AddPartitionsToTxnResponse {
+  /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The response top level error code. (versions 4+) */
+  errorCode: number;
+  /** Results categorized by transactional ID. (versions 4+) */
+  resultsByTransaction: AddPartitionsToTxnResponseAddPartitionsToTxnResult[];
+  /** The results for each topic. (versions 0-3) */
+  resultsByTopicV3AndBelow: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AddPartitionsToTxnResult of AddPartitionsToTxnResponse. */
+export interface AddPartitionsToTxnResponseAddPartitionsToTxnResult {
+  /** The transactional id corresponding to the transaction. (versions 4+) */
+  transactionalId: string;
+  /** The results for each topic. (versions 4+) */
+  topicResults: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AddPartitionsToTxnTopicResult of AddPartitionsToTxnResponse. */
+export interface AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** The results for each partition (versions 0+) */
+  resultsByPartition: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AddPartitionsToTxnPartitionResult of AddPartitionsToTxnResponse. */
+export interface AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
+  /** The partition indexes. (versions 0+) */
+  partitionIndex: number;
+  /** The response error code. (versions 0+) */
+  partitionErrorCode: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterConfigsRequest (request, api key 33, versions 0-2). */
+export interface AlterConfigsRequest {
+  /** The updates for each resource. (versions 0+) */
+  resources: AlterConfigsRequestAlterConfigsResource[];
+  /** True if we should validate the request, but not change the configurations. (versions 0+) */
+  validateOnly: boolean;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterConfigsResource of AlterConfigsRequest. */
+export interface AlterConfigsRequestAlterConfigsResource {
+  /** The resource type. (versions 0+) */
+  resourceType: number;
+  /** The resource name. (versions 0+) */
+  resourceName: string;
+  /** The configurations. (versions 0+) */
+  configs: AlterConfigsRequestAlterableConfig[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterableConfig of AlterConfigsRequest. */
+export interface AlterConfigsRequestAlterableConfig {
+  /** The configuration key name. (versions 0+) */
+  name: string;
+  /** The value to set for the configuration key. (versions 0+; nullable 0+) */
+  value: string | null;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterConfigsResponse (response, api key 33, versions 0-2). */
+export interface AlterConfigsResponse {
+  /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The responses for each resource. (versions 0+) */
+  responses: AlterConfigsResponseAlterConfigsResourceResponse[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterConfigsResourceResponse of AlterConfigsResponse. */
+export interface AlterConfigsResponseAlterConfigsResourceResponse {
+  /** The resource error code. (versions 0+) */
+  errorCode: number;
+  /** The resource error message, or null if there was no error. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  /** The resource type. (versions 0+) */
+  resourceType: number;
+  /** The resource name. (versions 0+) */
+  resourceName: string;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterUserScramCredentialsRequest (request, api key 51, versions 0). */
+export interface AlterUserScramCredentialsRequest {
+  /** The SCRAM credentials to remove. (versions 0+) */
+  deletions: AlterUserScramCredentialsRequestScramCredentialDeletion[];
+  /** The SCRAM credentials to update/insert. (versions 0+) */
+  upsertions: AlterUserScramCredentialsRequestScramCredentialUpsertion[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** ScramCredentialDeletion of AlterUserScramCredentialsRequest. */
+export interface AlterUserScramCredentialsRequestScramCredentialDeletion {
+  /** The user name. (versions 0+) */
+  name: string;
+  /** The SCRAM mechanism. (versions 0+) */
+  mechanism: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** ScramCredentialUpsertion of AlterUserScramCredentialsRequest. */
+export interface AlterUserScramCredentialsRequestScramCredentialUpsertion {
+  /** The user name. (versions 0+) */
+  name: string;
+  /** The SCRAM mechanism. (versions 0+) */
+  mechanism: number;
+  /** The number of iterations. (versions 0+) */
+  iterations: number;
+  /** A random salt generated by the client. (versions 0+) */
+  salt: Buffer;
+  /** The salted password. (versions 0+) */
+  saltedPassword: Buffer;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterUserScramCredentialsResponse (response, api key 51, versions 0). */
+export interface AlterUserScramCredentialsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The results for deletions and alterations, one per affected user. (versions 0+) */
+  results: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterUserScramCredentialsResult of AlterUserScramCredentialsResponse. */
+export interface AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {
+  /** The user name. (versions 0+) */
+  user: string;
+  /** The error code. (versions 0+) */
+  errorCode: number;
+  /** The error message, if any. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  _unknownTaggedFields?: TaggedField[];
 }
 
 /** ApiVersionsRequest (request, api key 18, versions 0-4). */
@@ -1206,6 +1919,50 @@ export interface ConsumerProtocolSubscriptionTopicPartition {
   partitions: number[];
 }
 
+/** CreateAclsRequest (request, api key 30, versions 0-3). */
+export interface CreateAclsRequest {
+  /** The ACLs that we want to create. (versions 0+) */
+  creations: CreateAclsRequestAclCreation[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AclCreation of CreateAclsRequest. */
+export interface CreateAclsRequestAclCreation {
+  /** The type of the resource. (versions 0+) */
+  resourceType: number;
+  /** The resource name for the ACL. (versions 0+) */
+  resourceName: string;
+  /** The pattern type for the ACL. (versions 1+; default "3") */
+  resourcePatternType: number;
+  /** The principal for the ACL. (versions 0+) */
+  principal: string;
+  /** The host for the ACL. (versions 0+) */
+  host: string;
+  /** The operation type for the ACL (read, write, etc.). (versions 0+) */
+  operation: number;
+  /** The permission type for the ACL (allow, deny, etc.). (versions 0+) */
+  permissionType: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** CreateAclsResponse (response, api key 30, versions 0-3). */
+export interface CreateAclsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The results for each ACL creation. (versions 0+) */
+  results: CreateAclsResponseAclCreationResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AclCreationResult of CreateAclsResponse. */
+export interface CreateAclsResponseAclCreationResult {
+  /** The result error, or zero if there was no error. (versions 0+) */
+  errorCode: number;
+  /** The result message, or null if there was no error. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  _unknownTaggedFields?: TaggedField[];
+}
+
 /** CreatePartitionsRequest (request, api key 37, versions 0-3). */
 export interface CreatePartitionsRequest {
   /** Each topic that we want to create new partitions inside. (versions 0+) */
@@ -1344,6 +2101,75 @@ export interface CreateTopicsResponseCreatableTopicConfigs {
   _unknownTaggedFields?: TaggedField[];
 }
 
+/** DeleteAclsRequest (request, api key 31, versions 0-3). */
+export interface DeleteAclsRequest {
+  /** The filters to use when deleting ACLs. (versions 0+) */
+  filters: DeleteAclsRequestDeleteAclsFilter[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteAclsFilter of DeleteAclsRequest. */
+export interface DeleteAclsRequestDeleteAclsFilter {
+  /** The resource type. (versions 0+) */
+  resourceTypeFilter: number;
+  /** The resource name. (versions 0+; nullable 0+) */
+  resourceNameFilter: string | null;
+  /** The pattern type. (versions 1+; default "3") */
+  patternTypeFilter: number;
+  /** The principal filter, or null to accept all principals. (versions 0+; nullable 0+) */
+  principalFilter: string | null;
+  /** The host filter, or null to accept all hosts. (versions 0+; nullable 0+) */
+  hostFilter: string | null;
+  /** The ACL operation. (versions 0+) */
+  operation: number;
+  /** The permission type. (versions 0+) */
+  permissionType: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteAclsResponse (response, api key 31, versions 0-3). */
+export interface DeleteAclsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The results for each filter. (versions 0+) */
+  filterResults: DeleteAclsResponseDeleteAclsFilterResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteAclsFilterResult of DeleteAclsResponse. */
+export interface DeleteAclsResponseDeleteAclsFilterResult {
+  /** The error code, or 0 if the filter succeeded. (versions 0+) */
+  errorCode: number;
+  /** The error message, or null if the filter succeeded. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  /** The ACLs which matched this filter. (versions 0+) */
+  matchingAcls: DeleteAclsResponseDeleteAclsMatchingAcl[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteAclsMatchingAcl of DeleteAclsResponse. */
+export interface DeleteAclsResponseDeleteAclsMatchingAcl {
+  /** The deletion error code, or 0 if the deletion succeeded. (versions 0+) */
+  errorCode: number;
+  /** The deletion error message, or null if the deletion succeeded. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  /** The ACL resource type. (versions 0+) */
+  resourceType: number;
+  /** The ACL resource name. (versions 0+) */
+  resourceName: string;
+  /** The ACL resource pattern type. (versions 1+; default "3") */
+  patternType: number;
+  /** The ACL principal. (versions 0+) */
+  principal: string;
+  /** The ACL host. (versions 0+) */
+  host: string;
+  /** The ACL operation. (versions 0+) */
+  operation: number;
+  /** The ACL permission type. (versions 0+) */
+  permissionType: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
 /** DeleteGroupsRequest (request, api key 42, versions 0-2). */
 export interface DeleteGroupsRequest {
   /** The group names to delete. (versions 0+) */
@@ -1365,6 +2191,62 @@ export interface DeleteGroupsResponseDeletableGroupResult {
   /** The group id (versions 0+) */
   groupId: string;
   /** The deletion error, or 0 if the deletion succeeded. (versions 0+) */
+  errorCode: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteRecordsRequest (request, api key 21, versions 0-2). */
+export interface DeleteRecordsRequest {
+  /** Each topic that we want to delete records from. (versions 0+) */
+  topics: DeleteRecordsRequestDeleteRecordsTopic[];
+  /** How long to wait for the deletion to complete, in milliseconds. (versions 0+) */
+  timeoutMs: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteRecordsTopic of DeleteRecordsRequest. */
+export interface DeleteRecordsRequestDeleteRecordsTopic {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** Each partition that we want to delete records from. (versions 0+) */
+  partitions: DeleteRecordsRequestDeleteRecordsPartition[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteRecordsPartition of DeleteRecordsRequest. */
+export interface DeleteRecordsRequestDeleteRecordsPartition {
+  /** The partition index. (versions 0+) */
+  partitionIndex: number;
+  /** The deletion offset. (versions 0+) */
+  offset: bigint;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteRecordsResponse (response, api key 21, versions 0-2). */
+export interface DeleteRecordsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** Each topic that we wanted to delete records from. (versions 0+) */
+  topics: DeleteRecordsResponseDeleteRecordsTopicResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteRecordsTopicResult of DeleteRecordsResponse. */
+export interface DeleteRecordsResponseDeleteRecordsTopicResult {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** Each partition that we wanted to delete records from. (versions 0+) */
+  partitions: DeleteRecordsResponseDeleteRecordsPartitionResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DeleteRecordsPartitionResult of DeleteRecordsResponse. */
+export interface DeleteRecordsResponseDeleteRecordsPartitionResult {
+  /** The partition index. (versions 0+) */
+  partitionIndex: number;
+  /** The partition low water mark. (versions 0+) */
+  lowWatermark: bigint;
+  /** The deletion error code, or 0 if the deletion succeeded. (versions 0+) */
   errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }
@@ -1408,6 +2290,64 @@ export interface DeleteTopicsResponseDeletableTopicResult {
   errorCode: number;
   /** The error message, or null if there was no error. (versions 5+; nullable 5+; default "null") */
   errorMessage: string | null;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeAclsRequest (request, api key 29, versions 0-3). */
+export interface DescribeAclsRequest {
+  /** The resource type. (versions 0+) */
+  resourceTypeFilter: number;
+  /** The resource name, or null to match any resource name. (versions 0+; nullable 0+) */
+  resourceNameFilter: string | null;
+  /** The resource pattern to match. (versions 1+; default "3") */
+  patternTypeFilter: number;
+  /** The principal to match, or null to match any principal. (versions 0+; nullable 0+) */
+  principalFilter: string | null;
+  /** The host to match, or null to match any host. (versions 0+; nullable 0+) */
+  hostFilter: string | null;
+  /** The operation to match. (versions 0+) */
+  operation: number;
+  /** The permission type to match. (versions 0+) */
+  permissionType: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeAclsResponse (response, api key 29, versions 0-3). */
+export interface DescribeAclsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (versions 0+) */
+  errorCode: number;
+  /** The error message, or null if there was no error. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  /** Each Resource that is referenced in an ACL. (versions 0+) */
+  resources: DescribeAclsResponseDescribeAclsResource[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeAclsResource of DescribeAclsResponse. */
+export interface DescribeAclsResponseDescribeAclsResource {
+  /** The resource type. (versions 0+) */
+  resourceType: number;
+  /** The resource name. (versions 0+) */
+  resourceName: string;
+  /** The resource pattern type. (versions 1+; default "3") */
+  patternType: number;
+  /** The ACLs. (versions 0+) */
+  acls: DescribeAclsResponseAclDescription[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AclDescription of DescribeAclsResponse. */
+export interface DescribeAclsResponseAclDescription {
+  /** The ACL principal. (versions 0+) */
+  principal: string;
+  /** The ACL host. (versions 0+) */
+  host: string;
+  /** The ACL operation. (versions 0+) */
+  operation: number;
+  /** The ACL permission type. (versions 0+) */
+  permissionType: number;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -1585,6 +2525,255 @@ export interface DescribeGroupsResponseDescribedGroupMember {
   memberMetadata: Buffer;
   /** The current assignment provided by the group leader. (versions 0+) */
   memberAssignment: Buffer;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeLogDirsRequest (request, api key 35, versions 0-4). */
+export interface DescribeLogDirsRequest {
+  /** Each topic that we want to describe log directories for, or null for all topics. (versions 0+; nullable 0+) */
+  topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribableLogDirTopic of DescribeLogDirsRequest. */
+export interface DescribeLogDirsRequestDescribableLogDirTopic {
+  /** The topic name (versions 0+) */
+  topic: string;
+  /** The partition indexes. (versions 0+) */
+  partitions: number[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeLogDirsResponse (response, api key 35, versions 0-4). */
+export interface DescribeLogDirsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (versions 3+) */
+  errorCode: number;
+  /** The log directories. (versions 0+) */
+  results: DescribeLogDirsResponseDescribeLogDirsResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeLogDirsResult of DescribeLogDirsResponse. */
+export interface DescribeLogDirsResponseDescribeLogDirsResult {
+  /** The error code, or 0 if there was no error. (versions 0+) */
+  errorCode: number;
+  /** The absolute log directory path. (versions 0+) */
+  logDir: string;
+  /** Each topic. (versions 0+) */
+  topics: DescribeLogDirsResponseDescribeLogDirsTopic[];
+  /** The total size in bytes of the volume the log directory is in. (versions 4+; default "-1") */
+  totalBytes: bigint;
+  /** The usable size in bytes of the volume the log directory is in. (versions 4+; default "-1") */
+  usableBytes: bigint;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeLogDirsTopic of DescribeLogDirsResponse. */
+export interface DescribeLogDirsResponseDescribeLogDirsTopic {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** (versions 0+) */
+  partitions: DescribeLogDirsResponseDescribeLogDirsPartition[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeLogDirsPartition of DescribeLogDirsResponse. */
+export interface DescribeLogDirsResponseDescribeLogDirsPartition {
+  /** The partition index. (versions 0+) */
+  partitionIndex: number;
+  /** The size of the log segments in this partition in bytes. (versions 0+) */
+  partitionSize: bigint;
+  /** The lag of the log's LEO w.r.t. partition's HW (if it is the current log for the partition) or current replica's LEO (if it is the future log for the partition) (versions 0+) */
+  offsetLag: bigint;
+  /** True if this log is created by AlterReplicaLogDirsRequest and will replace the current log of the replica in the future. (versions 0+) */
+  isFutureKey: boolean;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeProducersRequest (request, api key 61, versions 0). */
+export interface DescribeProducersRequest {
+  /** (versions 0+) */
+  topics: DescribeProducersRequestTopicRequest[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TopicRequest of DescribeProducersRequest. */
+export interface DescribeProducersRequestTopicRequest {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** The indexes of the partitions to list producers for. (versions 0+) */
+  partitionIndexes: number[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeProducersResponse (response, api key 61, versions 0). */
+export interface DescribeProducersResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** Each topic in the response. (versions 0+) */
+  topics: DescribeProducersResponseTopicResponse[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TopicResponse of DescribeProducersResponse. */
+export interface DescribeProducersResponseTopicResponse {
+  /** The topic name (versions 0+) */
+  name: string;
+  /** Each partition in the response. (versions 0+) */
+  partitions: DescribeProducersResponsePartitionResponse[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** PartitionResponse of DescribeProducersResponse. */
+export interface DescribeProducersResponsePartitionResponse {
+  /** The partition index. (versions 0+) */
+  partitionIndex: number;
+  /** The partition error code, or 0 if there was no error. (versions 0+) */
+  errorCode: number;
+  /** The partition error message, which may be null if no additional details are available (versions 0+; nullable 0+; default "null") */
+  errorMessage: string | null;
+  /** (versions 0+) */
+  activeProducers: DescribeProducersResponseProducerState[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** ProducerState of DescribeProducersResponse. */
+export interface DescribeProducersResponseProducerState {
+  /** (versions 0+) */
+  producerId: bigint;
+  /** (versions 0+) */
+  producerEpoch: number;
+  /** (versions 0+; default "-1") */
+  lastSequence: number;
+  /** (versions 0+; default "-1") */
+  lastTimestamp: bigint;
+  /** (versions 0+) */
+  coordinatorEpoch: number;
+  /** (versions 0+; default "-1") */
+  currentTxnStartOffset: bigint;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeTransactionsRequest (request, api key 65, versions 0). */
+export interface DescribeTransactionsRequest {
+  /** Array of transactionalIds to include in describe results. If empty, then no results will be returned. (versions 0+) */
+  transactionalIds: string[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeTransactionsResponse (response, api key 65, versions 0). */
+export interface DescribeTransactionsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** (versions 0+) */
+  transactionStates: DescribeTransactionsResponseTransactionState[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TransactionState of DescribeTransactionsResponse. */
+export interface DescribeTransactionsResponseTransactionState {
+  /** (versions 0+) */
+  errorCode: number;
+  /** (versions 0+) */
+  transactionalId: string;
+  /** (versions 0+) */
+  transactionState: string;
+  /** (versions 0+) */
+  transactionTimeoutMs: number;
+  /** (versions 0+) */
+  transactionStartTimeMs: bigint;
+  /** (versions 0+) */
+  producerId: bigint;
+  /** (versions 0+) */
+  producerEpoch: number;
+  /** The set of partitions included in the current transaction (if active). When a transaction is preparing to commit or abort, this will include only partitions which do not have markers. (versions 0+) */
+  topics: DescribeTransactionsResponseTopicData[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TopicData of DescribeTransactionsResponse. */
+export interface DescribeTransactionsResponseTopicData {
+  /** (versions 0+) */
+  topic: string;
+  /** (versions 0+) */
+  partitions: number[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeUserScramCredentialsRequest (request, api key 50, versions 0). */
+export interface DescribeUserScramCredentialsRequest {
+  /** The users to describe, or null/empty to describe all users. (versions 0+; nullable 0+) */
+  users: DescribeUserScramCredentialsRequestUserName[] | null;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** UserName of DescribeUserScramCredentialsRequest. */
+export interface DescribeUserScramCredentialsRequestUserName {
+  /** The user name. (versions 0+) */
+  name: string;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeUserScramCredentialsResponse (response, api key 50, versions 0). */
+export interface DescribeUserScramCredentialsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The message-level error code, 0 except for user authorization or infrastructure issues. (versions 0+) */
+  errorCode: number;
+  /** The message-level error message, if any. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  /** The results for descriptions, one per user. (versions 0+) */
+  results: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** DescribeUserScramCredentialsResult of DescribeUserScramCredentialsResponse. */
+export interface DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult {
+  /** The user name. (versions 0+) */
+  user: string;
+  /** The user-level error code. (versions 0+) */
+  errorCode: number;
+  /** The user-level error message, if any. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  /** The mechanism and related information associated with the user's SCRAM credentials. (versions 0+) */
+  credentialInfos: DescribeUserScramCredentialsResponseCredentialInfo[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** CredentialInfo of DescribeUserScramCredentialsResponse. */
+export interface DescribeUserScramCredentialsResponseCredentialInfo {
+  /** The SCRAM mechanism. (versions 0+) */
+  mechanism: number;
+  /** The number of iterations used in the SCRAM credential. (versions 0+) */
+  iterations: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** EndTxnRequest (request, api key 26, versions 0-5). */
+export interface EndTxnRequest {
+  /** The ID of the transaction to end. (versions 0+) */
+  transactionalId: string;
+  /** The producer ID. (versions 0+) */
+  producerId: bigint;
+  /** The current epoch associated with the producer. (versions 0+) */
+  producerEpoch: number;
+  /** True if the transaction was committed, false if it was aborted. (versions 0+) */
+  committed: boolean;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** EndTxnResponse (response, api key 26, versions 0-5). */
+export interface EndTxnResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (versions 0+) */
+  errorCode: number;
+  /** The producer ID. (versions 5+; default "-1") */
+  producerId: bigint;
+  /** The current epoch associated with the producer. (versions 5+; default "-1") */
+  producerEpoch: number;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -1838,6 +3027,59 @@ export interface HeartbeatResponse {
   _unknownTaggedFields?: TaggedField[];
 }
 
+/** IncrementalAlterConfigsRequest (request, api key 44, versions 0-1). */
+export interface IncrementalAlterConfigsRequest {
+  /** The incremental updates for each resource. (versions 0+) */
+  resources: IncrementalAlterConfigsRequestAlterConfigsResource[];
+  /** True if we should validate the request, but not change the configurations. (versions 0+) */
+  validateOnly: boolean;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterConfigsResource of IncrementalAlterConfigsRequest. */
+export interface IncrementalAlterConfigsRequestAlterConfigsResource {
+  /** The resource type. (versions 0+) */
+  resourceType: number;
+  /** The resource name. (versions 0+) */
+  resourceName: string;
+  /** The configurations. (versions 0+) */
+  configs: IncrementalAlterConfigsRequestAlterableConfig[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterableConfig of IncrementalAlterConfigsRequest. */
+export interface IncrementalAlterConfigsRequestAlterableConfig {
+  /** The configuration key name. (versions 0+) */
+  name: string;
+  /** The type (Set, Delete, Append, Subtract) of operation. (versions 0+) */
+  configOperation: number;
+  /** The value to set for the configuration key. (versions 0+; nullable 0+) */
+  value: string | null;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** IncrementalAlterConfigsResponse (response, api key 44, versions 0-1). */
+export interface IncrementalAlterConfigsResponse {
+  /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The responses for each resource. (versions 0+) */
+  responses: IncrementalAlterConfigsResponseAlterConfigsResourceResponse[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** AlterConfigsResourceResponse of IncrementalAlterConfigsResponse. */
+export interface IncrementalAlterConfigsResponseAlterConfigsResourceResponse {
+  /** The resource error code. (versions 0+) */
+  errorCode: number;
+  /** The resource error message, or null if there was no error. (versions 0+; nullable 0+) */
+  errorMessage: string | null;
+  /** The resource type. (versions 0+) */
+  resourceType: number;
+  /** The resource name. (versions 0+) */
+  resourceName: string;
+  _unknownTaggedFields?: TaggedField[];
+}
+
 /** InitProducerIdRequest (request, api key 22, versions 0-5). */
 export interface InitProducerIdRequest {
   /** The transactional id, or null if the producer is not transactional. (versions 0+; nullable 0+) */
@@ -2072,6 +3314,41 @@ export interface ListOffsetsResponseListOffsetsPartitionResponse {
   offset: bigint;
   /** (versions 4+; default "-1") */
   leaderEpoch: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** ListTransactionsRequest (request, api key 66, versions 0-1). */
+export interface ListTransactionsRequest {
+  /** The transaction states to filter by: if empty, all transactions are returned; if non-empty, then only transactions matching one of the filtered states will be returned (versions 0+) */
+  stateFilters: string[];
+  /** The producerIds to filter by: if empty, all transactions will be returned; if non-empty, only transactions which match one of the filtered producerIds will be returned (versions 0+) */
+  producerIdFilters: bigint[];
+  /** Duration (in millis) to filter by: if < 0, all transactions will be returned; otherwise, only transactions running longer than this duration will be returned (versions 1+; default -1) */
+  durationFilter: bigint;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** ListTransactionsResponse (response, api key 66, versions 0-1). */
+export interface ListTransactionsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** (versions 0+) */
+  errorCode: number;
+  /** Set of state filters provided in the request which were unknown to the transaction coordinator (versions 0+) */
+  unknownStateFilters: string[];
+  /** (versions 0+) */
+  transactionStates: ListTransactionsResponseTransactionState[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TransactionState of ListTransactionsResponse. */
+export interface ListTransactionsResponseTransactionState {
+  /** (versions 0+) */
+  transactionalId: string;
+  /** (versions 0+) */
+  producerId: bigint;
+  /** The current transaction state of the producer (versions 0+) */
+  transactionState: string;
   _unknownTaggedFields?: TaggedField[];
 }
 
@@ -2652,5 +3929,140 @@ export interface SyncGroupResponse {
   protocolName: string | null;
   /** The member assignment. (versions 0+) */
   assignment: Buffer;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TxnOffsetCommitRequest (request, api key 28, versions 0-4). */
+export interface TxnOffsetCommitRequest {
+  /** The ID of the transaction. (versions 0+) */
+  transactionalId: string;
+  /** The ID of the group. (versions 0+) */
+  groupId: string;
+  /** The current producer ID in use by the transactional ID. (versions 0+) */
+  producerId: bigint;
+  /** The current epoch associated with the producer ID. (versions 0+) */
+  producerEpoch: number;
+  /** The generation of the consumer. (versions 3+; default "-1") */
+  generationId: number;
+  /** The member ID assigned by the group coordinator. (versions 3+; default "") */
+  memberId: string;
+  /** The unique identifier of the consumer instance provided by end user. (versions 3+; nullable 3+; default "null") */
+  groupInstanceId: string | null;
+  /** Each topic that we want to commit offsets for. (versions 0+) */
+  topics: TxnOffsetCommitRequestTopic[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TxnOffsetCommitRequestTopic of TxnOffsetCommitRequest. */
+export interface TxnOffsetCommitRequestTopic {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** The partitions inside the topic that we want to commit offsets for. (versions 0+) */
+  partitions: TxnOffsetCommitRequestPartition[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TxnOffsetCommitRequestPartition of TxnOffsetCommitRequest. */
+export interface TxnOffsetCommitRequestPartition {
+  /** The index of the partition within the topic. (versions 0+) */
+  partitionIndex: number;
+  /** The message offset to be committed. (versions 0+) */
+  committedOffset: bigint;
+  /** The leader epoch of the last consumed record. (versions 2+; default "-1") */
+  committedLeaderEpoch: number;
+  /** Any associated metadata the client wants to keep. (versions 0+; nullable 0+) */
+  committedMetadata: string | null;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TxnOffsetCommitResponse (response, api key 28, versions 0-4). */
+export interface TxnOffsetCommitResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (versions 0+) */
+  throttleTimeMs: number;
+  /** The responses for each topic. (versions 0+) */
+  topics: TxnOffsetCommitResponseTopic[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TxnOffsetCommitResponseTopic of TxnOffsetCommitResponse. */
+export interface TxnOffsetCommitResponseTopic {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** The responses for each partition in the topic. (versions 0+) */
+  partitions: TxnOffsetCommitResponsePartition[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** TxnOffsetCommitResponsePartition of TxnOffsetCommitResponse. */
+export interface TxnOffsetCommitResponsePartition {
+  /** The partition index. (versions 0+) */
+  partitionIndex: number;
+  /** The error code, or 0 if there was no error. (versions 0+) */
+  errorCode: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** WriteTxnMarkersRequest (request, api key 27, versions 0-1). */
+export interface WriteTxnMarkersRequest {
+  /** The transaction markers to be written. (versions 0+) */
+  markers: WriteTxnMarkersRequestWritableTxnMarker[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** WritableTxnMarker of WriteTxnMarkersRequest. */
+export interface WriteTxnMarkersRequestWritableTxnMarker {
+  /** The current producer ID. (versions 0+) */
+  producerId: bigint;
+  /** The current epoch associated with the producer ID. (versions 0+) */
+  producerEpoch: number;
+  /** The result of the transaction to write to the partitions (false = ABORT, true = COMMIT). (versions 0+) */
+  transactionResult: boolean;
+  /** Each topic that we want to write transaction marker(s) for. (versions 0+) */
+  topics: WriteTxnMarkersRequestWritableTxnMarkerTopic[];
+  /** Epoch associated with the transaction state partition hosted by this transaction coordinator (versions 0+) */
+  coordinatorEpoch: number;
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** WritableTxnMarkerTopic of WriteTxnMarkersRequest. */
+export interface WriteTxnMarkersRequestWritableTxnMarkerTopic {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** The indexes of the partitions to write transaction markers for. (versions 0+) */
+  partitionIndexes: number[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** WriteTxnMarkersResponse (response, api key 27, versions 0-1). */
+export interface WriteTxnMarkersResponse {
+  /** The results for writing makers. (versions 0+) */
+  markers: WriteTxnMarkersResponseWritableTxnMarkerResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** WritableTxnMarkerResult of WriteTxnMarkersResponse. */
+export interface WriteTxnMarkersResponseWritableTxnMarkerResult {
+  /** The current producer ID in use by the transactional ID. (versions 0+) */
+  producerId: bigint;
+  /** The results by topic. (versions 0+) */
+  topics: WriteTxnMarkersResponseWritableTxnMarkerTopicResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** WritableTxnMarkerTopicResult of WriteTxnMarkersResponse. */
+export interface WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
+  /** The topic name. (versions 0+) */
+  name: string;
+  /** The results by partition. (versions 0+) */
+  partitions: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult[];
+  _unknownTaggedFields?: TaggedField[];
+}
+
+/** WritableTxnMarkerPartitionResult of WriteTxnMarkersResponse. */
+export interface WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
+  /** The partition index. (versions 0+) */
+  partitionIndex: number;
+  /** The error code, or 0 if there was no error. (versions 0+) */
+  errorCode: number;
   _unknownTaggedFields?: TaggedField[];
 }

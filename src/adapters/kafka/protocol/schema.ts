@@ -11,8 +11,8 @@ export interface FieldSchema {
   readonly nullableVersions?: string;
   readonly taggedVersions?: string;
   readonly tag?: number;
-  /** A JSON string ("-1", "0x7fffffff", "null", "true"), a raw JSON number, or a JSON null. */
-  readonly default?: string | number | null;
+  /** A JSON string ("-1", "0x7fffffff", "null", "true"), a raw JSON number or boolean, or a JSON null. */
+  readonly default?: string | number | boolean | null;
   readonly ignorable?: boolean;
   /** Field-level override of the message's flexibleVersions (string and bytes only). */
   readonly flexibleVersions?: string;
