@@ -65,10 +65,27 @@ import { GroupMetrics } from './adapters/metrics/group-metrics';
 import { requestMetricsHooks } from './adapters/metrics/request-metrics';
 import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
 import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
+// Security (issue 17): listeners, TLS, SASL, ACLs.
+import { AUTHORIZER, type Authorizer } from './ports/authorizer';
+import { isSecurityEvent } from './domain/security/events';
+import { SecurityService } from './application/security-service';
+import { parseListeners, parseSuperUsers } from './adapters/config/security-config';
+import { listenerSpecs } from './adapters/security/listener-security';
+import { withAuthorization } from './adapters/kafka/authorization/authorizing-handler';
+import { AUTHORIZATION_RULES } from './adapters/kafka/authorization/authorization-table';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './adapters/kafka/handlers/sasl-handshake-handler';
+import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './adapters/kafka/handlers/acl-handlers';
+import { alterUserScramCredentialsHandler, describeUserScramCredentialsHandler } from './adapters/kafka/handlers/scram-credentials-handlers';
 
 /** A started broker. */
 export interface RunningBroker {
+  /** Bound port of the first listener. */
   readonly port: number;
+  /** Bound port of every listener, by listener name. */
+  readonly ports: ReadonlyMap<string, number>;
+  readonly security: SecurityService;
+  /** Re-reads TLS key and trust stores (SIGHUP); one entry per TLS listener, with the load error if any. */
+  reloadTls(): { listener: string; error: string | null }[];
   readonly log: Logger;
   readonly container: Container;
   readonly coordinator: GroupCoordinator;
@@ -92,6 +109,8 @@ const RAW_META_LOG = Symbol.for('RawMetaLog');
 
 /** APIs that need topic metadata: they wait until recovery has loaded it. */
 const TOPIC_APIS = new Set([0, 1, 2, 3, 19, 20, 23, 32, 37]);
+/** ACL and credential APIs: they read and decide on security state, so they wait for recovery too. */
+const SECURITY_APIS = new Set([29, 30, 31, 50, 51]);
 
 /** The composition root: the only place that names concrete adapters. */
 export const startBroker = async (config: BrokerConfig, options: StartOptions = {}): Promise<RunningBroker> => {
@@ -145,6 +164,15 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     }),
   );
   container.bind(GroupCoordinator).toSelf().inSingletonScope();
+  container
+    .bind(SecurityService)
+    .toDynamicValue((ctx) => new SecurityService(
+      ctx.get<MetaJournal>(TYPES.MetaLog),
+      { enabled: config.authorizerEnabled, superUsers: parseSuperUsers(config.superUsers), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound },
+      () => topicIdFromBytes(randomBytes(16)),
+    ))
+    .inSingletonScope();
+  container.bind<Authorizer>(AUTHORIZER).toDynamicValue((ctx) => ctx.get(SecurityService)).inSingletonScope();
   options.overrides?.(container);
 
   if (options.repairMetalog === true) {
@@ -174,23 +202,28 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     () => topicIdFromBytes(randomBytes(16)),
     () => clock.now(),
   );
-  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...groupSnapshotEvents(coordinator.durableState())]);
+  const security = container.get(SecurityService);
+  const authorizer = container.get<Authorizer>(AUTHORIZER);
+  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...groupSnapshotEvents(coordinator.durableState()), ...security.snapshotEvents()]);
   const notifier = new AppendNotifier();
   const writer = new PartitionWriter(notifier, () => clock.now());
 
   // The identity's port is filled in once the listener is bound (port 0 picks a free one).
+  const listeners = parseListeners(config);
+  const advertised = new Map(listeners.map((l) => [l.name, { host: l.advertisedHost, port: l.advertisedPort ?? l.port }]));
   const identity: { -readonly [K in keyof BrokerIdentity]: BrokerIdentity[K] } = {
     nodeId: config.nodeId,
-    host: config.advertisedHost ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host),
-    port: config.advertisedPort ?? config.port,
+    host: listeners[0]!.advertisedHost,
+    port: listeners[0]!.advertisedPort ?? listeners[0]!.port,
     clusterId: config.clusterId,
     rack: null,
+    listeners: advertised,
   };
 
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   const afterLoad = (h: ApiHandler): ApiHandler =>
-    TOPIC_APIS.has(h.apiKey) ? { ...h, handle: async (req, ctx) => { await ready; return h.handle(req, ctx); } } : h;
+    TOPIC_APIS.has(h.apiKey) || SECURITY_APIS.has(h.apiKey) ? { ...h, handle: async (req, ctx) => { await ready; return h.handle(req, ctx); } } : h;
 
   const registry = new HandlerRegistry();
   const handlers: ApiHandler[] = [
@@ -220,14 +253,24 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     listOffsetsHandler(topics),
     offsetForLeaderEpochHandler(topics),
     initProducerIdHandler(() => clock.now()),
+    saslHandshakeHandler(),
+    saslAuthenticateHandler(),
+    describeAclsHandler(security),
+    createAclsHandler(security),
+    deleteAclsHandler(security),
+    describeUserScramCredentialsHandler(security),
+    alterUserScramCredentialsHandler(security),
   ];
-  for (const h of handlers) registry.register(afterLoad(h));
+  const authzLog = log.child({ component: 'authorizer' });
+  for (const h of handlers) registry.register(withAuthorization(afterLoad(h), authorizer, AUTHORIZATION_RULES, { topics }, authzLog));
 
   const server = new KafkaServer(
     registry,
     {
-      host: config.host,
-      port: config.port,
+      listeners: listenerSpecs(listeners, config, security, registry.get(18)!),
+      saslMaxReceiveBytes: config.saslServerMaxReceiveSize,
+      failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
+      onAuthentication: (listener, ok) => metrics.increment(ok ? 'cohort_authentications_total' : 'cohort_authentication_failures_total', { listener }),
       maxFrameBytes: config.maxFrameBytes,
       frameTimeoutMs: config.frameTimeoutMs,
       sendBufferCapBytes: config.socketSendBufferCapBytes,
@@ -246,22 +289,27 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   // GEN-2: listen first; while the MetaLog replays, group APIs answer COORDINATOR_LOAD_IN_PROGRESS
   // (Heartbeat NONE) and topic APIs wait for the load to finish.
   coordinator.beginLoad();
-  const port = await server.listen().catch(async (err: unknown) => {
+  const boundPorts = await server.listen().catch(async (err: unknown) => {
     await metricsServer?.close();
     throw err;
   });
-  if (config.advertisedPort === null) identity.port = port;
-  log.info({ host: config.host, port, dataDir: config.dataDir }, 'listening');
+  const port = boundPorts[0]!;
+  const ports = new Map(listeners.map((l, i) => [l.name, boundPorts[i]!]));
+  // Port 0 picks a free port: advertise what was bound unless an advertised port was given.
+  listeners.forEach((l, i) => { if (l.advertisedPort === null) advertised.set(l.name, { host: l.advertisedHost, port: boundPorts[i]! }); });
+  identity.port = advertised.get(listeners[0]!.name)!.port;
+  for (const l of listeners) log.info({ listener: l.name, protocol: l.protocol, host: l.host, port: ports.get(l.name), dataDir: config.dataDir }, 'listening');
 
   try {
     const stats = await recover(
       journal,
       container.get<SnapshotStore>(TYPES.SnapshotStore),
-      (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
+      (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : isSecurityEvent(event) ? security.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
       log,
     );
     journal.setLoadedSnapshot(stats.snapshotPosition);
     coordinator.completeLoad();
+    security.completeLoad();
     metrics.set('cohort_recovery_duration_seconds', stats.ms / 1000);
     metrics.set('cohort_recovery_replayed_events', stats.replayedEvents);
     groupMetrics.baseline();
@@ -280,6 +328,9 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
 
   return {
     port,
+    ports,
+    security,
+    reloadTls: () => server.reloadTls(),
     log,
     container,
     coordinator,
