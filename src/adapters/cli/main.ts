@@ -12,6 +12,8 @@ import {
   type BrokerConfig,
 } from '../config/broker-config';
 import { runMetalogCommand } from './metalog-command';
+import { addUsersCommand } from './users-cli';
+import { OPTION_HELP } from './option-help';
 
 /** Exit code for bad flags, bad config values and unreadable config files. */
 export const EXIT_USAGE = 2;
@@ -68,7 +70,7 @@ const buildProgram = (): Command => {
     .configureOutput({ writeErr: () => undefined });
   for (const [camel, kebab] of Object.entries(OPTION_NAMES)) {
     const def = DEFAULT_CONFIG[camel as keyof BrokerConfig];
-    program.option(`--${kebab} <value>`, `${kebab} (default: ${def === null ? 'unset' : String(def)}; env COHORT_${kebab.toUpperCase().replace(/-/g, '_')})`);
+    program.option(`--${kebab} <value>`, `${OPTION_HELP[camel as keyof BrokerConfig] ?? kebab} (default: ${def === null ? 'unset' : String(def)}; env COHORT_${kebab.toUpperCase().replace(/-/g, '_')})`);
   }
   program
     .command('metalog')
@@ -80,6 +82,7 @@ const buildProgram = (): Command => {
       if (action !== 'dump' && action !== 'verify') fail(`unknown metalog action "${action}" (expected dump or verify)`);
       process.exitCode = await runMetalogCommand(action as 'dump' | 'verify', o.dataDir);
     });
+  addUsersCommand(program, DEFAULT_CONFIG.dataDir, fail);
   return program;
 };
 
@@ -88,7 +91,7 @@ export const main = async (argv: string[]): Promise<void> => {
   const program = buildProgram();
   let opts: Record<string, unknown>;
   try {
-    if (argv[0] === 'metalog') {
+    if (argv[0] === 'metalog' || argv[0] === 'users') {
       await program.parseAsync(argv, { from: 'user' });
       return;
     }
