@@ -77,7 +77,8 @@ export class SaslAuthenticator {
       return this.close('first frame is not a Kafka request header (SA-10)');
     }
     if (header.apiKey === API_KEY.ApiVersions) return this.onApiVersions(header, frame, bodyOffset);
-    if (header.apiKey !== API_KEY.SaslHandshake) return this.close(`api key ${header.apiKey} before SASL authentication (SA-1)`);
+    // SA-1/SA-8: an illegal SASL state is an authentication failure: no response, a delayed (and counted) close.
+    if (header.apiKey !== API_KEY.SaslHandshake) return this.fail(null, `api key ${header.apiKey} before SASL authentication (SA-1)`);
     if (header.apiVersion < 0 || header.apiVersion > 1) return this.close(`unsupported SaslHandshake version ${header.apiVersion}`);
     let body: { mechanism: string };
     try {
