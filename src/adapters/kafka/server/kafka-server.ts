@@ -15,7 +15,7 @@ import {
 import type { RequestContext } from './api-handler';
 import type { HandlerRegistry } from './handler-registry';
 import { FrameBuffer } from './frame-buffer';
-import { bindListener, reloadListenerTls, type ListenerSpec } from './listener';
+import { bindListener, reloadListenerTls, type BoundListener, type ListenerSpec } from './listener';
 import type { SaslAuthenticator, SaslOutcome } from './sasl-authenticator';
 
 export interface KafkaServerOptions {
@@ -85,7 +85,7 @@ type CloseReason = string;
  * Malformed input closes only the offending connection (reliability.md T-BAD-5).
  */
 export class KafkaServer {
-  private servers: { readonly spec: ListenerSpec; readonly server: net.Server }[] = [];
+  private servers: { readonly spec: ListenerSpec; readonly bound: BoundListener }[] = [];
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 1;
 
@@ -108,9 +108,9 @@ export class KafkaServer {
   }
 
   private async listenOne(spec: ListenerSpec): Promise<number> {
-    const server = await bindListener(spec, this.options, (socket) => this.accept(socket, spec), this.log);
-    this.servers.push({ spec, server });
-    return (server.address() as net.AddressInfo).port;
+    const bound = await bindListener(spec, this.options, (socket) => this.accept(socket, spec), this.log);
+    this.servers.push({ spec, bound });
+    return (bound.server.address() as net.AddressInfo).port;
   }
 
   /**
@@ -118,7 +118,7 @@ export class KafkaServer {
    * certificates; open ones keep theirs. A store that fails to load leaves that listener unchanged.
    */
   reloadTls(): { listener: string; error: string | null }[] {
-    return this.servers.filter((s) => s.spec.tls !== undefined).map(({ spec, server }) => ({ listener: spec.name, error: reloadListenerTls(spec, server) }));
+    return this.servers.filter((s) => s.spec.tls !== undefined).map(({ spec, bound }) => ({ listener: spec.name, error: reloadListenerTls(spec, bound.server) }));
   }
 
   /** Stops accepting, closes every connection, resolves once every listener is closed. */
@@ -128,7 +128,7 @@ export class KafkaServer {
     for (const c of this.connections) c.destroy();
     this.connections.clear();
     this.options.onConnectionCount?.(0);
-    await Promise.all(servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await Promise.all(servers.map(({ bound }) => bound.close()));
   }
 
   connectionCount(): number {

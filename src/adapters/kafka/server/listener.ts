@@ -53,24 +53,45 @@ export const createSocketServer = (
   return server;
 };
 
+/** A bound listener: its server, and a close that also ends sockets still in their TLS handshake. */
+export interface BoundListener {
+  readonly server: net.Server;
+  close(): Promise<void>;
+}
+
 /** Creates and binds one listener's server; rejects when the address cannot be bound. */
 export const bindListener = (
   spec: ListenerSpec,
   options: { readonly frameTimeoutMs: number; readonly maxConnections: number },
   onSocket: (socket: net.Socket) => void,
   log: Logger,
-): Promise<net.Server> =>
+): Promise<BoundListener> =>
   new Promise((resolve, reject) => {
     const server = createSocketServer(spec, options.frameTimeoutMs, onSocket, (err, socket) => {
-      // LS-4: a failed handshake is closed without any Kafka response; Node destroys the socket.
+      // LS-4: a failed or timed-out handshake is closed without any Kafka response. With a listener on
+      // 'tlsClientError' Node leaves the socket open (a stalled peer would stay forever): close it here.
+      socket.destroy();
       log.warn({ listener: spec.name, peer: socket.remoteAddress, reason: err.message.split('\n')[0] }, 'TLS handshake failed');
+    });
+    // Every accepted socket, handshaking or not, so that close() does not wait for a stalled TLS peer.
+    const sockets = new Set<net.Socket>();
+    server.on('connection', (socket: net.Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
     });
     server.maxConnections = options.maxConnections;
     server.once('error', reject);
     server.listen(spec.port, spec.host, () => {
       server.off('error', reject);
       server.on('error', (err) => log.error({ listener: spec.name, err: err.message }, 'listener error'));
-      resolve(server);
+      resolve({
+        server,
+        close: () => {
+          const closed = new Promise<void>((done) => server.close(() => done()));
+          for (const s of sockets) s.destroy();
+          return closed;
+        },
+      });
     });
   });
 
