@@ -1,16 +1,16 @@
-import * as crypto from 'node:crypto';
+import { createHash, createHmac, pbkdf2 as pbkdf2Callback, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { CredentialUpsert } from '../../domain/security/decide-credentials';
 import type { CredentialMechanism } from '../../domain/security/security-state';
 
-const pbkdf2 = promisify(crypto.pbkdf2);
+const pbkdf2 = promisify(pbkdf2Callback);
 
 /** The hash of a mechanism (SA-17). PLAIN credentials are kept in SCRAM-SHA-512 form. */
 export const hashOf = (mechanism: CredentialMechanism): 'sha256' | 'sha512' => (mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512');
 const digestBytes = (hash: 'sha256' | 'sha512'): number => (hash === 'sha256' ? 32 : 64);
 
-export const hmac = (hash: 'sha256' | 'sha512', key: Uint8Array, data: Uint8Array | string): Buffer => crypto.createHmac(hash, key).update(data).digest();
-export const digest = (hash: 'sha256' | 'sha512', data: Uint8Array): Buffer => crypto.createHash(hash).update(data).digest();
+export const hmac = (hash: 'sha256' | 'sha512', key: Uint8Array, data: Uint8Array | string): Buffer => createHmac(hash, key).update(data).digest();
+export const digest = (hash: 'sha256' | 'sha512', data: Uint8Array): Buffer => createHash(hash).update(data).digest();
 
 /** SA-17 `Hi(UTF8(password), salt, i)`: PBKDF2 on the threadpool, so a login never blocks the event loop. No SASLprep (Kafka hashes raw UTF-8). */
 export const saltedPassword = (password: Uint8Array, salt: Uint8Array, iterations: number, hash: 'sha256' | 'sha512'): Promise<Buffer> =>
@@ -23,7 +23,7 @@ export const keysFromSaltedPassword = (salted: Uint8Array, hash: 'sha256' | 'sha
 });
 
 /** Random salt, as Kafka's tools make one (32 bytes here). */
-export const newSalt = (): Buffer => crypto.randomBytes(32);
+export const newSalt = (): Buffer => randomBytes(32);
 
 /** A credential to store for `password`, never keeping the password or the salted password (SP-2). */
 export const credentialFromPassword = async (name: string, password: string, mechanism: CredentialMechanism, iterations: number, salt: Uint8Array = newSalt()): Promise<CredentialUpsert> => {
@@ -35,11 +35,11 @@ export const credentialFromPassword = async (name: string, password: string, mec
 };
 
 /** Constant-time equality of two byte strings; different lengths are unequal (SA-15). */
-export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && crypto.timingSafeEqual(a, b);
+export const bytesEqual = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 /** SA-14 server nonce: 130 random bits rendered in base 36, like Kafka's ScramFormatter.secureRandomString. */
 export const serverNonce = (): string => {
-  const bytes = crypto.randomBytes(17);
+  const bytes = randomBytes(17);
   bytes[0]! &= 0x03;
   return BigInt(`0x${bytes.toString('hex')}`).toString(36);
 };

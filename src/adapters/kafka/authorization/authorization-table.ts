@@ -40,6 +40,12 @@ import { TRANSACTION_RULES } from './transaction-rules';
  * | OffsetDelete (47)                   | GROUP:DELETE; TOPIC:READ                               | 30 top level; 29 per partition            |
  * | DescribeUserScramCredentials (50)   | CLUSTER:DESCRIBE                                       | 31 top level                              |
  * | AlterUserScramCredentials (51)      | CLUSTER:ALTER                                          | 31 every user                             |
+ * | DescribeLogDirs (35)                | CLUSTER:DESCRIBE                                       | 31 top level (v3+); empty (v0–2)          |
  * | DescribeCluster (60)                | none (CLUSTER:DESCRIBE for authorized operations)      | —                                         |
+ * | DescribeProducers (61)              | TOPIC:READ                                             | 29 per partition                          |
+ * | DescribeTransactions (65)           | TRANSACTIONAL_ID:DESCRIBE; TOPIC:DESCRIBE              | 53 per id; topics filtered                |
+ * | ListTransactions (66)               | TRANSACTIONAL_ID:DESCRIBE                              | filtered, never an error                  |
+ *
+ * Broker-to-broker APIs (WriteTxnMarkers 27, …) are neither advertised nor answered (AZ-45).
  */
 export const AUTHORIZATION_RULES: ReadonlyMap<number, AuthorizationRule> = new Map([...TOPIC_RULES, ...GROUP_RULES, ...CLUSTER_RULES, ...TRANSACTION_RULES]);

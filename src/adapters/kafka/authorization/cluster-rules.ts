@@ -40,7 +40,7 @@ const initProducerId: AuthorizationRule = async (request, rc, next) => {
   return idempotent ? next(request) : answer(CLUSTER_DENIED);
 };
 
-/** Rows for cluster, ACL, credential and SASL APIs (AZ-4, AZ-14, AZ-15, AZ-19, AZ-25..AZ-27, AZ-31, AZ-36..AZ-38). */
+/** Rows for cluster, ACL, credential and SASL APIs (AZ-4, AZ-14, AZ-15, AZ-19, AZ-25..AZ-27, AZ-30, AZ-31, AZ-36..AZ-38). */
 export const CLUSTER_RULES: ReadonlyArray<readonly [number, AuthorizationRule]> = [
   [API_KEY.Metadata, metadataRule],
   [API_KEY.ApiVersions, none],
@@ -55,4 +55,7 @@ export const CLUSTER_RULES: ReadonlyArray<readonly [number, AuthorizationRule]> 
   }))],
   [API_KEY.DescribeUserScramCredentials, clusterOp(Op.DESCRIBE, () => ({ ...defaultMessage('DescribeUserScramCredentialsResponse'), errorCode: CLUSTER_DENIED, errorMessage: DENIAL_MESSAGE[CLUSTER_DENIED] }))],
   [API_KEY.AlterUserScramCredentials, clusterOp(Op.ALTER, alterScramDenied)],
+  // AZ-30: v3+ a top-level error with no results; v0–2 have no error field, just an empty result list.
+  [API_KEY.DescribeLogDirs, async (request, rc, next) =>
+    rc.authz.can(RT.CLUSTER, CLUSTER_RESOURCE_NAME, Op.DESCRIBE) ? next(request) : { throttleTimeMs: 0, errorCode: rc.version >= 3 ? CLUSTER_DENIED : 0, results: [] }],
 ];

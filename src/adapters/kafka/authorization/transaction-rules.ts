@@ -3,7 +3,7 @@ import { AclOperation as Op, CLUSTER_RESOURCE_NAME, ResourceType as RT } from '.
 import { isInternalTopic } from '../../../domain/topic/topic-name';
 import { API_KEY, defaultMessage } from '../protocol';
 import type { AuthorizationRule } from './authorization-rule';
-import { deniedTopicsMerged, everyTopicDenied, type TopicShape } from './per-topic-rule';
+import { deniedTopicsMerged, everyTopicDenied, perTopic, type TopicShape } from './per-topic-rule';
 
 const TXN_DENIED = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
 
@@ -60,8 +60,36 @@ const txnOffsetCommit: AuthorizationRule = async (request, rc, next) => {
   return deniedTopicsMerged(txnOffsetCommitShape, request, rc, next, (t) => rc.authz.can(RT.TOPIC, t.name, Op.READ));
 };
 
+/** AZ-39 DescribeProducers: TOPIC:READ per topic (READ, not DESCRIBE); every requested partition carries the denial. */
+const describeProducers = perTopic({
+  requestTopics: 'topics',
+  responseTopics: 'topics',
+  nameOf: (t) => t.name,
+  partitionsOf: (t) => t.partitionIndexes,
+  deniedTopic: (t, code) => ({ name: t.name, partitions: t.partitionIndexes.map((p: number) => ({ partitionIndex: p, errorCode: code, errorMessage: null, activeProducers: [] })) }),
+  answer: (_request, topics) => ({ throttleTimeMs: 0, topics }),
+}, Op.READ);
+
+/** AZ-40 DescribeTransactions: TRANSACTIONAL_ID:DESCRIBE per id; topics the principal cannot describe are removed from each state. */
+const describeTransactions: AuthorizationRule = async (request, rc, next) => {
+  const ids: string[] = request.transactionalIds;
+  const allowed = ids.filter((id) => rc.authz.can(RT.TRANSACTIONAL_ID, id, Op.DESCRIBE));
+  const denied = ids.filter((id) => !allowed.includes(id)).map((transactionalId) => ({
+    errorCode: TXN_DENIED, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1n, producerId: -1n, producerEpoch: -1, topics: [],
+  }));
+  const states = allowed.length > 0 ? (await next({ ...request, transactionalIds: allowed })).transactionStates : [];
+  const visible = states.map((s: { topics: { topic: string }[] }) => ({ ...s, topics: s.topics.filter((t) => rc.authz.canQuietly(RT.TOPIC, t.topic, Op.DESCRIBE)) }));
+  return { throttleTimeMs: 0, transactionStates: [...denied, ...visible] };
+};
+
+/** AZ-41 ListTransactions: transactions whose id is not describable are dropped silently; never an error. */
+const listTransactions: AuthorizationRule = async (request, rc, next) => {
+  const response = await next(request);
+  return { ...response, transactionStates: response.transactionStates.filter((s: { transactionalId: string }) => rc.authz.canQuietly(RT.TRANSACTIONAL_ID, s.transactionalId, Op.DESCRIBE)) };
+};
+
 /**
- * Rows for the transaction APIs (AZ-21..AZ-24, AZ-44), ready for when their handlers are registered.
+ * Rows for the transaction and producer APIs (AZ-21..AZ-24, AZ-39..AZ-41, AZ-44), ready for when their handlers are registered.
  * Produce (AZ-1: TRANSACTIONAL_ID:WRITE for transactional batches), InitProducerId (AZ-19) and
  * FindCoordinator key type 1 (AZ-7: TRANSACTIONAL_ID:DESCRIBE) already check transactional ids.
  */
@@ -70,4 +98,7 @@ export const TRANSACTION_RULES: ReadonlyArray<readonly [number, AuthorizationRul
   [API_KEY.AddOffsetsToTxn, addOffsetsToTxn],
   [API_KEY.EndTxn, txnWrite('EndTxnResponse')],
   [API_KEY.TxnOffsetCommit, txnOffsetCommit],
+  [API_KEY.DescribeProducers, describeProducers],
+  [API_KEY.DescribeTransactions, describeTransactions],
+  [API_KEY.ListTransactions, listTransactions],
 ];
