@@ -232,6 +232,8 @@ class Connection {
   /** One pre-authentication frame through the SASL state machine; reading resumes when it is done. */
   private onAuthFrame(auth: SaslAuthenticator, frame: Buffer): void {
     this.authBusy = true;
+    // Nothing more is read while a login step runs (PBKDF2 for PLAIN): a client cannot queue unbounded bytes.
+    this.socket.pause();
     auth.onFrame(frame).then(
       (outcome) => this.afterAuthStep(outcome),
       (err: Error) => this.closeFor(`authentication error: ${err.message}`),
@@ -252,6 +254,7 @@ class Connection {
       this.failTimer.unref();
       return;
     }
+    if (!this.paused) this.socket.resume();
     if (outcome.kind === 'authenticated') {
       this.principal = outcome.principal;
       this.options.onAuthentication?.(this.listener.name, true);
