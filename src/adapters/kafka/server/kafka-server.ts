@@ -60,12 +60,14 @@ const DEFAULT_MAX_IN_FLIGHT = 64;
 const WRITE_APIS = new Set<number>([
   API_KEY.Produce, API_KEY.OffsetCommit, API_KEY.JoinGroup, API_KEY.SyncGroup, API_KEY.LeaveGroup,
   API_KEY.CreateTopics, API_KEY.DeleteTopics, API_KEY.CreatePartitions, API_KEY.DeleteGroups, API_KEY.OffsetDelete,
+  API_KEY.CreateAcls, API_KEY.DeleteAcls, API_KEY.AlterUserScramCredentials,
 ]);
 
 /** APIs that read state a same-connection write may just have changed. */
 const READ_AFTER_WRITE = new Set<number>([
   API_KEY.Fetch, API_KEY.ListOffsets, API_KEY.Metadata, API_KEY.OffsetFetch, API_KEY.DescribeGroups,
   API_KEY.ListGroups, API_KEY.DescribeConfigs, API_KEY.OffsetForLeaderEpoch,
+  API_KEY.DescribeAcls, API_KEY.DescribeUserScramCredentials,
 ]);
 
 interface Pending {
