@@ -45,10 +45,23 @@ import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConf
 import { IoThrottle } from './adapters/partition-log/cleaner-throttle';
 import { LogCleanerService } from './application/log-cleaner-service';
 import { FetchSessionCache } from './application/fetch-sessions';
+import { AUTHORIZER, type Authorizer } from './ports/authorizer';
+import { isSecurityEvent } from './domain/security/events';
+import { SecurityService } from './application/security-service';
+import { parseListeners, parseSuperUsers, type ListenerConfig } from './adapters/config/security-config';
+import { listenerSpecs } from './adapters/security/listener-security';
+import { withAuthorization } from './adapters/kafka/authorization/authorizing-handler';
+import { AUTHORIZATION_RULES } from './adapters/kafka/authorization/authorization-table';
 
 /** A started broker. */
 export interface RunningBroker {
+  /** Bound port of the first listener. */
   readonly port: number;
+  /** Bound port of every listener, by listener name. */
+  readonly ports: ReadonlyMap<string, number>;
+  readonly security: SecurityService;
+  /** Re-reads TLS key and trust stores (SIGHUP); one entry per TLS listener, with the load error if any. */
+  reloadTls(): { listener: string; error: string | null }[];
   readonly log: Logger;
   readonly container: Container;
   readonly coordinator: GroupCoordinator;
@@ -72,8 +85,8 @@ const RAW_META_LOG = Symbol.for('RawMetaLog');
 /** Internal symbol: the Prometheus registry, or null when `--metrics-port` is unset. */
 const PROM_METRICS = Symbol.for('PromMetrics');
 
-/** APIs that need topic metadata: they wait until recovery has loaded it. */
-const TOPIC_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 23, 32, 33, 37, 44]);
+/** APIs that need topic metadata or security state (ACLs, credentials): they wait until recovery has loaded it. */
+const AFTER_LOAD_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 23, 29, 30, 31, 32, 33, 37, 44, 50, 51]);
 
 /** Clock, timers, logging, metrics and the file system. */
 const systemModule = (config: BrokerConfig, log: Logger): ContainerModule =>
@@ -136,6 +149,14 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
         historyMaxGenerations: config.groupHistoryMaxGenerations,
       }),
     );
+    bind(SecurityService)
+      .toDynamicValue((ctx) => new SecurityService(
+        ctx.get<MetaJournal>(TYPES.MetaLog),
+        { enabled: config.authorizerEnabled, superUsers: parseSuperUsers(config.superUsers), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound },
+        () => topicIdFromBytes(randomBytes(16)),
+      ))
+      .inSingletonScope();
+    bind<Authorizer>(AUTHORIZER).toDynamicValue((ctx) => ctx.get(SecurityService)).inSingletonScope();
     bind(TopicService)
       .toDynamicValue((ctx) => {
         const clock = ctx.get<Clock>(TYPES.Clock);
@@ -159,17 +180,20 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
       .inSingletonScope();
   });
 
-/** Who clients reconnect to; the port is filled in once the listener is bound (port 0 picks a free one). */
-const brokerIdentity = (config: BrokerConfig): { -readonly [K in keyof BrokerIdentity]: BrokerIdentity[K] } => ({
+type MutableIdentity = { -readonly [K in keyof BrokerIdentity]: BrokerIdentity[K] };
+
+/** Who clients reconnect to, per listener; ports are filled in once bound (port 0 picks a free one). */
+const brokerIdentity = (config: BrokerConfig, listeners: readonly ListenerConfig[]): MutableIdentity => ({
   nodeId: config.nodeId,
-  host: config.advertisedHost ?? (config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host),
-  port: config.advertisedPort ?? config.port,
+  host: listeners[0]!.advertisedHost,
+  port: listeners[0]!.advertisedPort ?? listeners[0]!.port,
   clusterId: config.clusterId,
   rack: null,
+  listeners: new Map(listeners.map((l) => [l.name, { host: l.advertisedHost, port: l.advertisedPort ?? l.port }])),
 });
 
-/** The Kafka listener with every API; topic APIs wait for `ready` (recovery loads the topics first). */
-const kafkaServer = (container: Container, config: BrokerConfig, identity: BrokerIdentity, ready: Promise<void>): KafkaServer => {
+/** The Kafka listeners with every API, authorized per the table; topic and security APIs wait for `ready`. */
+const kafkaServer = (container: Container, config: BrokerConfig, listeners: readonly ListenerConfig[], identity: BrokerIdentity, ready: Promise<void>): KafkaServer => {
   const registry = new HandlerRegistry();
   const clock = container.get<Clock>(TYPES.Clock);
   const notifier = new AppendNotifier();
@@ -180,24 +204,30 @@ const kafkaServer = (container: Container, config: BrokerConfig, identity: Broke
     coordinator: container.get(GroupCoordinator),
     writer: new PartitionWriter(notifier, () => clock.now()),
     notifier,
+    security: container.get(SecurityService),
     fetchSessions: new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots, () => clock.now()),
     nodeId: config.nodeId,
     now: () => clock.now(),
   });
   const afterLoad = (h: ApiHandler): ApiHandler =>
-    TOPIC_APIS.has(h.apiKey) ? { ...h, handle: async (req, ctx) => { await ready; return h.handle(req, ctx); } } : h;
-  for (const h of handlers) registry.register(afterLoad(h));
+    AFTER_LOAD_APIS.has(h.apiKey) ? { ...h, handle: async (req, ctx) => { await ready; return h.handle(req, ctx); } } : h;
+  const log = container.get<Logger>(TYPES.Logger);
+  const authorizer = container.get<Authorizer>(AUTHORIZER);
+  const topics = container.get(TopicService);
+  for (const h of handlers) registry.register(withAuthorization(afterLoad(h), authorizer, AUTHORIZATION_RULES, { topics }, log.child({ component: 'authorizer' })));
   const metrics = container.get<Metrics>(METRICS);
   const options = {
-    host: config.host,
-    port: config.port,
+    listeners: listenerSpecs(listeners, config, container.get(SecurityService), registry.get(18)!),
+    saslMaxReceiveBytes: config.saslServerMaxReceiveSize,
+    failedAuthenticationDelayMs: config.connectionFailedAuthenticationDelayMs,
+    onAuthentication: (listener: string, ok: boolean) => metrics.increment(ok ? 'cohort_authentications_total' : 'cohort_authentication_failures_total', { listener }),
     maxFrameBytes: config.maxFrameBytes,
     frameTimeoutMs: config.frameTimeoutMs,
     sendBufferCapBytes: config.socketSendBufferCapBytes,
     maxConnections: config.maxConnections,
     ...(metrics === NOOP_METRICS ? {} : requestMetricsHooks(metrics)),
   };
-  return new KafkaServer(registry, options, container.get<Logger>(TYPES.Logger).child({ component: 'server' }));
+  return new KafkaServer(registry, options, log.child({ component: 'server' }));
 };
 
 /** The metrics listener (Prometheus and the group history pages), when `--metrics-port` is set. */
@@ -232,16 +262,18 @@ const loadState = async (container: Container): Promise<void> => {
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
   const coordinator = container.get(GroupCoordinator);
   const topics = container.get(TopicService);
+  const security = container.get(SecurityService);
   const log = container.get<Logger>(TYPES.Logger);
   const metrics = container.get<Metrics>(METRICS);
   const stats = await recover(
     journal,
     container.get<SnapshotStore>(TYPES.SnapshotStore),
-    (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
+    (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : isSecurityEvent(event) ? security.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
     log,
   );
   journal.setLoadedSnapshot(stats.snapshotPosition);
   coordinator.completeLoad();
+  security.completeLoad();
   metrics.set('cohort_recovery_duration_seconds', stats.ms / 1000);
   metrics.set('cohort_recovery_replayed_events', stats.replayedEvents);
   log.info({ ...stats }, 'recovery complete');
@@ -261,7 +293,8 @@ const compose = async (config: BrokerConfig, options: StartOptions): Promise<Con
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
   const coordinator = container.get(GroupCoordinator);
   const topics = container.get(TopicService);
-  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents()]);
+  const security = container.get(SecurityService);
+  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents(), ...security.snapshotEvents()]);
   return container;
 };
 
@@ -272,20 +305,21 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   const coordinator = container.get(GroupCoordinator);
   const topics = container.get(TopicService);
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
-  const identity = brokerIdentity(config);
+  const listeners = parseListeners(config);
+  const identity = brokerIdentity(config, listeners);
   let markReady!: () => void;
-  const server = kafkaServer(container, config, identity, new Promise<void>((resolve) => (markReady = resolve)));
+  const server = kafkaServer(container, config, listeners, identity, new Promise<void>((resolve) => (markReady = resolve)));
   const metrics = metricsServer(container, config);
   const groupMetrics = new GroupMetrics(coordinator, container.get<Metrics>(METRICS));
   const metricsPort = metrics === null ? null : await metrics.listen();
   if (metricsPort !== null) log.info({ host: config.metricsHost, port: metricsPort }, 'metrics endpoint listening');
   coordinator.beginLoad();
-  const port = await server.listen().catch(async (err: unknown) => {
+  const boundPorts = await server.listen().catch(async (err: unknown) => {
     await metrics?.close();
     throw err;
   });
-  if (config.advertisedPort === null) identity.port = port;
-  log.info({ host: config.host, port, dataDir: config.dataDir }, 'listening');
+  const ports = advertiseBoundPorts(identity, listeners, boundPorts);
+  for (const l of listeners) log.info({ listener: l.name, protocol: l.protocol, host: l.host, port: ports.get(l.name), dataDir: config.dataDir }, 'listening');
   try {
     await loadState(container);
   } catch (err) {
@@ -313,5 +347,17 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     const scheduler = container.get<Scheduler>(TYPES.Scheduler);
     if (scheduler instanceof TimerHeapScheduler) scheduler.clear();
   };
-  return { port, log, container, coordinator, topics, journal, metricsPort, close };
+  const security = container.get(SecurityService);
+  return { port: boundPorts[0]!, ports, security, reloadTls: () => server.reloadTls(), log, container, coordinator, topics, journal, metricsPort, close };
+};
+
+/** Port 0 picks a free port: each listener advertises what it bound unless an advertised port was given. */
+const advertiseBoundPorts = (identity: MutableIdentity, listeners: readonly ListenerConfig[], bound: readonly number[]): Map<string, number> => {
+  const ports = new Map(listeners.map((l, i) => [l.name, bound[i]!] as const));
+  const advertised = identity.listeners as Map<string, { host: string; port: number }>;
+  listeners.forEach((l, i) => {
+    if (l.advertisedPort === null) advertised.set(l.name, { host: l.advertisedHost, port: bound[i]! });
+  });
+  identity.port = advertised.get(listeners[0]!.name)!.port;
+  return ports;
 };

@@ -42,16 +42,18 @@ function frameSplitter(onFrame) {
  *   makeRequest(connIndex, seq) -> { frame: Buffer incl. size prefix, tag? } (the frame is copied; its
  *     correlation id at byte 8 is overwritten),
  *   onResponse(tag, frameWithoutSize, measured) -> error string | undefined,
- *   drainMs: how long to wait for in-flight requests after the window (default 5000).
+ *   drainMs: how long to wait for in-flight requests after the window (default 5000),
+ *   connect(host, port) -> Promise<socket>: how each connection is opened (default plain TCP; the security
+ *     suite passes a TLS one).
  */
 async function runLoad(opts) {
   const {
     host = '127.0.0.1', port, connections = 1, depth = 1, warmupMs = 500, measureMs = 2000,
-    maxRequests = 2_000_000, makeRequest, onResponse = () => undefined, drainMs = 5000,
+    maxRequests = 2_000_000, makeRequest, onResponse = () => undefined, drainMs = 5000, connect = connectLoopback,
   } = opts;
   const sockets = [];
   try {
-    for (let i = 0; i < connections; i++) sockets.push(await connectLoopback(host, port));
+    for (let i = 0; i < connections; i++) sockets.push(await connect(host, port));
   } catch (e) {
     for (const s of sockets) s.destroy();
     throw e;

@@ -18,14 +18,14 @@ const VALUE_BYTES = 1024;
 const CONNECTIONS = 4;
 const DEPTH = 4;
 
-async function produceLoad(ctx, port, state) {
+async function produceLoad(ctx, port, state, connect) {
   const codec = kafkaCodec();
   const batch = buildRecordBatch(RECORDS_PER_BATCH, VALUE_BYTES);
   const frame = codec.encodeRequest(API.Produce, 7, 0, 'cohort-bench', {
     transactionalId: null, acks: -1, timeoutMs: 30000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: batch }] }],
   });
   const r = await runLoad({
-    port, connections: CONNECTIONS, depth: DEPTH, warmupMs: ctx.warmupMs, measureMs: ctx.measureMs,
+    port, connections: CONNECTIONS, depth: DEPTH, warmupMs: ctx.warmupMs, measureMs: ctx.measureMs, connect,
     makeRequest: () => ({ frame }),
     onResponse: (tag, resp) => {
       const body = codec.decodeResponse(API.Produce, 7, resp).body;
@@ -40,12 +40,12 @@ async function produceLoad(ctx, port, state) {
   return { ...r, mbps: (r.rate * batch.length) / 1e6, recordsPerSec: r.rate * RECORDS_PER_BATCH };
 }
 
-async function fetchLoad(ctx, port, state) {
+async function fetchLoad(ctx, port, state, connect) {
   const codec = kafkaCodec();
   if (!(state.highWatermark > RECORDS_PER_BATCH)) throw new Error('nothing produced to fetch');
   let bytes = 0; let records = 0; let measuredBytes = 0; let measuredRecords = 0;
   const r = await runLoad({
-    port, connections: CONNECTIONS, depth: 1, warmupMs: ctx.warmupMs, measureMs: ctx.measureMs,
+    port, connections: CONNECTIONS, depth: 1, warmupMs: ctx.warmupMs, measureMs: ctx.measureMs, connect,
     makeRequest: (conn, seq) => {
       // The last 8 batches: the mock trims its in-memory log, so older offsets answer OFFSET_OUT_OF_RANGE.
       const back = Math.min(8, Math.floor(state.highWatermark / RECORDS_PER_BATCH));
@@ -109,4 +109,5 @@ async function run(ctx) {
   return { rows, notes };
 }
 
-module.exports = { run };
+// produceLoad/fetchLoad are shared with the security suite (the same load over TLS); `connect` opens a connection.
+module.exports = { run, produceLoad, fetchLoad, TOPIC, RECORDS_PER_BATCH, CONNECTIONS, DEPTH };

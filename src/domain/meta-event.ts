@@ -1,6 +1,7 @@
 import type { GroupEvent } from './group/events';
 import type { TopicEvent } from './topic/events';
 import type { BrokerConfigEvent } from './config/broker-config-events';
+import type { SecurityEvent } from './security/events';
 
-/** Everything the MetaLog stores: group/offset events, topic metadata events and dynamic broker configs, in one log. */
-export type MetaEvent = GroupEvent | TopicEvent | BrokerConfigEvent;
+/** Everything the MetaLog stores, in one log: group/offset events, topic metadata, dynamic broker configs, and security events (ACLs, credentials). */
+export type MetaEvent = GroupEvent | TopicEvent | BrokerConfigEvent | SecurityEvent;

@@ -89,6 +89,12 @@ export const METRIC_CATALOG = {
   },
   cohort_recovery_duration_seconds: { kind: 'gauge', help: 'Duration of startup recovery (snapshot load + MetaLog replay).', labels: [] },
   cohort_recovery_replayed_events: { kind: 'gauge', help: 'MetaLog events replayed at startup after the snapshot.', labels: [] },
+  cohort_authentications_total: { kind: 'counter', help: 'Successful SASL authentications, by listener.', labels: ['listener'] },
+  cohort_authentication_failures_total: {
+    kind: 'counter',
+    help: 'Failed SASL authentications (bad credentials, unsupported mechanism, illegal sequence), by listener.',
+    labels: ['listener'],
+  },
   cohort_partition_log_appends_total: { kind: 'counter', help: 'Partition log appends (one per partition per produce).', labels: [] },
   cohort_partition_log_appended_records_total: { kind: 'counter', help: 'Records appended to partition logs.', labels: [] },
   cohort_partition_log_append_duration_seconds: {

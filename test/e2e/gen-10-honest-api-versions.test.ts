@@ -67,6 +67,21 @@ const requestFor = (key: number, version: number): any => {
       return { ...body, validateOnly: true, resources: [{ resourceType: 2, resourceName: topic, configs: [{ name: 'retention.ms', value: '3600000' }] }] };
     case API_KEY.IncrementalAlterConfigs:
       return { ...body, validateOnly: false, resources: [{ resourceType: 2, resourceName: topic, configs: [{ name: 'retention.ms', configOperation: 0, value: '3600000' }] }, { resourceType: 4, resourceName: '0', configs: [{ name: 'log.cleaner.backoff.ms', configOperation: 0, value: '15000' }] }] };
+    // Security APIs (issue 17): on a PLAINTEXT listener without an authorizer.
+    case API_KEY.SaslHandshake:
+      return { ...body, mechanism: 'PLAIN' };
+    case API_KEY.SaslAuthenticate:
+      return { ...body, authBytes: Buffer.from('\u0000u\u0000p') };
+    case API_KEY.DescribeAcls:
+      return { ...body, resourceTypeFilter: 1, patternTypeFilter: version >= 1 ? 1 : 3, operation: 1, permissionType: 1 };
+    case API_KEY.CreateAcls:
+      return { ...body, creations: [{ resourceType: 2, resourceName: topic, resourcePatternType: 3, principal: 'User:gen10', host: '*', operation: 3, permissionType: 3 }] };
+    case API_KEY.DeleteAcls:
+      return { ...body, filters: [{ resourceTypeFilter: 2, resourceNameFilter: topic, patternTypeFilter: 3, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 }] };
+    case API_KEY.DescribeUserScramCredentials:
+      return { ...body, users: null };
+    case API_KEY.AlterUserScramCredentials:
+      return { ...body, upsertions: [{ name: 'gen10', mechanism: 1, iterations: 4096, salt: Buffer.alloc(16, 1), saltedPassword: Buffer.alloc(32, 2) }] };
     default:
       return body;
   }

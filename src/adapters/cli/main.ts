@@ -14,6 +14,7 @@ import {
 import { runMetalogCommand } from './metalog-command';
 import { runGroupsCommand } from './groups-command';
 import { OPTION_HELP } from '../config/option-help';
+import { addUsersCommand } from './users-cli';
 
 /** Exit code for bad flags, bad config values and unreadable config files. */
 export const EXIT_USAGE = 2;
@@ -97,6 +98,7 @@ const buildProgram = (): Command => {
       if (!Number.isInteger(max) || max <= 0) fail(`invalid value "${o.groupHistoryMaxGenerations}" for --group-history-max-generations (expected a positive integer)`);
       process.exitCode = await runGroupsCommand(action, group, { dataDir: o.dataDir, json: o.json === true, historyMaxGenerations: max }, process.stdout, process.stderr);
     });
+  addUsersCommand(program, DEFAULT_CONFIG.dataDir, fail);
   return program;
 };
 
@@ -105,7 +107,7 @@ export const main = async (argv: string[]): Promise<void> => {
   const program = buildProgram();
   let opts: Record<string, unknown>;
   try {
-    if (argv[0] === 'metalog' || argv[0] === 'groups') {
+    if (argv[0] === 'metalog' || argv[0] === 'groups' || argv[0] === 'users') {
       await program.parseAsync(argv, { from: 'user' });
       return;
     }

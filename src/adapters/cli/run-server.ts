@@ -31,6 +31,16 @@ export const runServer = async (config: BrokerConfig, options: { repairMetalog: 
   // Installed before the broker starts, so a signal during start-up is handled too.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Certificate rotation (issue 17): SIGHUP re-reads every TLS listener's key store and trust store.
+  // Installed early too: during start-up it is ignored instead of killing the process.
+  process.on('SIGHUP', () => {
+    const b = broker;
+    if (b === null) return;
+    for (const r of b.reloadTls()) {
+      if (r.error === null) b.log.info({ listener: r.listener }, 'TLS certificates reloaded');
+      else b.log.error({ listener: r.listener, err: r.error }, 'TLS certificate reload failed; the previous certificates stay in use');
+    }
+  });
 
   try {
     broker = await startBroker(config, {

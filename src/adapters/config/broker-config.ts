@@ -1,6 +1,7 @@
 import * as t from 'io-ts';
 import { pipe } from 'fp-ts/function';
 import * as E from 'fp-ts/Either';
+import { validateSecurityConfig } from './security-config';
 
 /** A TCP port number. */
 const Port = t.refinement(t.Integer, (n) => n >= 0 && n <= 65535, 'Port');
@@ -13,6 +14,8 @@ const LogLevel = t.keyof({ trace: null, debug: null, info: null, warn: null, err
 /** Where the MetaLog's fdatasync runs: on the libuv threadpool, or blocking the event loop (−~100 µs per flush, benchmarks.md Part D.2). */
 const SyncMode = t.keyof({ threadpool: null, blocking: null });
 const FsyncPolicy = t.refinement(t.string, (s) => s === 'always' || s === 'os' || /^interval:[1-9][0-9]*$/.test(s), 'FsyncPolicy');
+/** `ssl.client.auth` (security.md LS-5). */
+const SslClientAuth = t.keyof({ required: null, requested: null, none: null });
 
 /** Every broker setting, decoded from flags, COHORT_* variables and an optional JSON file. */
 export const BrokerConfigCodec = t.strict({
@@ -55,6 +58,23 @@ export const BrokerConfigCodec = t.strict({
   logCleanerMaxLoopPercent: t.refinement(t.Integer, (n) => n >= 1 && n <= 100, 'Percent'),
   /** KIP-227: Kafka's max.incremental.fetch.session.cache.slots. */
   maxIncrementalFetchSessionCacheSlots: NonNegativeInt,
+  // Security (issue 17; security.md LS/SA/AC rules, Kafka's names): see src/adapters/config/security-config.ts.
+  /** `listeners`: `NAME://host:port,...`; null = one PLAINTEXT listener on --host/--port. */
+  listeners: t.union([t.string, t.null]),
+  /** `advertised.listeners`: per listener name; null = each listener's own address. */
+  advertisedListeners: t.union([t.string, t.null]),
+  listenerSecurityProtocolMap: t.string,
+  saslEnabledMechanisms: t.string,
+  sslKeystoreLocation: t.union([t.string, t.null]),
+  sslKeyPassword: t.union([t.string, t.null]),
+  sslTruststoreLocation: t.union([t.string, t.null]),
+  sslClientAuth: SslClientAuth,
+  sslEnabledProtocols: t.string,
+  authorizerEnabled: t.boolean,
+  superUsers: t.string,
+  allowEveryoneIfNoAclFound: t.boolean,
+  connectionFailedAuthenticationDelayMs: NonNegativeInt,
+  saslServerMaxReceiveSize: PositiveInt,
 });
 export type BrokerConfig = t.TypeOf<typeof BrokerConfigCodec>;
 
@@ -95,6 +115,20 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   logCleanerIoMaxBytesPerSecond: null,
   logCleanerMaxLoopPercent: 25,
   maxIncrementalFetchSessionCacheSlots: 1000,
+  listeners: null,
+  advertisedListeners: null,
+  listenerSecurityProtocolMap: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL',
+  saslEnabledMechanisms: 'SCRAM-SHA-256,SCRAM-SHA-512,PLAIN',
+  sslKeystoreLocation: null,
+  sslKeyPassword: null,
+  sslTruststoreLocation: null,
+  sslClientAuth: 'none',
+  sslEnabledProtocols: 'TLSv1.2,TLSv1.3',
+  authorizerEnabled: false,
+  superUsers: '',
+  allowEveryoneIfNoAclFound: false,
+  connectionFailedAuthenticationDelayMs: 100,
+  saslServerMaxReceiveSize: 524288,
 };
 
 /** Option names as users type them (flags, env suffix, JSON keys) mapped to config keys. */
@@ -134,6 +168,20 @@ export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   logCleanerIoMaxBytesPerSecond: 'log-cleaner-io-max-bytes-per-second',
   logCleanerMaxLoopPercent: 'log-cleaner-max-loop-percent',
   maxIncrementalFetchSessionCacheSlots: 'max-incremental-fetch-session-cache-slots',
+  listeners: 'listeners',
+  advertisedListeners: 'advertised-listeners',
+  listenerSecurityProtocolMap: 'listener-security-protocol-map',
+  saslEnabledMechanisms: 'sasl-enabled-mechanisms',
+  sslKeystoreLocation: 'ssl-keystore-location',
+  sslKeyPassword: 'ssl-key-password',
+  sslTruststoreLocation: 'ssl-truststore-location',
+  sslClientAuth: 'ssl-client-auth',
+  sslEnabledProtocols: 'ssl-enabled-protocols',
+  authorizerEnabled: 'authorizer-enabled',
+  superUsers: 'super-users',
+  allowEveryoneIfNoAclFound: 'allow-everyone-if-no-acl-found',
+  connectionFailedAuthenticationDelayMs: 'connection-failed-authentication-delay-ms',
+  saslServerMaxReceiveSize: 'sasl-server-max-receive-size',
 };
 
 /** A configuration problem, reported as one line naming the option. */
@@ -154,7 +202,7 @@ const NUMERIC = new Set<keyof BrokerConfig>(
     (k) => typeof DEFAULT_CONFIG[k] === 'number' || k === 'advertisedPort' || k === 'metricsPort' || k === 'logCleanerIoMaxBytesPerSecond',
   ),
 );
-const BOOLEAN = new Set<keyof BrokerConfig>(['autoCreateTopics', 'logCleanerEnable']);
+const BOOLEAN = new Set<keyof BrokerConfig>(['autoCreateTopics', 'logCleanerEnable', 'authorizerEnabled', 'allowEveryoneIfNoAclFound']);
 
 /** Turns a textual value (flag or env var) into the JSON type io-ts expects; leaves bad text for io-ts to reject. */
 const fromText = (key: keyof BrokerConfig, raw: string): unknown => {
@@ -219,6 +267,7 @@ export const resolveConfig = (...layers: Record<string, unknown>[]): BrokerConfi
       if (cfg.groupMinSessionTimeoutMs > cfg.groupMaxSessionTimeoutMs) {
         throw new ConfigError('--group-min-session-timeout-ms must not exceed --group-max-session-timeout-ms');
       }
+      validateSecurityConfig(cfg);
       return cfg;
     },
   );

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { decodeResponse, encodeRequest } from '../../../src/adapters/kafka/protocol';
 
 /** A minimal raw Kafka client over one socket: pipelined requests, responses matched in order. */
@@ -26,6 +27,14 @@ export class RawClient {
     });
   }
 
+  /** Connects over TLS (SSL and SASL_SSL listeners); rejects when the handshake fails. */
+  static connectTls(port: number, options: tls.ConnectionOptions): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = tls.connect({ port, host: '127.0.0.1', ...options }, () => resolve(new RawClient(s)));
+      s.once('error', reject);
+    });
+  }
+
   send(apiKey: number, version: number, body: object, clientId: string | null = 'raw-client'): Promise<{ correlationId: number; body: any }> {
     const frame = encodeRequest(apiKey, version, this.correlation++, clientId, body);
     return this.sendFrame(frame, apiKey, version);
@@ -39,13 +48,22 @@ export class RawClient {
     });
   }
 
+  /** SaslHandshake v0 framing: a size-prefixed token out, the next size-prefixed frame back, undecoded. */
+  sendRawToken(token: Buffer): Promise<Buffer> {
+    const frame = Buffer.alloc(4 + token.length);
+    frame.writeInt32BE(token.length, 0);
+    token.copy(frame, 4);
+    return this.sendFrame(frame, -1, -1).then((r) => r.body as Buffer);
+  }
+
   writeRaw(bytes: Buffer): void {
     this.socket.write(bytes);
   }
 
   /** Resolves true if the server closes the connection within `ms`. */
   async closedWithin(ms: number): Promise<boolean> {
-    const timer = new Promise<false>((r) => setTimeout(() => r(false), ms));
+    // Unref'd: a pending timer must not keep Jest alive after the connection has closed.
+    const timer = new Promise<false>((r) => setTimeout(() => r(false), ms).unref());
     return Promise.race([this.closedPromise.then(() => true as const), timer]);
   }
 
@@ -62,6 +80,10 @@ export class RawClient {
       this.buf = this.buf.subarray(4 + size);
       const w = this.waiting.shift();
       if (!w) continue;
+      if (w.apiKey === -1) {
+        w.resolve({ correlationId: -1, body: Buffer.from(frame) });
+        continue;
+      }
       try {
         w.resolve(decodeResponse(w.apiKey, w.version, frame));
       } catch (e) {

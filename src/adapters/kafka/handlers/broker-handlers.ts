@@ -3,6 +3,10 @@ import type { BrokerIdentity } from '../../../application/broker-identity';
 import type { GroupCoordinator } from '../../../application/group-coordinator';
 import type { FetchSessionCache } from '../../../application/fetch-sessions';
 import type { PartitionWriter } from '../../../application/partition-writer';
+import type { SecurityService } from '../../../application/security-service';
+import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './acl-handlers';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl-handshake-handler';
+import { alterUserScramCredentialsHandler, describeUserScramCredentialsHandler } from './scram-credentials-handlers';
 import type { TopicService } from '../../../application/topic-service';
 import type { ApiHandler } from '../server/api-handler';
 import type { HandlerRegistry } from '../server/handler-registry';
@@ -41,6 +45,8 @@ export interface BrokerServices {
   readonly coordinator: GroupCoordinator;
   readonly writer: PartitionWriter;
   readonly notifier: AppendNotifier;
+  /** ACLs and SCRAM credentials (issue 17). */
+  readonly security: SecurityService;
   /** KIP-227 incremental fetch sessions. */
   readonly fetchSessions: FetchSessionCache;
   readonly nodeId: number;
@@ -79,4 +85,11 @@ export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
   deleteRecordsHandler(s.topics),
   alterConfigsHandler(s.topics, s.nodeId),
   incrementalAlterConfigsHandler(s.topics, s.nodeId),
+  saslHandshakeHandler(),
+  saslAuthenticateHandler(),
+  describeAclsHandler(s.security),
+  createAclsHandler(s.security),
+  deleteAclsHandler(s.security),
+  describeUserScramCredentialsHandler(s.security),
+  alterUserScramCredentialsHandler(s.security),
 ];

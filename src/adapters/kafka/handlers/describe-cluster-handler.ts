@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../../domain/error-code';
-import { AUTHORIZED_OPERATIONS_OMITTED, type BrokerIdentity } from '../../../application/broker-identity';
+import { AUTHORIZED_OPERATIONS_OMITTED, advertisedEndpoint, type BrokerIdentity } from '../../../application/broker-identity';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
@@ -12,7 +12,7 @@ export const describeClusterHandler = (broker: BrokerIdentity): ApiHandler => ({
   apiKey: API_KEY.DescribeCluster,
   minVersion: 0,
   maxVersion: 1,
-  handle(request: { includeClusterAuthorizedOperations: boolean; endpointType: number }) {
+  handle(request: { includeClusterAuthorizedOperations: boolean; endpointType: number }, ctx) {
     if (request.endpointType !== ENDPOINT_BROKERS) {
       return {
         throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'only broker endpoints are served',
@@ -27,7 +27,7 @@ export const describeClusterHandler = (broker: BrokerIdentity): ApiHandler => ({
       endpointType: ENDPOINT_BROKERS,
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
-      brokers: [{ brokerId: broker.nodeId, host: broker.host, port: broker.port, rack: broker.rack }],
+      brokers: [{ brokerId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), rack: broker.rack }],
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS_ALL : AUTHORIZED_OPERATIONS_OMITTED,
     };
   },

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../../domain/error-code';
-import type { BrokerIdentity } from '../../../application/broker-identity';
+import { advertisedEndpoint, type BrokerIdentity } from '../../../application/broker-identity';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
@@ -19,7 +19,7 @@ export const findCoordinatorHandler = (broker: BrokerIdentity): ApiHandler => ({
       if (request.keyType !== KEY_TYPE_GROUP && request.keyType !== KEY_TYPE_TRANSACTION) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unknown key type ${request.keyType}` };
       }
-      return { key, nodeId: broker.nodeId, host: broker.host, port: broker.port, errorCode: ErrorCode.NONE, errorMessage: null };
+      return { key, nodeId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), errorCode: ErrorCode.NONE, errorMessage: null };
     };
     if (ctx.header.apiVersion >= 4) {
       return { throttleTimeMs: 0, coordinators: request.coordinatorKeys.map(answer) };

@@ -1,5 +1,5 @@
 import { ErrorCode, type KafkaError } from '../../../domain/error-code';
-import { AUTHORIZED_OPERATIONS_OMITTED, type BrokerIdentity } from '../../../application/broker-identity';
+import { AUTHORIZED_OPERATIONS_OMITTED, advertisedEndpoint, type BrokerIdentity } from '../../../application/broker-identity';
 import type { TopicCatalog, TopicView } from '../../../application/topic-catalog';
 import { API_KEY, ZERO_UUID } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
@@ -78,7 +78,7 @@ export const metadataHandler = (broker: BrokerIdentity, topics: TopicCatalog): A
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, host: broker.host, port: broker.port, rack: broker.rack }],
+      brokers: [{ nodeId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), rack: broker.rack }],
       clusterId: broker.clusterId,
       controllerId: broker.nodeId,
       topics: out,

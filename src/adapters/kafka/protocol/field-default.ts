@@ -31,12 +31,14 @@ function parseIntegerText(text: string): bigint {
 function numericDefault(d: FieldSchema['default'], isFloat: boolean): number {
   if (d === undefined || d === null || typeof d === 'boolean') return 0;
   if (typeof d === 'number') return d;
+  if (typeof d === 'boolean') return Number(d);
   return isFloat ? Number(d) : Number(parseIntegerText(d));
 }
 
 function bigintDefault(d: FieldSchema['default']): bigint {
   if (d === undefined || d === null || typeof d === 'boolean') return 0n;
   if (typeof d === 'number') return BigInt(d);
+  if (typeof d === 'boolean') return BigInt(d);
   return parseIntegerText(d);
 }
 

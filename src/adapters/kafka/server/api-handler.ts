@@ -8,6 +8,12 @@ export interface RequestContext {
   readonly clientId: string;
   /** Peer address rendered Java-style with a leading slash, e.g. "/127.0.0.1" (GEN-8). */
   readonly clientHost: string;
+  /** The connection's principal, `Type:name` (LS-8); absent means `User:ANONYMOUS`. */
+  readonly principal?: string;
+  /** Peer IP address without the slash, as ACL host entries name it (AC-5). */
+  readonly clientAddress?: string;
+  /** The listener the request arrived on: responses advertise that listener's endpoint (LS-2). */
+  readonly listenerName?: string;
 }
 
 /**

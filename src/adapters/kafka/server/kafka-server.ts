@@ -1,5 +1,8 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { Logger } from '../../../ports/logger';
+import { ANONYMOUS_PRINCIPAL } from '../../../domain/security/acl';
+import { certificatePrincipal } from '../../security/certificate-principal';
 import {
   API_KEY,
   DecodeError,
@@ -11,10 +14,13 @@ import {
 } from '../protocol';
 import type { RequestContext } from './api-handler';
 import type { HandlerRegistry } from './handler-registry';
+import { FrameBuffer } from './frame-buffer';
+import { bindListener, reloadListenerTls, type BoundListener, type ListenerSpec } from './listener';
+import type { SaslAuthenticator, SaslOutcome } from './sasl-authenticator';
 
 export interface KafkaServerOptions {
-  readonly host: string;
-  readonly port: number;
+  /** One socket server per listener (LS-1); the default configuration has a single PLAINTEXT one. */
+  readonly listeners: readonly ListenerSpec[];
   /** Largest accepted frame (socket.request.max.bytes); a bigger size prefix closes before allocating. */
   readonly maxFrameBytes: number;
   /** A frame that is not complete within this time closes its connection (slowloris defence). */
@@ -31,7 +37,16 @@ export interface KafkaServerOptions {
   readonly onRequestDone?: (apiKey: number, apiVersion: number, durationMs: number, errorCode?: number) => void;
   /** Metrics hook: the number of open connections changed. */
   readonly onConnectionCount?: (open: number) => void;
+  /** SA-9 `sasl.server.max.receive.size`: the largest frame before authentication completes (default 524288). */
+  readonly saslMaxReceiveBytes?: number;
+  /** SA-8 `connection.failed.authentication.delay.ms`: how long a failed login waits before the close (default 100). */
+  readonly failedAuthenticationDelayMs?: number;
+  /** Metrics hook: a SASL authentication succeeded or failed on this listener. */
+  readonly onAuthentication?: (listener: string, ok: boolean) => void;
 }
+
+/** Placeholder header of queued responses that belong to no Kafka request (SASL tokens). */
+const NO_HEADER: RequestHeader = { apiKey: -1, apiVersion: 0, correlationId: 0, clientId: null };
 
 /**
  * Requests of one connection decoded and in flight (including answered ones not yet written) before
@@ -45,12 +60,14 @@ const DEFAULT_MAX_IN_FLIGHT = 64;
 const WRITE_APIS = new Set<number>([
   API_KEY.Produce, API_KEY.OffsetCommit, API_KEY.JoinGroup, API_KEY.SyncGroup, API_KEY.LeaveGroup,
   API_KEY.CreateTopics, API_KEY.DeleteTopics, API_KEY.CreatePartitions, API_KEY.DeleteGroups, API_KEY.OffsetDelete,
+  API_KEY.CreateAcls, API_KEY.DeleteAcls, API_KEY.AlterUserScramCredentials,
 ]);
 
 /** APIs that read state a same-connection write may just have changed. */
 const READ_AFTER_WRITE = new Set<number>([
   API_KEY.Fetch, API_KEY.ListOffsets, API_KEY.Metadata, API_KEY.OffsetFetch, API_KEY.DescribeGroups,
   API_KEY.ListGroups, API_KEY.DescribeConfigs, API_KEY.OffsetForLeaderEpoch,
+  API_KEY.DescribeAcls, API_KEY.DescribeUserScramCredentials,
 ]);
 
 interface Pending {
@@ -70,7 +87,7 @@ type CloseReason = string;
  * Malformed input closes only the offending connection (reliability.md T-BAD-5).
  */
 export class KafkaServer {
-  private server: net.Server | null = null;
+  private servers: { readonly spec: ListenerSpec; readonly bound: BoundListener }[] = [];
   private readonly connections = new Set<Connection>();
   private nextConnectionId = 1;
 
@@ -80,37 +97,50 @@ export class KafkaServer {
     private readonly log: Logger,
   ) {}
 
-  /** Starts listening; resolves with the bound port (useful with port 0 in tests). */
-  listen(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-      server.maxConnections = this.options.maxConnections;
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.log.error({ err: err.message }, 'listener error'));
-        this.server = server;
-        resolve((server.address() as net.AddressInfo).port);
-      });
-    });
+  /** Starts every listener; resolves with the bound ports in listener order (port 0 picks a free one). */
+  async listen(): Promise<number[]> {
+    const ports: number[] = [];
+    try {
+      for (const spec of this.options.listeners) ports.push(await this.listenOne(spec));
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+    return ports;
   }
 
-  /** Stops accepting, closes every connection, resolves once the listener is closed. */
+  private async listenOne(spec: ListenerSpec): Promise<number> {
+    const bound = await bindListener(spec, this.options, (socket) => this.accept(socket, spec), this.log);
+    this.servers.push({ spec, bound });
+    return (bound.server.address() as net.AddressInfo).port;
+  }
+
+  /**
+   * Re-reads every TLS listener's key store and trust store (SIGHUP). New connections use the new
+   * certificates; open ones keep theirs. A store that fails to load leaves that listener unchanged.
+   */
+  reloadTls(): { listener: string; error: string | null }[] {
+    return this.servers.filter((s) => s.spec.tls !== undefined).map(({ spec, bound }) => ({ listener: spec.name, error: reloadListenerTls(spec, bound.server) }));
+  }
+
+  /** Stops accepting, closes every connection, resolves once every listener is closed. */
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = null;
+    const servers = this.servers;
+    this.servers = [];
     for (const c of this.connections) c.destroy();
     this.connections.clear();
     this.options.onConnectionCount?.(0);
-    if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(servers.map(({ bound }) => bound.close()));
   }
 
   connectionCount(): number {
     return this.connections.size;
   }
 
-  private accept(socket: net.Socket): void {
-    const conn = new Connection(this.nextConnectionId++, socket, this.registry, this.options, this.log, () => {
+  private accept(socket: net.Socket, listener: ListenerSpec): void {
+    // LS-3/LS-8: SSL takes the principal from a verified client certificate; SASL sets it when the login completes.
+    const principal = listener.protocol === 'SSL' ? certificatePrincipal(socket as tls.TLSSocket) : ANONYMOUS_PRINCIPAL;
+    const conn = new Connection(this.nextConnectionId++, socket, listener, principal, this.registry, this.options, this.log, () => {
       if (this.connections.delete(conn)) this.options.onConnectionCount?.(this.connections.size);
     });
     this.connections.add(conn);
@@ -119,8 +149,7 @@ export class KafkaServer {
 }
 
 class Connection {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly input = new FrameBuffer();
   private readonly queue: Pending[] = [];
   private paused = false;
   private closed = false;
@@ -128,18 +157,29 @@ class Connection {
   private flushScheduled = false;
   private readonly writesInFlight = new Set<Promise<unknown>>();
   private readonly clientHost: string;
+  private readonly clientAddress: string;
   private readonly maxInFlight: number;
+  /** SASL listeners: the login state machine until it completes (SA-1). */
+  private readonly auth: SaslAuthenticator | null;
+  /** A login step is running: later frames wait, so nothing overtakes authentication (T-SEC-6). */
+  private authBusy = false;
+  /** SA-8: a failed login reads nothing more and closes when this timer fires. */
+  private failTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly id: number,
     private readonly socket: net.Socket,
+    private readonly listener: ListenerSpec,
+    private principal: string,
     private readonly registry: HandlerRegistry,
     private readonly options: KafkaServerOptions,
     private readonly log: Logger,
     private readonly onClose: () => void,
   ) {
-    this.clientHost = `/${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}`;
+    this.clientAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    this.clientHost = `/${this.clientAddress}`;
     this.maxInFlight = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT;
+    this.auth = listener.sasl?.((header) => this.context(header)) ?? null;
     socket.on('data', (d) => this.onData(d));
     socket.on('drain', () => this.maybeResume());
     socket.on('error', () => this.destroy());
@@ -150,7 +190,8 @@ class Connection {
     if (this.closed) return;
     this.closed = true;
     if (this.frameTimer !== null) clearTimeout(this.frameTimer);
-    this.chunks = [];
+    if (this.failTimer !== null) clearTimeout(this.failTimer);
+    this.input.clear();
     this.queue.length = 0;
     this.socket.destroy();
     this.onClose();
@@ -163,29 +204,73 @@ class Connection {
   }
 
   private onData(data: Buffer): void {
-    if (this.closed) return;
-    this.chunks.push(data);
-    this.buffered += data.length;
+    if (this.closed || this.failTimer !== null) return;
+    this.input.push(data);
     this.drainFrames();
   }
 
   private drainFrames(): void {
-    while (!this.closed && !this.paused && this.buffered >= 4) {
-      const size = this.peekInt32();
+    while (!this.closed && !this.paused && !this.authBusy && this.input.length >= 4) {
+      const size = this.input.peekInt32();
       if (size <= 0) return this.closeFor(`invalid frame size ${size}`);
-      if (size > this.options.maxFrameBytes) {
-        return this.closeFor(`frame size ${size} exceeds the cap of ${this.options.maxFrameBytes} bytes`);
+      // SA-9: until the login completes, frames are capped at sasl.server.max.receive.size.
+      const cap = this.auth?.pending === true ? Math.min(this.options.maxFrameBytes, this.options.saslMaxReceiveBytes ?? 524288) : this.options.maxFrameBytes;
+      if (size > cap) {
+        return this.closeFor(`frame size ${size} exceeds the cap of ${cap} bytes`);
       }
-      if (this.buffered < 4 + size) {
+      if (this.input.length < 4 + size) {
         this.armFrameTimer();
         return;
       }
-      const frame = this.take(4 + size).subarray(4);
+      const frame = this.input.take(4 + size).subarray(4);
       this.disarmFrameTimer();
-      this.onFrame(frame);
+      if (this.auth?.pending === true) this.onAuthFrame(this.auth, frame);
+      else this.onFrame(frame);
       if (this.queue.length >= this.maxInFlight) this.pause();
     }
-    if (this.buffered > 0 && !this.paused) this.armFrameTimer();
+    if (this.input.length > 0 && !this.paused && !this.authBusy) this.armFrameTimer();
+  }
+
+  /** One pre-authentication frame through the SASL state machine; reading resumes when it is done. */
+  private onAuthFrame(auth: SaslAuthenticator, frame: Buffer): void {
+    this.authBusy = true;
+    // Nothing more is read while a login step runs (PBKDF2 for PLAIN): a client cannot queue unbounded bytes.
+    this.socket.pause();
+    auth.onFrame(frame).then(
+      (outcome) => this.afterAuthStep(outcome),
+      (err: Error) => this.closeFor(`authentication error: ${err.message}`),
+    );
+  }
+
+  private afterAuthStep(outcome: SaslOutcome): void {
+    if (this.closed) return;
+    this.authBusy = false;
+    if (outcome.kind === 'close') return this.closeFor(outcome.reason);
+    if (outcome.frame !== null) this.enqueueReady(NO_HEADER, outcome.frame);
+    if (outcome.kind === 'failed') {
+      // SA-8: answer, stop reading, close after the delay; the log line names the user, never a secret.
+      this.options.onAuthentication?.(this.listener.name, false);
+      this.log.warn({ conn: this.id, peer: this.clientHost, listener: this.listener.name, user: outcome.user, reason: outcome.reason }, 'authentication failed');
+      this.socket.pause();
+      this.failTimer = setTimeout(() => this.destroy(), this.options.failedAuthenticationDelayMs ?? 100);
+      this.failTimer.unref();
+      return;
+    }
+    if (!this.paused) this.socket.resume();
+    if (outcome.kind === 'authenticated') {
+      this.principal = outcome.principal;
+      this.options.onAuthentication?.(this.listener.name, true);
+      this.log.debug({ conn: this.id, peer: this.clientHost, listener: this.listener.name, principal: outcome.principal, mechanism: outcome.mechanism }, 'authenticated');
+    }
+    this.drainFrames();
+  }
+
+  /** What a handler learns about the request and the connection it came on. */
+  private context(header: RequestHeader): RequestContext {
+    return {
+      connectionId: this.id, header, clientId: header.clientId ?? '', clientHost: this.clientHost,
+      principal: this.principal, clientAddress: this.clientAddress, listenerName: this.listener.name,
+    };
   }
 
   private onFrame(frame: Buffer): void {
@@ -215,7 +300,7 @@ class Connection {
       if (err instanceof DecodeError) return this.closeFor(`malformed api key ${apiKey} v${apiVersion}: ${err.message}`);
       return this.closeFor(`decoder failure on api key ${apiKey} v${apiVersion}: ${(err as Error).message}`);
     }
-    const ctx: RequestContext = { connectionId: this.id, header, clientId: header.clientId ?? '', clientHost: this.clientHost };
+    const ctx = this.context(header);
     const pending: Pending = { header, done: false, frame: null, started: performance.now() };
     this.queue.push(pending);
     // Read-your-writes on one connection (T-DUR-10): a read waits for this connection's earlier
@@ -324,37 +409,5 @@ class Connection {
     if (this.frameTimer === null) return;
     clearTimeout(this.frameTimer);
     this.frameTimer = null;
-  }
-
-  private peekInt32(): number {
-    const first = this.chunks[0]!;
-    if (first.length >= 4) return first.readInt32BE(0);
-    const merged = Buffer.concat(this.chunks);
-    this.chunks = [merged];
-    return merged.readInt32BE(0);
-  }
-
-  /** Removes and returns the first n buffered bytes, copying only when a frame spans chunks. */
-  private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let filled = 0;
-      while (filled < n) {
-        const c = this.chunks[0]!;
-        const k = Math.min(c.length, n - filled);
-        c.copy(out, filled, 0, k);
-        filled += k;
-        if (k === c.length) this.chunks.shift();
-        else this.chunks[0] = c.subarray(k);
-      }
-    }
-    this.buffered -= n;
-    return out;
   }
 }
