@@ -42,13 +42,14 @@ function makeDataDir(tag) {
 /**
  * Spawns the broker; resolves { handle, port, dataDir, spawnedAt } once its port accepts connections.
  * `flags` are extra `--name value` pairs (e.g. { fsync: 'always', 'group-initial-rebalance-delay-ms': '0' }).
+ * `bin` runs another build of the broker (the previous release, harness/previous-release.js).
  */
-async function startBroker({ dataDir, port, flags = {}, waitTimeoutMs = 20000 } = {}) {
-  if (!fs.existsSync(path.join(REPO, 'dist', 'adapters', 'cli', 'main.js'))) {
+async function startBroker({ dataDir, port, flags = {}, waitTimeoutMs = 20000, bin = BIN } = {}) {
+  if (bin === BIN && !fs.existsSync(path.join(REPO, 'dist', 'adapters', 'cli', 'main.js'))) {
     throw new Error('dist/ is not built (run npm run build)');
   }
   const p = port || await freePort();
-  const args = [BIN, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(p), '--advertised-host', '127.0.0.1', '--log-level', 'warn'];
+  const args = [bin, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(p), '--advertised-host', '127.0.0.1', '--log-level', 'warn'];
   for (const [k, v] of Object.entries(flags)) args.push(`--${k}`, String(v));
   const spawnedAt = performance.now();
   const handle = spawnTracked(process.execPath, args, { cwd: REPO });

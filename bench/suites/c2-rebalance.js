@@ -11,6 +11,7 @@ const { KafkaConnection } = require('../load/kafka-connection');
 const { GroupMember, formGroup } = require('../load/group-member');
 const { spawnEchoServer } = require('../baselines/echo-server');
 const { startBroker, stopBroker, makeDataDir } = require('../harness/broker-process');
+const { previousReleaseBin } = require('../harness/previous-release');
 const { killChild } = require('../harness/child-processes');
 const { pairedRuns, pairedRow } = require('../harness/paired-runs');
 const { measureR, measureF } = require('../harness/floor-probes');
@@ -113,20 +114,29 @@ async function run(ctx) {
   const sizes = ctx.quick ? [10, 100] : [10, 100, 1000];
   const samples = ctx.quick ? 2 : 3;
   const dataDir = makeDataDir('c2');
-  let broker = null; let brokerError = null; let echo = null;
+  const prevDir = makeDataDir('c2-previous');
+  let broker = null; let brokerError = null; let echo = null; let previous = null; let previousError = null;
   try {
     echo = await spawnEchoServer();
-    try { broker = await startBroker({ dataDir, flags: { 'group-initial-rebalance-delay-ms': 0, 'max-connections': 20000 } }); } catch (e) { brokerError = e.message; }
+    const flags = { 'group-initial-rebalance-delay-ms': 0, 'max-connections': 20000 };
+    try { broker = await startBroker({ dataDir, flags }); } catch (e) { brokerError = e.message; }
+    try { previous = await startBroker({ dataDir: prevDir, flags, bin: previousReleaseBin() }); } catch (e) { previousError = e.message; }
     for (const N of sizes) {
       ctx.log(`C2 N=${N}`);
       const out = await pairedRuns(ctx.runs, {
         cohort: (round) => { if (brokerError) throw new Error(brokerError); return cohortRound(ctx, broker.port, N, round, samples); },
+        previous: (round) => { if (previousError) throw new Error(previousError); return cohortRound(ctx, previous.port, N, round, samples); },
         floor: async () => ({ ...(await measureR(echo.port)), ...(await measureF(dataDir)) }),
       }, ctx.log);
       const floor = { side: 'floor', pick: (m) => (4 * m.rUs + m.fUs) / 1000 };
       rows.push(pairedRow({ bench: 'C2', name: `rebalance N=${N} delay=0 p50`, unit: 'ms', target: TARGETS[N], cohort: { side: 'cohort', pick: (m) => m.p50Ms }, baseline: floor, baselineName: '4R+F' }, out));
       rows.push(pairedRow({ bench: 'C2', name: `rebalance N=${N} delay=0 max`, unit: 'ms', cohort: { side: 'cohort', pick: (m) => m.maxMs }, baseline: floor, baselineName: '4R+F' }, out));
+      rows.push(pairedRow({
+        bench: 'C2', name: `rebalance N=${N} delay=0 p50 vs previous release`, unit: 'ms', target: 'ratio ≤ 1 (no regression)',
+        cohort: { side: 'cohort', pick: (m) => m.p50Ms }, baseline: { side: 'previous', pick: (m) => m.p50Ms }, baselineName: 'previous release',
+      }, out));
     }
+    notes.push('C2 previous release: the same driver against the broker as built at BENCH_PREVIOUS_REF (default f4eba39, release 0.1), alternating rounds.');
     notes.push(`C2: ${samples} rebalances per round (each adds one member); "max" is the worst of them. The librdkafka realism row is not run by this harness.`);
     // The default group.initial.rebalance.delay.ms (3,000 ms, as Kafka) on a broker started without the flag.
     const delayDir = makeDataDir('c2-delay');
@@ -156,8 +166,10 @@ async function run(ctx) {
     }
   } finally {
     if (broker) await stopBroker(broker);
+    if (previous) await stopBroker(previous);
     if (echo) await killChild(echo.handle);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(prevDir, { recursive: true, force: true });
   }
   return { rows, notes };
 }

@@ -11,6 +11,7 @@ const { formFleet, heartbeatFrames } = require('../load/group-fleet');
 const { spawnEchoServer } = require('../baselines/echo-server');
 const { startMockCluster } = require('../baselines/mock-cluster');
 const { startBroker, stopBroker, makeDataDir } = require('../harness/broker-process');
+const { previousReleaseBin } = require('../harness/previous-release');
 const { killChild } = require('../harness/child-processes');
 const { pairedRuns, pairedRow } = require('../harness/paired-runs');
 
@@ -50,8 +51,10 @@ async function run(ctx) {
     for (const M of sizes) {
       ctx.log(`C3 M=${M}`);
       const dataDir = makeDataDir('c3');
+      const prevDir = makeDataDir('c3-previous');
       let broker = null; let mock = null; let cohortFrames = null; let mockFrames = null;
       let cohortError = null; let mockError = null;
+      let previous = null; let previousFrames = null; let previousError = null;
       try {
         // The mock first: its fixed timers make forming take tens of seconds, longer than a session timeout
         // of the Cohort fleet, which would expire if it were formed first and left idle meanwhile.
@@ -74,6 +77,11 @@ async function run(ctx) {
           cohortFrames = heartbeatFrames(fleet, CONNECTIONS);
         } catch (e) { cohortError = e.message; }
         ctx.log(`  cohort fleet: ${cohortError || 'formed'}`);
+        try {
+          previous = await startBroker({ dataDir: prevDir, flags: { 'group-initial-rebalance-delay-ms': 0, 'max-connections': 20000 }, bin: previousReleaseBin() });
+          const fleet = await formFleet(previous.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3p-${M}`, topic: TOPIC, timeoutMs: 30000 });
+          previousFrames = heartbeatFrames(fleet, CONNECTIONS);
+        } catch (e) { previousError = e.message; }
         // The echo floor gets the same frames and layout; Cohort's when available, else the mock's shape.
         const echoFrames = cohortFrames || mockFrames || heartbeatFrames(
           Array.from({ length: M }, (_, i) => ({ groupId: `c3-${M}-g${Math.floor(i / GROUP_SIZE)}`, memberId: `member-${i}-0123456789abcdef`, generation: 1 })), CONNECTIONS);
@@ -82,11 +90,13 @@ async function run(ctx) {
           echo: () => heartbeatLoad(ctx, echo.port, echoFrames),
         };
         if (!mockError) sides.mock = () => heartbeatLoad(ctx, mock.port, mockFrames);
+        sides.previous = () => { if (previousError) throw new Error(previousError); return heartbeatLoad(ctx, previous.port, previousFrames); };
         const out = await pairedRuns(ctx.runs, sides, ctx.log);
         const mockSpec = (pick) => (mockError ? { error: mockError } : { side: 'mock', pick });
         const n = `Heartbeat v3 M=${M} ${CONNECTIONS}x${DEPTH}`;
         rows.push(pairedRow({ bench: 'C3', name: `${n} rate`, unit: 'hb/s', target: '≥ 0.8× echo', cohort: { side: 'cohort', pick: (m) => m.rate }, baseline: { side: 'echo', pick: (m) => m.rate }, baselineName: 'echo rate' }, out));
         rows.push(pairedRow({ bench: 'C3', name: `${n} rate`, unit: 'hb/s', target: M <= 1000 ? '≥ 1.0× mock' : '', cohort: { side: 'cohort', pick: (m) => m.rate }, baseline: mockSpec((m) => m.rate), baselineName: 'mock rate' }, out));
+        rows.push(pairedRow({ bench: 'C3', name: `${n} rate vs previous release`, unit: 'hb/s', target: 'ratio ≥ 1 (no regression)', cohort: { side: 'cohort', pick: (m) => m.rate }, baseline: { side: 'previous', pick: (m) => m.rate }, baselineName: 'previous release' }, out));
         rows.push(pairedRow({ bench: 'C3', name: `${n} p99`, unit: 'µs', target: '≤ 10 ms', cohort: { side: 'cohort', pick: (m) => m.p99Us }, baseline: { side: 'echo', pick: (m) => m.p99Us }, baselineName: 'echo p99' }, out));
         // Open loop at M / 3 s (Kafka's default heartbeat.interval.ms): the load a healthy fleet really offers.
         const offered = Math.round(M / 3);
@@ -107,8 +117,10 @@ async function run(ctx) {
         }
       } finally {
         if (broker) await stopBroker(broker);
+        if (previous) await stopBroker(previous);
         if (mock) await killChild(mock.handle);
         fs.rmSync(dataDir, { recursive: true, force: true });
+        fs.rmSync(prevDir, { recursive: true, force: true });
       }
     }
   } finally {

@@ -34,13 +34,28 @@ export const commitOffset = async (
   return res.body.topics[0].partitions[0].errorCode as number;
 };
 
+/**
+ * OffsetFetch v3, retried as a client does while the coordinator loads (GEN-2: a restarted broker
+ * listens before its MetaLog is replayed and answers COORDINATOR_LOAD_IN_PROGRESS meanwhile).
+ * Any other group-level error fails the read: an empty answer must never pass for "nothing committed".
+ */
+export const offsetFetchWhenLoaded = async (reader: RawClient, body: object): Promise<{ body: { errorCode: number; topics: any[] } }> => {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await reader.send(API_KEY.OffsetFetch, 3, body);
+    if (res.body.errorCode === 0) return res;
+    if (res.body.errorCode !== 14 || Date.now() > deadline) throw new Error(`OffsetFetch answered error ${res.body.errorCode}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
 /** The committed offsets of `groups` × `partitions` as an OffsetState (keys without a commit are absent). */
 export const fetchOffsets = async (port: number, groups: readonly string[], topic: string, partitions: number): Promise<OffsetState> => {
   const reader = await RawClient.connect(port);
   const state: OffsetState = new Map();
   try {
     for (const group of groups) {
-      const res = await reader.send(API_KEY.OffsetFetch, 3, { groupId: group, topics: [{ name: topic, partitionIndexes: [...Array(partitions).keys()] }] });
+      const res = await offsetFetchWhenLoaded(reader, { groupId: group, topics: [{ name: topic, partitionIndexes: [...Array(partitions).keys()] }] });
       for (const p of res.body.topics[0]?.partitions ?? []) {
         const v = Number(p.committedOffset);
         if (v >= 0) state.set(keyOf({ groupId: group, topic, partition: p.partitionIndex }), v);
@@ -87,9 +102,12 @@ export class CommitLoad {
     const keys: Array<{ group: string; partition: number }> = [];
     for (const group of this.opts.groups) for (let p = 0; p < this.opts.partitions; p++) keys.push({ group, partition: p });
     this.running = this.clients.map(async (client, conn) => {
-      while (!this.stopped && !client.closed) {
+      // Each key belongs to one connection, which awaits every answer before its next commit: commits
+      // racing on two connections to one key have no defined order, and the ledger would misjudge them.
+      const own = keys.filter((_, i) => i % connections === conn);
+      while (!this.stopped && !client.closed && own.length > 0) {
         const offset = this.next++;
-        const k = keys[offset % keys.length]!;
+        const k = own[offset % own.length]!;
         const key = keyOf({ groupId: k.group, topic: this.opts.topic, partition: k.partition });
         this.ledger.send(key, offset);
         const sentAt = Date.now();

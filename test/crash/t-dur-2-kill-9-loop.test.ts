@@ -1,6 +1,7 @@
 import { API_KEY } from '../../src/adapters/kafka/protocol';
 import { startBrokerProcess, tempDir, sleep, freePort } from '../e2e/support/broker-process';
 import { RawClient } from '../e2e/support/raw-client';
+import { offsetFetchWhenLoaded } from './commit-workload';
 
 /**
  * T-DUR-2: real SIGKILL crash loop under a commit-heavy load over the wire, on one data dir so damage
@@ -81,7 +82,7 @@ describe('T-DUR-2 real kill -9 crash loop (G1, G2)', () => {
       }
       const reader = await RawClient.connect(port);
       for (let g = 0; g < GROUPS; g++) {
-        const res = await reader.send(API_KEY.OffsetFetch, 3, { groupId: `g${g}`, topics: [{ name: 'dur2', partitionIndexes: [...Array(PARTITIONS).keys()] }] });
+        const res = await offsetFetchWhenLoaded(reader, { groupId: `g${g}`, topics: [{ name: 'dur2', partitionIndexes: [...Array(PARTITIONS).keys()] }] });
         for (const p of res.body.topics[0]?.partitions ?? []) {
           const key = `g${g}/${p.partitionIndex}`;
           const got = Number(p.committedOffset);
