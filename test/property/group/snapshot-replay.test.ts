@@ -55,7 +55,8 @@ const eventArb: fc.Arbitrary<GroupEvent> = fc.oneof(
 
 /**
  * Keeps only events the coordinator could emit in that state: a static replacement needs a synced
- * group holding the old id and not the new one (CG-60 happens only in Stable).
+ * group holding the old id (with that instance id) and not the new one (CG-60 happens only in
+ * Stable); a generation's members carry distinct instance ids (KIP-345: one member per instance).
  */
 const plausible = (events: GroupEvent[]): GroupEvent[] => {
   const state = initialGroupsState();
@@ -64,6 +65,11 @@ const plausible = (events: GroupEvent[]): GroupEvent[] => {
     if (e.type === 'StaticMemberReplaced') {
       const g = state.groups.get(e.groupId);
       if (g === undefined || g.protocolName === null || !g.members.has(e.oldMemberId) || g.members.has(e.newMemberId)) continue;
+      if (g.members.get(e.oldMemberId)!.instanceId !== e.instanceId) continue;
+    }
+    if (e.type === 'AssignmentsSynced') {
+      const instances = e.members.map((m) => m.instanceId).filter((i) => i !== null);
+      if (new Set(instances).size !== instances.length || new Set(e.members.map((m) => m.memberId)).size !== e.members.length) continue;
     }
     evolve(state, e);
     out.push(e);
