@@ -42,6 +42,9 @@ import { PartitionWriter } from './application/partition-writer';
 import { MetaJournal } from './application/meta-journal';
 import { recover } from './application/recovery';
 import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, groupCoordinatorModule } from './application/group-coordinator';
+import { TOPIC_METADATA, type TopicMetadataSource } from './ports/topic-metadata';
+import { TOPIC_REGEX, type TopicRegexCompiler } from './ports/topic-regex';
+import { re2TopicRegex } from './adapters/regex/re2-topic-regex';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -131,8 +134,16 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
         offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
         offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
         historyMaxGenerations: config.groupHistoryMaxGenerations,
+        consumerHeartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
+        consumerSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+        consumerMaxSize: config.groupConsumerMaxSize,
+        consumerAssignors: config.groupConsumerAssignors.split(',').map((n) => n.trim()),
+        consumerMigrationPolicy: config.groupConsumerMigrationPolicy,
       }),
     );
+    // KIP-848 assignors see the durable topics (KC-24) and compile regexes as RE2/J does (KC-12).
+    bind<TopicMetadataSource>(TOPIC_METADATA).toDynamicValue((ctx) => ctx.get(TopicService)).inSingletonScope();
+    bind<TopicRegexCompiler>(TOPIC_REGEX).toConstantValue(re2TopicRegex);
     bind(TopicService)
       .toDynamicValue((ctx) => {
         const clock = ctx.get<Clock>(TYPES.Clock);
@@ -237,6 +248,8 @@ const compose = async (config: BrokerConfig, options: StartOptions): Promise<Con
   const coordinator = container.get(GroupCoordinator);
   const topics = container.get(TopicService);
   journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents()]);
+  // KC-24: created, deleted or grown topics make KIP-848 groups recompute their subscription metadata.
+  topics.onChange(() => coordinator.onTopicMetadataChanged());
   return container;
 };
 

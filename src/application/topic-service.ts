@@ -34,6 +34,7 @@ export class TopicService implements TopicCatalog {
   private live: TopicsState = initialTopics;
   private durable: TopicsState = initialTopics;
   private readonly logs = new Map<string, Promise<PartitionLog>>();
+  private readonly changeListeners: Array<() => void> = [];
 
   constructor(
     private readonly metaLog: MetaLog,
@@ -173,9 +174,15 @@ export class TopicService implements TopicCatalog {
     this.logs.clear();
   }
 
+  /** Calls `listener` after every durable topic change (creation, deletion, partitions, configs). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
   private async commit(events: readonly TopicEvent[]): Promise<void> {
     for (const e of events) this.live = evolveTopic(this.live, e);
     await this.metaLog.append(events);
     for (const e of events) this.durable = evolveTopic(this.durable, e);
+    for (const l of this.changeListeners) l();
   }
 }

@@ -21,7 +21,10 @@ export class HeartbeatService {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return { errorCode: unavailable };
     if (cmd.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID };
-    const group = this.store.group(cmd.groupId);
+    const any = this.store.group(cmd.groupId);
+    // KC-62: a KIP-848 group has no member that speaks the classic Heartbeat.
+    if (any?.kind === 'consumer') return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID };
+    const group = any;
     const decision = decideHeartbeat(cmd, group);
     if (E.isLeft(decision)) return { errorCode: decision.left.code };
     const member = group!.members.get(cmd.memberId)!;

@@ -39,7 +39,11 @@ export class JoinService {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return joinError(cmd.memberId, unavailable);
     this.log.debug({ groupId: cmd.groupId, memberId: cmd.memberId, reason: cmd.reason ?? 'not provided' }, 'join');
-    const decision = decideJoin(cmd, this.store.group(cmd.groupId), {
+    const existing = this.store.group(cmd.groupId);
+    // CG-21: an Empty KIP-848 group is replaced by the classic group this join creates (its offsets
+    // stay); a KIP-848 group with members does not take classic members (KC-70, docs/protocol-notes.md).
+    if (existing?.kind === 'consumer' && existing.members.size > 0) return joinError(cmd.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    const decision = decideJoin(cmd, existing?.kind === 'classic' ? existing : undefined, {
       now: this.clock.now(),
       minSessionTimeoutMs: this.config.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: this.config.groupMaxSessionTimeoutMs,

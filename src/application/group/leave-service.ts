@@ -38,7 +38,9 @@ export class LeaveService {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return all(unavailable);
     if (cmd.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
-    const group = this.store.group(cmd.groupId);
+    const any = this.store.group(cmd.groupId);
+    // KC-62: a KIP-848 group has no member that leaves through LeaveGroup.
+    const group = any?.kind === 'classic' ? any : undefined;
     if (group === undefined) {
       const r = all(ErrorCode.UNKNOWN_MEMBER_ID);
       return cmd.apiVersion >= 3 ? { ...r, errorCode: ErrorCode.NONE } : r;

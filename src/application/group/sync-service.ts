@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
+import { ErrorCode } from '../../domain/error-code';
 import { decideSync } from '../../domain/group/decide-sync-group';
 import { syncError, type SyncGroupCommand, type SyncGroupResult } from '../../domain/group/replies';
 import type { Clock } from '../../ports/clock';
@@ -24,7 +25,10 @@ export class SyncService {
   async sync(cmd: SyncGroupCommand): Promise<SyncGroupResult> {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return syncError(unavailable);
-    const group = this.store.group(cmd.groupId);
+    const any = this.store.group(cmd.groupId);
+    // KC-61: only members using the classic protocol may sync with a KIP-848 group.
+    if (any?.kind === 'consumer') return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
+    const group = any;
     const decision = decideSync(cmd, group, this.clock.now());
     if (E.isLeft(decision)) return decision.left;
     this.plumbing.synced(cmd.groupId, cmd.memberId);

@@ -217,6 +217,8 @@ const checkTriggers = (events: readonly GroupEvent[]): void => {
         return e.type === 'MemberLeft' && e.memberId === t.memberId && e.reason === t.reason;
       case 'GroupRecovered':
         return e.type === 'GroupRecovered';
+      case 'MetadataChanged':
+        return false;
     }
   };
   let windowStart = 0;

@@ -121,6 +121,7 @@ export const kafkaReload = (events: readonly GroupEvent[]): Reload => {
 export const projectForReload = (state: GroupsState): Reload => {
   const out: Reload = new Map();
   for (const g of state.groups.values()) {
+    if (g.kind !== 'classic') continue;
     out.set(g.groupId, {
       state: g.state,
       generation: g.generation,

@@ -16,6 +16,10 @@ import { replay } from '../../../src/domain/group/evolve';
 import type { GroupsState } from '../../../src/domain/group/groups-state';
 import type { MetaLog } from '../../../src/ports/meta-log';
 import { TYPES } from '../../../src/ports/symbols';
+import { TOPIC_METADATA, type TopicMetadataSource } from '../../../src/ports/topic-metadata';
+import { TOPIC_REGEX } from '../../../src/ports/topic-regex';
+import { re2TopicRegex } from '../../../src/adapters/regex/re2-topic-regex';
+import { MemoryTopics } from '../../fakes/memory-topics';
 
 export { silentLogger };
 
@@ -28,8 +32,10 @@ export const protocols = (names: string[] = ['range'], meta = 'm', topics: strin
   names.map((name) => ({ name, metadata: bytes(`${name}:${meta}`), topics }));
 
 /** The coordinator's DI graph over the given ports, as src/main.ts wires it (one line per port). */
-export const coordinatorOver = (clock: FakeClock, log: MetaLog, config: GroupCoordinatorConfig): Container => {
+export const coordinatorOver = (clock: FakeClock, log: MetaLog, config: GroupCoordinatorConfig, topics: TopicMetadataSource = new MemoryTopics()): Container => {
   const container = new Container();
+  container.bind(TOPIC_METADATA).toConstantValue(topics);
+  container.bind(TOPIC_REGEX).toConstantValue(re2TopicRegex);
   container.bind(TYPES.Clock).toConstantValue(clock);
   container.bind(TYPES.Scheduler).toConstantValue(clock);
   container.bind(TYPES.MetaLog).toConstantValue(log);
