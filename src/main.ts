@@ -138,7 +138,6 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
         consumerSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
         consumerMaxSize: config.groupConsumerMaxSize,
         consumerAssignors: config.groupConsumerAssignors.split(',').map((n) => n.trim()),
-        consumerMigrationPolicy: config.groupConsumerMigrationPolicy,
       }),
     );
     // KIP-848 assignors see the durable topics (KC-24) and compile regexes as RE2/J does (KC-12).

@@ -51,6 +51,8 @@ export interface Harness {
   coord: GroupCoordinator;
   container: Container;
   readonly config: GroupCoordinatorConfig;
+  /** The topic image KIP-848 groups see (tests edit it, then call coord.onTopicMetadataChanged()). */
+  readonly topics: MemoryTopics;
   /** The aggregate as of the durable events (what a committed read or a restart sees before recover). */
   durable(): GroupsState;
   /** KIP-394 ids that got MEMBER_ID_REQUIRED and have not rejoined (plumbing). */
@@ -64,6 +66,7 @@ export interface Harness {
 export const makeHarness = async (
   overrides: Partial<GroupCoordinatorConfig> = {},
   logOptions: MemoryMetaLogOptions = {},
+  topics: MemoryTopics = new MemoryTopics(),
 ): Promise<Harness> => {
   const clock = new FakeClock();
   const log = new MemoryMetaLog(logOptions);
@@ -73,11 +76,12 @@ export const makeHarness = async (
     generateMemberId: (prefix) => `${prefix}-${++n}`,
     ...overrides,
   });
-  const container = coordinatorOver(clock, log, config);
+  const container = coordinatorOver(clock, log, config, topics);
   const h: Harness = {
     clock,
     log,
     config,
+    topics,
     container,
     coord: container.get(GroupCoordinator),
     durable: () => replay(log.durableEvents() as GroupEvent[]),
@@ -88,7 +92,7 @@ export const makeHarness = async (
     },
     async restart() {
       h.coord.unload();
-      h.container = coordinatorOver(clock, log, config);
+      h.container = coordinatorOver(clock, log, config, topics);
       h.coord = h.container.get(GroupCoordinator);
       await h.coord.start();
     },
