@@ -25,7 +25,7 @@ const kafkajs = require('./clients/kafkajs-driver') as Driver;
 const kcat = require('./clients/kcat-driver') as Driver;
 const { kafkaPython, confluentKafka } = require('./clients/python-driver') as { kafkaPython: Driver; confluentKafka: Driver };
 const platformatic = require('./clients/platformatic-driver') as Driver;
-const nodeRdkafka = require('./clients/node-rdkafka-driver') as Driver;
+const nodeRdkafka = require('./clients/node-rdkafka-driver') as Driver & { consumerProtocol: Driver };
 
 const peer = cohortPeer(startBrokerProcess);
 let advertised: Map<number, { min: number; max: number }>;
@@ -38,7 +38,7 @@ afterAll(() => killAllTracked());
 
 const UNADVERTISED = /^broker does not advertise /;
 
-describe.each([kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka])('$name against cohort-server', (driver) => {
+describe.each([kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka, nodeRdkafka.consumerProtocol])('$name against cohort-server', (driver) => {
   const scenarios = matrix.SCENARIOS.filter((s) => !driver.unsupported[s.id]);
   // Every client here is installed by `npm ci` (node-rdkafka through its approved install script): one
   // that does not load is a failure of the set-up, reported once instead of as a skip per cell.

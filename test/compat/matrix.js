@@ -8,7 +8,7 @@ const { kafkaPython, confluentKafka } = require('./clients/python-driver');
 const platformatic = require('./clients/platformatic-driver');
 const nodeRdkafka = require('./clients/node-rdkafka-driver');
 
-const CLIENTS = [kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka];
+const CLIENTS = [kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka, nodeRdkafka.consumerProtocol];
 const CELL_TIMEOUT_MS = 120000;
 
 let cellCounter = 0;
