@@ -45,6 +45,8 @@ import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConf
 import { TOPIC_METADATA, type TopicMetadataSource } from './ports/topic-metadata';
 import { TOPIC_REGEX, type TopicRegexCompiler } from './ports/topic-regex';
 import { re2TopicRegex } from './adapters/regex/re2-topic-regex';
+import { CONSUMER_PROTOCOL, type ConsumerProtocolCodec } from './ports/consumer-protocol';
+import { consumerProtocolCodec } from './adapters/kafka/protocol/consumer-protocol-codec';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -138,11 +140,14 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
         consumerSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
         consumerMaxSize: config.groupConsumerMaxSize,
         consumerAssignors: config.groupConsumerAssignors.split(',').map((n) => n.trim()),
+        consumerMigrationPolicy: config.groupConsumerMigrationPolicy,
       }),
     );
     // KIP-848 assignors see the durable topics (KC-24) and compile regexes as RE2/J does (KC-12).
     bind<TopicMetadataSource>(TOPIC_METADATA).toDynamicValue((ctx) => ctx.get(TopicService)).inSingletonScope();
     bind<TopicRegexCompiler>(TOPIC_REGEX).toConstantValue(re2TopicRegex);
+    // Classic members of KIP-848 groups and conversions read and write consumer-protocol bytes (KC-60…KC-62).
+    bind<ConsumerProtocolCodec>(CONSUMER_PROTOCOL).toConstantValue(consumerProtocolCodec);
     bind(TopicService)
       .toDynamicValue((ctx) => {
         const clock = ctx.get<Clock>(TYPES.Clock);

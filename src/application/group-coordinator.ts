@@ -40,13 +40,15 @@ import { OffsetService } from './group/offset-service';
 import { SyncService } from './group/sync-service';
 import { TimerExpiryService } from './group/timer-expiry-service';
 import { ConsumerGroupService } from './group/consumer-group-service';
+import { ConsumerContext } from './group/consumer-context';
+import { ClassicMemberService } from './group/classic-member-service';
 import type { ConsumerGroup } from '../domain/group/consumer/consumer-group';
 
 export { GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from './group/group-config';
 
 /**
  * The group coordinator's services as one inversify module: bind the ports (Clock, Scheduler,
- * MetaLog, Logger, TOPIC_METADATA, TOPIC_REGEX) and GROUP_COORDINATOR_CONFIG, load this, get
+ * MetaLog, Logger, TOPIC_METADATA, TOPIC_REGEX, CONSUMER_PROTOCOL) and GROUP_COORDINATOR_CONFIG, load this, get
  * GroupCoordinator.
  */
 export const groupCoordinatorModule = new ContainerModule(({ bind }) => {
@@ -61,7 +63,9 @@ export const groupCoordinatorModule = new ContainerModule(({ bind }) => {
     LeaveService,
     OffsetService,
     GroupAdminService,
+    ConsumerContext,
     ConsumerGroupService,
+    ClassicMemberService,
     TimerExpiryService,
     GroupLoader,
     GroupCoordinator,

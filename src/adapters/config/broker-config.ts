@@ -22,6 +22,8 @@ const AssignorList = t.refinement(
   },
   'AssignorList (uniform,range)',
 );
+/** KC-62 `group.consumer.migration.policy`. */
+const MigrationPolicy = t.keyof({ bidirectional: null, upgrade: null, downgrade: null, disabled: null });
 const FsyncPolicy = t.refinement(t.string, (s) => s === 'always' || s === 'os' || /^interval:[1-9][0-9]*$/.test(s), 'FsyncPolicy');
 
 /** Every broker setting, decoded from flags, COHORT_* variables and an optional JSON file. */
@@ -53,6 +55,7 @@ export const BrokerConfigCodec = t.strict({
   groupConsumerSessionTimeoutMs: PositiveInt,
   groupConsumerMaxSize: PositiveInt,
   groupConsumerAssignors: AssignorList,
+  groupConsumerMigrationPolicy: MigrationPolicy,
   snapshotEveryEvents: PositiveInt,
   metalogSegmentBytes: PositiveInt,
   maxConnections: PositiveInt,
@@ -93,6 +96,7 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   groupConsumerSessionTimeoutMs: 45000,
   groupConsumerMaxSize: 2147483647,
   groupConsumerAssignors: 'uniform,range',
+  groupConsumerMigrationPolicy: 'bidirectional',
   snapshotEveryEvents: 100000,
   metalogSegmentBytes: 64 * 1024 * 1024,
   maxConnections: 10000,
@@ -131,6 +135,7 @@ export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   groupConsumerSessionTimeoutMs: 'group-consumer-session-timeout-ms',
   groupConsumerMaxSize: 'group-consumer-max-size',
   groupConsumerAssignors: 'group-consumer-assignors',
+  groupConsumerMigrationPolicy: 'group-consumer-migration-policy',
   snapshotEveryEvents: 'snapshot-every-events',
   metalogSegmentBytes: 'metalog-segment-bytes',
   maxConnections: 'max-connections',

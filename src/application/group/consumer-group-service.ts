@@ -2,82 +2,50 @@ import 'reflect-metadata';
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
-import { UNIFORM, uniformAssignor } from '../../domain/group/assignors/uniform-assignor';
-import { RANGE, rangeAssignor } from '../../domain/group/assignors/range-assignor';
-import type { Assignor } from '../../domain/group/assignors/assignor';
 import { decideConsumerHeartbeat } from '../../domain/group/consumer/decide-consumer-heartbeat';
-import { decideConsumerSessionExpiry, decideRebalanceExpiry } from '../../domain/group/consumer/decide-consumer-leave';
-import { heartbeatError, type ConsumerHeartbeatCommand, type ConsumerHeartbeatResult, type ConsumerSettings } from '../../domain/group/consumer/heartbeat-command';
-import type { TopicLookup } from '../../domain/group/consumer/subscription';
+import { decideConsumerSessionExpiry, decideRebalanceExpiry, removeMember } from '../../domain/group/consumer/decide-consumer-leave';
+import { heartbeatError, type ConsumerHeartbeatCommand, type ConsumerHeartbeatResult } from '../../domain/group/consumer/heartbeat-command';
+import type { GroupEvent } from '../../domain/group/events';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import { TYPES } from '../../ports/symbols';
-import { TOPIC_METADATA, type TopicMetadataSource } from '../../ports/topic-metadata';
-import { TOPIC_REGEX, type TopicRegexCompiler } from '../../ports/topic-regex';
+import { ConsumerContext } from './consumer-context';
 import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-config';
 import { GroupPlumbing } from './group-plumbing';
 import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
 
-/** Every server assignor Cohort implements (KC-40, KC-41); `group.consumer.assignors` picks among them. */
-export const SERVER_ASSIGNORS: ReadonlyMap<string, Assignor> = new Map([
-  [UNIFORM, uniformAssignor],
-  [RANGE, rangeAssignor],
-]);
+export { SERVER_ASSIGNORS } from './consumer-context';
 
 /**
- * ConsumerGroupHeartbeat (KIP-848, KC-10…KC-32) and its timers: decide, refresh the member's
- * session (KC-28), write. Every KIP-848 event is a Kafka record, so a heartbeat that wrote any is
- * answered once they are durable (GEN-5).
+ * ConsumerGroupHeartbeat (KIP-848, KC-10…KC-32) and the KIP-848 timers: decide, refresh the
+ * member's session (KC-28), write. Every KIP-848 event is a Kafka record, so a heartbeat that wrote
+ * any is answered once they are durable (GEN-5).
  */
 @injectable()
 export class ConsumerGroupService {
   private readonly log: Logger;
-  private readonly settings: ConsumerSettings;
-  readonly topicLookup: TopicLookup;
 
   constructor(
     @inject(GroupStore) private readonly store: GroupStore,
     @inject(GroupPlumbing) private readonly plumbing: GroupPlumbing,
     @inject(GroupTimers) private readonly timers: GroupTimers,
     @inject(GroupWrites) private readonly writes: GroupWrites,
+    @inject(ConsumerContext) private readonly context: ConsumerContext,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) logger: Logger,
     @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
-    @inject(TOPIC_METADATA) topics: TopicMetadataSource,
-    @inject(TOPIC_REGEX) private readonly compileRegex: TopicRegexCompiler,
   ) {
     this.log = logger.child({ component: 'consumer-group' });
-    const assignors = new Map<string, Assignor>();
-    for (const name of config.consumerAssignors) {
-      const a = SERVER_ASSIGNORS.get(name);
-      if (a !== undefined) assignors.set(name, a);
-    }
-    this.settings = {
-      heartbeatIntervalMs: config.consumerHeartbeatIntervalMs,
-      maxSize: config.consumerMaxSize,
-      assignors,
-      defaultAssignor: config.consumerAssignors[0] ?? UNIFORM,
-    };
-    this.topicLookup = {
-      byName: (name) => topics.get(name),
-      names: () => topics.list().map((t) => t.name),
-    };
   }
 
   async heartbeat(cmd: ConsumerHeartbeatCommand): Promise<ConsumerHeartbeatResult> {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return heartbeatError(unavailable);
     const stale = this.plumbing.isMetadataStale(cmd.groupId);
-    const decision = decideConsumerHeartbeat(cmd, this.store.group(cmd.groupId), {
-      ...this.settings,
-      now: this.clock.now(),
-      newMemberId: cmd.memberId === '' ? this.config.generateConsumerMemberId() : cmd.memberId,
-      topics: this.topicLookup,
-      compileRegex: this.compileRegex,
-      metadataStale: stale,
-    });
+    const newMemberId = cmd.memberId === '' ? this.config.generateConsumerMemberId() : cmd.memberId;
+    const decision = decideConsumerHeartbeat(cmd, this.store.group(cmd.groupId), this.context.request(cmd.groupId, this.clock.now(), newMemberId, stale));
     if (E.isLeft(decision)) return decision.left;
     const { events, response, memberId } = decision.right;
     if (memberId !== null) {
@@ -87,26 +55,50 @@ export class ConsumerGroupService {
     }
     if (events.length === 0) return response;
     if (cmd.memberEpoch < 0) this.log.info({ groupId: cmd.groupId, memberId: cmd.memberId, memberEpoch: cmd.memberEpoch }, 'member left the consumer group');
-    const written = await this.writes.write(events).durable;
-    return written ? response : heartbeatError(ErrorCode.NOT_COORDINATOR);
+    return (await this.write(cmd.groupId, events)) ? response : heartbeatError(ErrorCode.NOT_COORDINATOR);
+  }
+
+  /**
+   * Writes KIP-848 events; resolves true once durable. When they converted the group to a classic
+   * one (KC-62 downgrade), the members' KIP-848 timers give way to classic session timers.
+   */
+  write(groupId: string, events: readonly GroupEvent[]): Promise<boolean> {
+    const before = this.store.consumerGroup(groupId);
+    const members = before === undefined ? [] : [...before.members.keys()];
+    const durable = this.writes.write(events).durable;
+    const after = this.store.classicGroup(groupId);
+    if (before !== undefined && after !== undefined) {
+      this.log.info({ groupId, generation: after.generation }, 'consumer group downgraded to a classic group');
+      for (const id of members) this.dropMemberTimers(groupId, id);
+      for (const m of after.members.values()) this.timers.armSession(groupId, m.memberId, m.sessionTimeoutMs);
+    }
+    return durable;
   }
 
   /** KC-28. */
   onSessionExpired(groupId: string, memberId: string): void {
     const g = this.activeGroup(groupId);
     if (g === undefined) return;
-    const events = decideConsumerSessionExpiry(g, memberId, this.topicLookup, this.clock.now());
+    const events = decideConsumerSessionExpiry(g, memberId, this.context.conversion(groupId, this.clock.now()));
     if (events.length > 0) this.log.info({ groupId, memberId }, 'consumer group member session expired');
-    this.writes.write(events);
+    void this.write(groupId, events);
   }
 
   /** KC-26. */
   onRebalanceExpired(groupId: string, memberId: string, epoch: number): void {
     const g = this.activeGroup(groupId);
     if (g === undefined) return;
-    const events = decideRebalanceExpiry(g, memberId, epoch, this.topicLookup, this.clock.now());
+    const events = decideRebalanceExpiry(g, memberId, epoch, this.context.conversion(groupId, this.clock.now()));
     if (events.length > 0) this.log.info({ groupId, memberId, epoch }, 'consumer group member did not revoke its partitions in time');
-    this.writes.write(events);
+    void this.write(groupId, events);
+  }
+
+  /** KC-62: a classic member did not rejoin (or sync) within its rebalance timeout. */
+  onClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout'): void {
+    const g = this.activeGroup(groupId);
+    if (g === undefined || !g.members.has(memberId)) return;
+    this.log.info({ groupId, memberId, phase }, 'classic member of a consumer group timed out');
+    void this.write(groupId, removeMember(g, memberId, phase, this.context.conversion(groupId, this.clock.now())));
   }
 
   /** KC-24: topics were created, deleted or grew; every KIP-848 group recomputes at its next heartbeat. */
@@ -120,7 +112,7 @@ export class ConsumerGroupService {
       if (g.kind !== 'consumer') continue;
       this.plumbing.markMetadataStale(g.groupId);
       for (const m of g.members.values()) {
-        this.timers.armConsumerSession(g.groupId, m.memberId, this.config.consumerSessionTimeoutMs);
+        this.timers.armConsumerSession(g.groupId, m.memberId, m.classic?.sessionTimeoutMs ?? this.config.consumerSessionTimeoutMs);
         if (m.state === 'UNREVOKED_PARTITIONS' && m.memberEpoch >= 0) this.timers.armRebalance(g.groupId, m.memberId, m.memberEpoch, Math.max(m.rebalanceTimeoutMs, 0));
       }
     }
@@ -130,11 +122,15 @@ export class ConsumerGroupService {
   dropTimers(): void {
     for (const g of this.store.groups()) {
       if (g.kind !== 'consumer') continue;
-      for (const m of g.members.values()) {
-        this.timers.cancelConsumerSession(g.groupId, m.memberId);
-        this.timers.cancelRebalance(g.groupId, m.memberId);
-      }
+      for (const m of g.members.values()) this.dropMemberTimers(g.groupId, m.memberId);
     }
+  }
+
+  private dropMemberTimers(groupId: string, memberId: string): void {
+    this.timers.cancelConsumerSession(groupId, memberId);
+    this.timers.cancelRebalance(groupId, memberId);
+    this.timers.cancelClassicMemberDeadline(groupId, memberId, 'JoinTimeout');
+    this.timers.cancelClassicMemberDeadline(groupId, memberId, 'SyncTimeout');
   }
 
   private activeGroup(groupId: string) {

@@ -16,6 +16,8 @@ export interface GroupTimerHandlers {
   onConsumerSessionExpired(groupId: string, memberId: string): void;
   /** KC-26: a KIP-848 member did not revoke within its rebalance timeout (armed at `epoch`). */
   onRebalanceExpired(groupId: string, memberId: string, epoch: number): void;
+  /** KC-62: a classic member of a KIP-848 group told to rejoin did not (join) or did not sync after joining. */
+  onClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout'): void;
 }
 
 const EXPIRY_KEY = 'offsets-expiry';
@@ -88,6 +90,17 @@ export class GroupTimers {
 
   cancelRebalance(groupId: string, memberId: string): void {
     this.scheduler.cancel(`consumer-group-rebalance-timeout-${groupId}-${memberId}`);
+  }
+
+  /** KC-62: Kafka's `consumer-group-join-timeout-…` (armed only if absent) and `consumer-group-sync-timeout-…`. */
+  armClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout', timeoutMs: number, onlyIfAbsent = false): void {
+    const key = `consumer-group-${phase === 'JoinTimeout' ? 'join' : 'sync'}-timeout-${groupId}-${memberId}`;
+    if (onlyIfAbsent && this.scheduler.isScheduled(key)) return;
+    this.scheduler.schedule(key, timeoutMs, () => this.handlers?.onClassicMemberDeadline(groupId, memberId, phase));
+  }
+
+  cancelClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout'): void {
+    this.scheduler.cancel(`consumer-group-${phase === 'JoinTimeout' ? 'join' : 'sync'}-timeout-${groupId}-${memberId}`);
   }
 
   armExpiryCheck(intervalMs: number): void {

@@ -113,6 +113,19 @@ export class GroupWrites {
         }
         return;
       }
+      case 'ClassicGroupUpgraded': {
+        // KC-62: parked classic requests learn of the new rebalance; the classic plumbing and timers
+        // give way to the KIP-848 group's (each member keeps its classic session timeout).
+        for (const id of this.plumbing.pendingIds(e.groupId)) this.timers.cancelPending(e.groupId, id);
+        this.plumbing.dropGroup(e.groupId, joinError('', ErrorCode.REBALANCE_IN_PROGRESS), syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+        this.timers.cancelJoin(e.groupId);
+        this.timers.cancelSync(e.groupId);
+        for (const m of e.members) {
+          this.timers.cancelSession(e.groupId, m.memberId);
+          this.timers.armConsumerSession(e.groupId, m.memberId, m.member.classic?.sessionTimeoutMs ?? this.config.consumerSessionTimeoutMs);
+        }
+        return;
+      }
       case 'GroupDeleted':
         for (const id of this.plumbing.pendingIds(e.groupId)) this.timers.cancelPending(e.groupId, id);
         this.plumbing.dropGroup(e.groupId, joinError('', ErrorCode.UNKNOWN_MEMBER_ID), syncError(ErrorCode.UNKNOWN_MEMBER_ID));

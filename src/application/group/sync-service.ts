@@ -10,6 +10,7 @@ import { GroupPlumbing } from './group-plumbing';
 import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
+import { ClassicMemberService } from './classic-member-service';
 
 /** SyncGroup (CG-40…CG-43): answered once the generation's assignment is durable (GEN-5). */
 @injectable()
@@ -19,6 +20,7 @@ export class SyncService {
     @inject(GroupPlumbing) private readonly plumbing: GroupPlumbing,
     @inject(GroupTimers) private readonly timers: GroupTimers,
     @inject(GroupWrites) private readonly writes: GroupWrites,
+    @inject(ClassicMemberService) private readonly classicMembers: ClassicMemberService,
     @inject(TYPES.Clock) private readonly clock: Clock,
   ) {}
 
@@ -26,8 +28,11 @@ export class SyncService {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return syncError(unavailable);
     const any = this.store.group(cmd.groupId);
-    // KC-61: only members using the classic protocol may sync with a KIP-848 group.
-    if (any?.kind === 'consumer') return syncError(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (any?.kind === 'consumer') {
+      // KIP-559 first, then KC-61: only members using the classic protocol may sync with a KIP-848 group.
+      if (cmd.apiVersion >= 5 && (cmd.protocolType === null || cmd.protocolName === null)) return syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+      return this.classicMembers.sync(cmd, any);
+    }
     const group = any;
     const decision = decideSync(cmd, group, this.clock.now());
     if (E.isLeft(decision)) return decision.left;

@@ -97,6 +97,11 @@ export class TimerExpiryService implements GroupTimerHandlers {
     this.consumers.onRebalanceExpired(groupId, memberId, epoch);
   }
 
+  /** KC-62. */
+  onClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout'): void {
+    this.consumers.onClassicMemberDeadline(groupId, memberId, phase);
+  }
+
   private activeGroup(groupId: string) {
     return this.store.status === 'active' ? this.store.classicGroup(groupId) : undefined;
   }

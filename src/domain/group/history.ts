@@ -189,7 +189,14 @@ const foldHistory = (h: GroupHistory, e: GroupEvent, group: ClassicGroup | undef
   }
 };
 
-const LEFT_REASONS: Record<ConsumerLeftReason, MemberLeftReason> = { Leave: 'LeaveGroup', SessionTimeout: 'SessionTimeout', RebalanceTimeout: 'RebalanceTimeout' };
+const LEFT_REASONS: Record<ConsumerLeftReason, MemberLeftReason> = {
+  Leave: 'LeaveGroup',
+  LeaveGroup: 'LeaveGroup',
+  SessionTimeout: 'SessionTimeout',
+  RebalanceTimeout: 'RebalanceTimeout',
+  JoinTimeout: 'JoinTimeout',
+  SyncTimeout: 'SyncTimeout',
+};
 
 const epochTrigger = (t: EpochTrigger): RebalanceTrigger => {
   switch (t.kind) {

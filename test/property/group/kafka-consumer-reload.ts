@@ -27,7 +27,7 @@ interface Reloaded {
 
 const canon = (v: unknown): string => JSON.stringify(v);
 const meta = (m: object): string =>
-  canon(Object.fromEntries(['instanceId', 'rackId', 'clientId', 'clientHost', 'subscribedTopicNames', 'subscribedTopicRegex', 'serverAssignor', 'rebalanceTimeoutMs'].map((k) => [k, (m as Record<string, unknown>)[k]])));
+  canon(Object.fromEntries(['instanceId', 'rackId', 'clientId', 'clientHost', 'subscribedTopicNames', 'subscribedTopicRegex', 'serverAssignor', 'rebalanceTimeoutMs', 'classic'].map((k) => [k, (m as Record<string, unknown>)[k] ?? null])));
 
 /** Kafka's reload of the KIP-848 records in `events`: group id → reloaded consumer group. */
 export const kafkaConsumerReload = (events: readonly GroupEvent[]): Map<string, Reloaded> => {
@@ -90,6 +90,19 @@ export const kafkaConsumerReload = (events: readonly GroupEvent[]): Map<string, 
         if (g !== undefined) removeMember(g, e.memberId);
         break;
       }
+      case 'ClassicGroupUpgraded': {
+        // KC-62: the classic GroupMetadata tombstone, then the new group's records.
+        const g = get(e.groupId);
+        Object.assign(g, { groupEpoch: e.epoch, assignmentEpoch: e.epoch });
+        for (const m of e.members) {
+          g.members[m.memberId] = { metadata: meta(m.member), epoch: e.epoch, previous: e.epoch, state: 'STABLE', assigned: canon(m.assigned), pending: '[]' };
+          g.targets[m.memberId] = canon(m.assigned);
+        }
+        break;
+      }
+      // A classic group's records for the id: the KIP-848 group was converted (KC-62) or replaced (CG-21).
+      case 'AssignmentsSynced':
+      case 'GroupCreated':
       case 'GroupDeleted':
         groups.delete(e.groupId);
         break;

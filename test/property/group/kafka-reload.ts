@@ -104,6 +104,8 @@ export const kafkaReload = (events: readonly GroupEvent[]): Reload => {
         break;
       }
       case 'GroupDeleted':
+      // KC-62: the classic GroupMetadata tombstone of an upgraded group.
+      case 'ClassicGroupUpgraded':
         groups.delete(e.groupId);
         break;
       default:

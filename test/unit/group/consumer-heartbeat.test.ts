@@ -223,14 +223,13 @@ describe('KIP-848 ConsumerGroupHeartbeat', () => {
     expect(h.coord.describeGroups(['cg'], 5)[0]!.groupState).toBe('Dead');
   });
 
-  test('TS-79 / CG-21 an Empty classic group is replaced (offsets kept); a non-empty classic group is GROUP_ID_NOT_FOUND; a JoinGroup replaces an Empty consumer group', async () => {
+  test('TS-79 / CG-21 an Empty classic group is replaced (offsets kept); a classic group whose members cannot be read is GROUP_ID_NOT_FOUND; a JoinGroup replaces an Empty consumer group', async () => {
     const h = await consumerHarness();
     await h.coord.offsetCommit({ groupId: 'cg', memberId: '', groupInstanceId: null, generationIdOrMemberEpoch: -1, retentionTimeMs: -1, apiVersion: 9, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 42, committedLeaderEpoch: -1, committedMetadata: null, commitTimestamp: -1 }] }] });
     const a = new Member(h, 'a');
     expect((await a.join()).errorCode).toBe(ErrorCode.NONE);
     expect(h.coord.consumerGroupView('cg')!.offsets.size).toBe(1);
-    // CG-21 / KC-70: no classic member inside a KIP-848 group.
-    expect((await h.coord.joinGroup(joinCmd({ groupId: 'cg' }))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    // KC-62: a consumer-protocol member is unknown to the classic Heartbeat.
     expect((await h.coord.heartbeat({ groupId: 'cg', memberId: 'a', groupInstanceId: null, generationId: 1 })).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     await a.leave();
     const join = await h.coord.joinGroup(joinCmd({ groupId: 'cg' }));
@@ -239,6 +238,7 @@ describe('KIP-848 ConsumerGroupHeartbeat', () => {
     const p = h.coord.joinGroup(joinCmd({ groupId: 'cg', memberId: join.memberId }));
     await h.advance(0);
     expect((await p).errorCode).toBe(ErrorCode.NONE);
+    // KC-62: its members' metadata is not a consumer subscription, so it cannot be upgraded.
     expect((await h.coord.consumerGroupHeartbeat(joinHb({ memberId: 'z' }))).errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
   });
 

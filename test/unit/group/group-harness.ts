@@ -19,6 +19,8 @@ import { TYPES } from '../../../src/ports/symbols';
 import { TOPIC_METADATA, type TopicMetadataSource } from '../../../src/ports/topic-metadata';
 import { TOPIC_REGEX } from '../../../src/ports/topic-regex';
 import { re2TopicRegex } from '../../../src/adapters/regex/re2-topic-regex';
+import { CONSUMER_PROTOCOL } from '../../../src/ports/consumer-protocol';
+import { consumerProtocolCodec } from '../../../src/adapters/kafka/protocol/consumer-protocol-codec';
 import { MemoryTopics } from '../../fakes/memory-topics';
 
 export { silentLogger };
@@ -36,6 +38,7 @@ export const coordinatorOver = (clock: FakeClock, log: MetaLog, config: GroupCoo
   const container = new Container();
   container.bind(TOPIC_METADATA).toConstantValue(topics);
   container.bind(TOPIC_REGEX).toConstantValue(re2TopicRegex);
+  container.bind(CONSUMER_PROTOCOL).toConstantValue(consumerProtocolCodec);
   container.bind(TYPES.Clock).toConstantValue(clock);
   container.bind(TYPES.Scheduler).toConstantValue(clock);
   container.bind(TYPES.MetaLog).toConstantValue(log);

@@ -14,7 +14,13 @@ export type ConsumerLeftReason =
   /** KC-28: no heartbeat within `group.consumer.session.timeout.ms`. */
   | 'SessionTimeout'
   /** KC-26: it did not revoke its partitions within its rebalance timeout. */
-  | 'RebalanceTimeout';
+  | 'RebalanceTimeout'
+  /** KC-62: a classic-protocol member sent LeaveGroup. */
+  | 'LeaveGroup'
+  /** KC-62: a classic-protocol member told to rejoin did not, within its rebalance timeout. */
+  | 'JoinTimeout'
+  /** KC-60: a classic-protocol member did not send SyncGroup within its rebalance timeout after joining. */
+  | 'SyncTimeout';
 
 /** What bumped the group epoch (history; Kafka logs it). */
 export type EpochTrigger =
@@ -76,7 +82,20 @@ export type ConsumerGroupEvent =
    * KC-30 / PE-6: the member's current-assignment, target-assignment and metadata tombstones, in
    * that order (one event: a MetaLog batch is replayed all or nothing).
    */
-  | { readonly type: 'ConsumerMemberLeft'; readonly groupId: string; readonly memberId: string; readonly reason: ConsumerLeftReason; readonly at: number };
+  | { readonly type: 'ConsumerMemberLeft'; readonly groupId: string; readonly memberId: string; readonly reason: ConsumerLeftReason; readonly at: number }
+  /**
+   * KC-62 online upgrade: a ConsumerGroupHeartbeat joined a classic group with members. Kafka writes
+   * the classic GroupMetadata tombstone and the new group's records; folding this replaces the
+   * classic group (offsets kept) by a KIP-848 group at group epoch = assignment epoch = the
+   * generation, each member STABLE at that epoch with its classic assignment as target.
+   */
+  | {
+      readonly type: 'ClassicGroupUpgraded';
+      readonly groupId: string;
+      readonly epoch: number;
+      readonly members: ReadonlyArray<{ readonly memberId: string; readonly member: ConsumerMemberMetadata; readonly assigned: Assignment }>;
+      readonly at: number;
+    };
 
 export const CONSUMER_GROUP_EVENT_TYPES: readonly string[] = [
   'ConsumerMemberJoined',
@@ -88,4 +107,5 @@ export const CONSUMER_GROUP_EVENT_TYPES: readonly string[] = [
   'TargetAssignmentComputed',
   'MemberReconciled',
   'ConsumerMemberLeft',
+  'ClassicGroupUpgraded',
 ];

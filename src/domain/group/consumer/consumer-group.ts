@@ -5,7 +5,15 @@
  * derived from the members by the same folds — rebuilt, never read back from the log (PE-10).
  */
 import type { CommittedOffset } from '../groups-state';
+import type { MemberProtocol } from '../events';
 import type { Assignment } from './assignment';
+
+/** KC-2 classicMemberMetadata: a member that speaks the classic protocol inside a KIP-848 group (KC-60). */
+export interface ClassicMemberMetadata {
+  readonly sessionTimeoutMs: number;
+  /** Its JoinGroup protocols, in preference order (the first names its SyncGroup protocol). */
+  readonly protocols: readonly MemberProtocol[];
+}
 
 /** KC-2 reconciliation states, with Kafka's wire values in ConsumerGroupCurrentMemberAssignment. */
 export type ConsumerMemberState = 'STABLE' | 'UNREVOKED_PARTITIONS' | 'UNRELEASED_PARTITIONS' | 'UNKNOWN';
@@ -21,7 +29,12 @@ export interface ConsumerMemberMetadata {
   readonly subscribedTopicRegex: string | null;
   readonly serverAssignor: string | null;
   readonly rebalanceTimeoutMs: number;
+  /** Set for a member using the classic protocol (JoinGroup/SyncGroup/Heartbeat); absent or null otherwise. */
+  readonly classic?: ClassicMemberMetadata | null;
 }
+
+/** Does the member speak the classic protocol (KC-60)? */
+export const usesClassicProtocol = (m: ConsumerMemberMetadata): boolean => m.classic !== undefined && m.classic !== null;
 
 /** What Kafka's ConsumerGroupCurrentMemberAssignment record holds (PE-5). */
 export interface ConsumerMemberAssignment {

@@ -7,37 +7,20 @@
 import * as E from 'fp-ts/Either';
 import { ErrorCode } from '../../error-code';
 import type { ClassicGroup } from '../classic-group';
-import { holds, isSubset, sameAssignment, type Assignment } from './assignment';
-import {
-  isReconciledTo,
-  newConsumerGroup,
-  newConsumerMember,
-  partitionEpoch,
-  regexOf,
-  type ConsumerGroup,
-  type ConsumerMember,
-  type ConsumerMemberAssignment,
-  type ConsumerMemberMetadata,
-} from './consumer-group';
-import type { ConsumerGroupEvent, EpochTrigger } from './consumer-events';
+import { isSubset, sameAssignment, type Assignment } from './assignment';
+import { newConsumerGroup, type ConsumerGroup, type ConsumerMember, type ConsumerMemberMetadata } from './consumer-group';
+import type { ConsumerGroupEvent } from './consumer-events';
+import type { GroupEvent } from '../events';
+import { upgradeEvent } from './convert-group';
+import { evolveConsumer } from './evolve-consumer';
+import { advanceMember } from './advance-member';
 import { decideConsumerLeave } from './decide-consumer-leave';
 import { heartbeatError, type ConsumerHeartbeatCommand, type ConsumerHeartbeatContext, type ConsumerHeartbeatResult } from './heartbeat-command';
-import { reconcile } from './reconcile';
-import {
-  computeSubscriptionMetadata,
-  membersAfter,
-  metadataOf,
-  regexesInUse,
-  resolveRegex,
-  sameMemberMetadata,
-  sameMetadata,
-  subscriptionChanged,
-} from './subscription';
-import { computeTargetAssignment, preferredAssignor } from './target-assignment';
+import { metadataOf } from './subscription';
 import { validateConsumerHeartbeat } from './validate-heartbeat';
 
 export interface ConsumerHeartbeatDecision {
-  readonly events: ConsumerGroupEvent[];
+  readonly events: GroupEvent[];
   readonly response: ConsumerHeartbeatResult;
   /** The member whose session the heartbeat refreshes (null for a leave). */
   readonly memberId: string | null;
@@ -54,6 +37,7 @@ const NO_METADATA: ConsumerMemberMetadata = {
   subscribedTopicRegex: null,
   serverAssignor: null,
   rebalanceTimeoutMs: -1,
+  classic: null,
 };
 
 const fenced = (message: string): Outcome => E.left(heartbeatError(ErrorCode.FENCED_MEMBER_EPOCH, message));
@@ -116,23 +100,33 @@ const updatedMetadata = (prev: ConsumerMemberMetadata, cmd: ConsumerHeartbeatCom
   subscribedTopicRegex: cmd.subscribedTopicRegex ?? prev.subscribedTopicRegex,
   serverAssignor: cmd.serverAssignor ?? prev.serverAssignor,
   rebalanceTimeoutMs: cmd.rebalanceTimeoutMs !== -1 ? cmd.rebalanceTimeoutMs : prev.rebalanceTimeoutMs,
+  // A member that heartbeats with ConsumerGroupHeartbeat uses the consumer protocol.
+  classic: null,
 });
 
-const sameAssignmentState = (a: ConsumerMemberAssignment, b: ConsumerMemberAssignment): boolean =>
-  a.memberEpoch === b.memberEpoch &&
-  a.previousMemberEpoch === b.previousMemberEpoch &&
-  a.state === b.state &&
-  sameAssignment(a.assigned, b.assigned) &&
-  sameAssignment(a.pendingRevocation, b.pendingRevocation);
+interface FoundGroup {
+  readonly group: ConsumerGroup;
+  readonly created: boolean;
+  /** The online upgrade of a classic group (KC-62), written before the member's own events. */
+  readonly prefix: readonly ConsumerGroupEvent[];
+}
 
-/** KC-20: the consumer group this heartbeat addresses, created (or replacing an Empty classic group) at epoch 0. */
-const lookupGroup = (cmd: ConsumerHeartbeatCommand, existing: ClassicGroup | ConsumerGroup | undefined): E.Either<ConsumerHeartbeatResult, { group: ConsumerGroup; created: boolean }> => {
+/**
+ * KC-20: the consumer group this heartbeat addresses, created at epoch 0 — replacing an Empty
+ * classic group (CG-21, PE-8: offsets stay) or upgrading a classic group with members (KC-62).
+ */
+const lookupGroup = (cmd: ConsumerHeartbeatCommand, existing: ClassicGroup | ConsumerGroup | undefined, ctx: ConsumerHeartbeatContext): E.Either<ConsumerHeartbeatResult, FoundGroup> => {
   const notFound = () => E.left(heartbeatError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${cmd.groupId} is not a consumer group.`));
-  if (existing === undefined) return cmd.memberEpoch === 0 ? E.right({ group: newConsumerGroup(cmd.groupId), created: true }) : notFound();
-  if (existing.kind === 'consumer') return E.right({ group: existing, created: false });
-  // An Empty classic (or simple) group is replaced; its offsets stay (CG-21, PE-8).
-  if (cmd.memberEpoch === 0 && existing.members.size === 0) return E.right({ group: newConsumerGroup(cmd.groupId, existing.offsets), created: true });
-  return notFound();
+  if (existing === undefined) return cmd.memberEpoch === 0 ? E.right({ group: newConsumerGroup(cmd.groupId), created: true, prefix: [] }) : notFound();
+  if (existing.kind === 'consumer') return E.right({ group: existing, created: false, prefix: [] });
+  if (cmd.memberEpoch !== 0) return notFound();
+  if (existing.members.size === 0) return E.right({ group: newConsumerGroup(cmd.groupId, existing.offsets), created: true, prefix: [] });
+  const upgrade = upgradeEvent(existing, ctx.maxSize, ctx);
+  if (upgrade === null) return notFound();
+  // The group as the upgrade event will fold it (the fold is the same code).
+  const group = newConsumerGroup(cmd.groupId, existing.offsets);
+  evolveConsumer(group, upgrade);
+  return E.right({ group, created: true, prefix: [upgrade] });
 };
 
 /** ConsumerGroupHeartbeat: Left = the error answer with nothing changed. */
@@ -144,12 +138,12 @@ export const decideConsumerHeartbeat = (
   const invalid = validateConsumerHeartbeat(cmd, ctx.assignors);
   if (invalid !== null) return E.left(invalid);
   if (cmd.memberEpoch < 0) {
-    const leave = decideConsumerLeave(cmd, existing?.kind === 'consumer' ? existing : undefined, ctx.topics, ctx.now);
+    const leave = decideConsumerLeave(cmd, existing?.kind === 'consumer' ? existing : undefined, ctx);
     return E.isLeft(leave) ? leave : E.right({ ...leave.right, memberId: null });
   }
-  const found = lookupGroup(cmd, existing);
+  const found = lookupGroup(cmd, existing, ctx);
   if (E.isLeft(found)) return found;
-  const { group: g, created } = found.right;
+  const { group: g, created, prefix } = found.right;
   if (g.members.size >= ctx.maxSize && (cmd.memberId === '' || !g.members.has(cmd.memberId))) {
     return E.left(heartbeatError(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${ctx.maxSize} members.`));
   }
@@ -158,105 +152,13 @@ export const decideConsumerHeartbeat = (
   if (E.isLeft(found2)) return found2;
   const { base, replaced, rejoin } = found2.right;
   const before = replaced !== undefined ? metadataOf(replaced) : base !== undefined ? metadataOf(base) : undefined;
-  const updated = updatedMetadata(before ?? NO_METADATA, cmd);
-  const now = ctx.now;
-  const events: ConsumerGroupEvent[] = [];
-  if (replaced !== undefined) {
-    events.push({ type: 'ConsumerMemberReplaced', groupId: g.groupId, oldMemberId: replaced.memberId, newMemberId: memberId, member: updated, at: now });
-  } else if (base === undefined) {
-    events.push({ type: 'ConsumerMemberJoined', groupId: g.groupId, memberId, member: updated, at: now });
-  } else if (!sameMemberMetadata(base, updated)) {
-    events.push({ type: 'ConsumerMemberUpdated', groupId: g.groupId, memberId, member: updated, at: now });
-  }
-  let bump = subscriptionChanged(before, updated);
-  let trigger: EpochTrigger = before === undefined ? { kind: 'MemberJoined', memberId } : { kind: 'SubscriptionChanged', memberId };
-  const changes = new Map<string, ConsumerMemberMetadata | undefined>([[memberId, updated]]);
-  if (replaced !== undefined) changes.set(replaced.memberId, undefined);
-
-  let groupEpoch = g.groupEpoch;
-  let metadata = g.subscriptionMetadata;
-  let regexes: ReadonlyMap<string, readonly string[]> = g.regexes;
-  if (bump || ctx.metadataStale || created) {
-    // Kafka 4.0 resolves each regex once for the group and re-resolves them when topics change.
-    const next = new Map<string, readonly string[]>();
-    for (const r of regexesInUse(g, changes).keys()) {
-      const known = g.regexes.get(r);
-      if (known !== undefined && !ctx.metadataStale) {
-        next.set(r, known);
-        continue;
-      }
-      const compiled = ctx.compileRegex(r);
-      if (compiled === null) {
-        if (r === regexOf(updated)) return E.left(heartbeatError(ErrorCode.INVALID_REGULAR_EXPRESSION, `SubscribedTopicRegex \`${r}\` is not a valid regular expression.`));
-        continue;
-      }
-      const topics = resolveRegex(compiled, ctx.topics);
-      next.set(r, topics);
-      if (known === undefined || known.length !== topics.length || known.some((t, i) => t !== topics[i])) {
-        events.push({ type: 'RegexResolved', groupId: g.groupId, regex: r, topics, at: now });
-      }
-    }
-    for (const r of g.regexes.keys()) if (!next.has(r)) events.push({ type: 'RegexResolved', groupId: g.groupId, regex: r, topics: null, at: now });
-    regexes = next;
-    metadata = computeSubscriptionMetadata(g, changes, regexes, ctx.topics);
-    if (!sameMetadata(metadata, g.subscriptionMetadata)) {
-      events.push({ type: 'SubscriptionMetadataChanged', groupId: g.groupId, topics: metadata, at: now });
-      if (!bump) trigger = { kind: 'MetadataChanged' };
-      bump = true;
-    }
-    if (bump) {
-      groupEpoch += 1;
-      events.push({ type: 'GroupEpochBumped', groupId: g.groupId, epoch: groupEpoch, trigger, at: now });
-    }
-  }
-
-  let targetEpoch = g.assignmentEpoch;
-  let target: Assignment = g.targets.get(replaced?.memberId ?? memberId) ?? [];
-  if (groupEpoch > g.assignmentEpoch) {
-    const metas = [...membersAfter(g, changes)].map(([, m]) => m);
-    const name = preferredAssignor(metas, ctx.defaultAssignor);
-    const assignorName = ctx.assignors.has(name) ? name : ctx.defaultAssignor;
-    const inherited = new Map<string, Assignment>();
-    if (replaced !== undefined) inherited.set(memberId, g.targets.get(replaced.memberId) ?? []);
-    const out = computeTargetAssignment({
-      group: g, changes, inherited, metadata, regexes, epoch: groupEpoch, assignorName, assignor: ctx.assignors.get(assignorName)!, now,
-    });
-    events.push(out.event);
-    targetEpoch = groupEpoch;
-    target = out.targets.get(memberId) ?? [];
-  }
-
-  // The member's assignment state once the events above are folded, then one reconciliation step.
-  const stored: ConsumerMember =
-    replaced !== undefined
-      ? { ...newConsumerMember(memberId, updated), assigned: replaced.assigned }
-      : base !== undefined
-        ? { ...base, ...updated }
-        : newConsumerMember(memberId, updated);
-  const current: ConsumerMember = rejoin ? { ...stored, memberEpoch: 0, previousMemberEpoch: 0, state: 'STABLE', assigned: [], pendingRevocation: [] } : stored;
-  let next: ConsumerMemberAssignment = current;
-  if (!isReconciledTo(current, targetEpoch)) {
-    // A rejoining member released what it held: its own partitions are free.
-    const epochOf = rejoin && base !== undefined
-      ? (t: string, p: number) => (holds(base.assigned, t, p) || holds(base.pendingRevocation, t, p) ? -1 : partitionEpoch(g, t, p))
-      : (t: string, p: number) => partitionEpoch(g, t, p);
-    const step = reconcile({ member: current, targetEpoch, target, partitionEpoch: epochOf, owned: cmd.topicPartitions });
-    if (E.isLeft(step)) return E.left(heartbeatError(step.left.code, 'The consumer group member is in an unknown state. The member must abandon all its partitions and rejoin.'));
-    next = step.right;
-  }
-  if (!sameAssignmentState(next, stored)) {
-    events.push({
-      type: 'MemberReconciled',
-      groupId: g.groupId,
-      memberId,
-      memberEpoch: next.memberEpoch,
-      previousMemberEpoch: next.previousMemberEpoch,
-      state: next.state,
-      assigned: next.assigned,
-      pendingRevocation: next.pendingRevocation,
-      at: now,
-    });
-  }
+  const advanced = advanceMember(
+    { group: g, created, memberId, base, replaced, rejoin, metadata: updatedMetadata(before ?? NO_METADATA, cmd), owned: cmd.topicPartitions },
+    ctx,
+  );
+  if (E.isLeft(advanced)) return advanced;
+  const events: GroupEvent[] = [...prefix, ...advanced.right.events];
+  const next = advanced.right.next;
   // KC-27: the assignment goes with a full request or when it changed.
   const full =
     cmd.memberEpoch === 0 ||

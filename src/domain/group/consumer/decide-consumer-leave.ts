@@ -5,7 +5,9 @@ import * as E from 'fp-ts/Either';
 import { ErrorCode } from '../../error-code';
 import type { ConsumerGroup } from './consumer-group';
 import type { ConsumerGroupEvent, ConsumerLeftReason } from './consumer-events';
-import { heartbeatError, type ConsumerHeartbeatCommand, type ConsumerHeartbeatResult } from './heartbeat-command';
+import { heartbeatError, type ConsumerHeartbeatCommand, type ConsumerHeartbeatResult, type ConversionContext } from './heartbeat-command';
+import { downgradeEvents } from './convert-group';
+import type { GroupEvent } from '../events';
 import { computeSubscriptionMetadata, regexesInUse, sameMetadata, type TopicLookup } from './subscription';
 
 /**
@@ -13,9 +15,14 @@ import { computeSubscriptionMetadata, regexesInUse, sameMetadata, type TopicLook
  * metadata recomputed without it, and the group epoch bumped. The others converge through the next
  * target assignment, computed at the next heartbeat.
  */
-export const fenceMember = (g: ConsumerGroup, memberId: string, reason: ConsumerLeftReason, topics: TopicLookup, now: number): ConsumerGroupEvent[] => {
-  const events: ConsumerGroupEvent[] = [{ type: 'ConsumerMemberLeft', groupId: g.groupId, memberId, reason, at: now }];
-  const changes = new Map([[memberId, undefined]]);
+export const fenceMember = (g: ConsumerGroup, memberId: string, reason: ConsumerLeftReason, topics: TopicLookup, now: number): ConsumerGroupEvent[] =>
+  fenceMembers(g, [memberId], reason, topics, now);
+
+/** KC-30 for several members at once (a LeaveGroup batch): one epoch bump. */
+export const fenceMembers = (g: ConsumerGroup, memberIds: readonly string[], reason: ConsumerLeftReason, topics: TopicLookup, now: number): ConsumerGroupEvent[] => {
+  const events: ConsumerGroupEvent[] = memberIds.map((memberId) => ({ type: 'ConsumerMemberLeft', groupId: g.groupId, memberId, reason, at: now }));
+  const changes = new Map(memberIds.map((id) => [id, undefined] as const));
+  const memberId = memberIds[0]!;
   const inUse = regexesInUse(g, changes);
   const regexes = new Map(g.regexes);
   for (const r of g.regexes.keys()) {
@@ -29,8 +36,12 @@ export const fenceMember = (g: ConsumerGroup, memberId: string, reason: Consumer
   return events;
 };
 
+/** KC-30, or KC-62's downgrade when only classic-protocol members remain. */
+export const removeMember = (g: ConsumerGroup, memberId: string, reason: ConsumerLeftReason, ctx: ConversionContext): GroupEvent[] =>
+  downgradeEvents(g, memberId, reason, ctx) ?? fenceMember(g, memberId, reason, ctx.topics, ctx.now);
+
 export interface ConsumerLeaveDecision {
-  readonly events: ConsumerGroupEvent[];
+  readonly events: GroupEvent[];
   readonly response: ConsumerHeartbeatResult;
 }
 
@@ -38,14 +49,14 @@ export interface ConsumerLeaveDecision {
 export const decideConsumerLeave = (
   cmd: ConsumerHeartbeatCommand,
   group: ConsumerGroup | undefined,
-  topics: TopicLookup,
-  now: number,
+  ctx: ConversionContext,
 ): E.Either<ConsumerHeartbeatResult, ConsumerLeaveDecision> => {
+  const now = ctx.now;
   if (group === undefined) return E.left(heartbeatError(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${cmd.groupId} not found.`));
   const response: ConsumerHeartbeatResult = { errorCode: ErrorCode.NONE, errorMessage: null, memberId: cmd.memberId, memberEpoch: cmd.memberEpoch, heartbeatIntervalMs: 0, assignment: null };
   if (cmd.instanceId === null) {
     if (!group.members.has(cmd.memberId)) return E.left(heartbeatError(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${cmd.memberId} is not a member of group ${cmd.groupId}.`));
-    return E.right({ events: fenceMember(group, cmd.memberId, 'Leave', topics, now), response });
+    return E.right({ events: removeMember(group, cmd.memberId, 'Leave', ctx), response });
   }
   const staticId = group.staticMembers.get(cmd.instanceId);
   const member = staticId === undefined ? undefined : group.members.get(staticId);
@@ -53,7 +64,7 @@ export const decideConsumerLeave = (
   if (member.memberId !== cmd.memberId) {
     return E.left(heartbeatError(ErrorCode.FENCED_INSTANCE_ID, `Instance id ${cmd.instanceId} is fenced by member ${member.memberId}.`));
   }
-  if (cmd.memberEpoch === -1) return E.right({ events: fenceMember(group, member.memberId, 'Leave', topics, now), response });
+  if (cmd.memberEpoch === -1) return E.right({ events: removeMember(group, member.memberId, 'Leave', ctx), response });
   // KC-32: kept with epoch −2 and its assignment, pending revocations cleared, no epoch bump.
   const event: ConsumerGroupEvent = {
     type: 'MemberReconciled',
@@ -70,12 +81,12 @@ export const decideConsumerLeave = (
 };
 
 /** KC-28: the member's session expired; it is fenced (static members too, whatever their epoch). */
-export const decideConsumerSessionExpiry = (g: ConsumerGroup, memberId: string, topics: TopicLookup, now: number): ConsumerGroupEvent[] =>
-  g.members.has(memberId) ? fenceMember(g, memberId, 'SessionTimeout', topics, now) : [];
+export const decideConsumerSessionExpiry = (g: ConsumerGroup, memberId: string, ctx: ConversionContext): GroupEvent[] =>
+  g.members.has(memberId) ? removeMember(g, memberId, 'SessionTimeout', ctx) : [];
 
 /** KC-26: the rebalance timer armed when the member entered UNREVOKED_PARTITIONS at `epoch` fired. */
-export const decideRebalanceExpiry = (g: ConsumerGroup, memberId: string, epoch: number, topics: TopicLookup, now: number): ConsumerGroupEvent[] => {
+export const decideRebalanceExpiry = (g: ConsumerGroup, memberId: string, epoch: number, ctx: ConversionContext): GroupEvent[] => {
   const m = g.members.get(memberId);
   if (m === undefined || m.memberEpoch !== epoch || m.state !== 'UNREVOKED_PARTITIONS') return [];
-  return fenceMember(g, memberId, 'RebalanceTimeout', topics, now);
+  return removeMember(g, memberId, 'RebalanceTimeout', ctx);
 };

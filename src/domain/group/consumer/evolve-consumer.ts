@@ -102,5 +102,15 @@ export const evolveConsumer = (g: ConsumerGroup, e: ConsumerGroupEvent): void =>
       setMember(g, e.memberId, undefined);
       g.targets.delete(e.memberId);
       return;
+    case 'ClassicGroupUpgraded':
+      // A fresh group (evolve replaced the classic one): every member reconciled at the generation.
+      g.groupEpoch = e.epoch;
+      g.assignmentEpoch = e.epoch;
+      g.stateTimestamp = e.at;
+      for (const m of e.members) {
+        setMember(g, m.memberId, { ...newConsumerMember(m.memberId, m.member), memberEpoch: e.epoch, previousMemberEpoch: e.epoch, assigned: m.assigned });
+        g.targets.set(m.memberId, m.assigned);
+      }
+      return;
   }
 };

@@ -6,6 +6,25 @@ import type { ErrorCode } from '../../error-code';
 import type { Assignor } from '../assignors/assignor';
 import type { Assignment } from './assignment';
 import type { RegexCompiler, TopicLookup } from './subscription';
+import type { ClassicBytes } from './classic-bytes';
+
+/** KC-62 `group.consumer.migration.policy` and the classic group's size limit a downgrade must respect. */
+export interface MigrationSettings {
+  readonly upgrade: boolean;
+  readonly downgrade: boolean;
+  /** `group.max.size`. */
+  readonly classicMaxSize: number;
+}
+
+/** What converting between the two group types needs besides the group (KC-62). */
+export interface ConversionContext {
+  readonly migration: MigrationSettings;
+  readonly bytes: ClassicBytes;
+  readonly topics: TopicLookup;
+  /** The name of a topic id (subscription metadata first, then the topic image). */
+  readonly topicName: (topicId: string) => string | undefined;
+  readonly now: number;
+}
 
 export interface ConsumerHeartbeatCommand {
   readonly groupId: string;
@@ -46,13 +65,13 @@ export interface ConsumerSettings {
   /** `group.consumer.assignors`: name → assignor; the first is the default (KC-25). */
   readonly assignors: ReadonlyMap<string, Assignor>;
   readonly defaultAssignor: string;
+  readonly migration: MigrationSettings;
 }
 
-export interface ConsumerHeartbeatContext extends ConsumerSettings {
+export interface ConsumerHeartbeatContext extends ConsumerSettings, ConversionContext {
   readonly now: number;
   /** A fresh member id for a v0 join without one (GEN-8: a Kafka Uuid string). */
   readonly newMemberId: string;
-  readonly topics: TopicLookup;
   readonly compileRegex: RegexCompiler;
   /** Topic metadata changed (or a restart happened) since the group's subscription metadata was computed (KC-24). */
   readonly metadataStale: boolean;

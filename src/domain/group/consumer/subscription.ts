@@ -3,7 +3,7 @@
  * subscribe to (by name or through a regex) exist, with their ids and partition counts. Topic
  * metadata and regex compilation come in as functions: the domain holds neither.
  */
-import { memberTopicNames, regexOf, type ConsumerGroup, type ConsumerMember, type ConsumerMemberMetadata, type TopicMetadata } from './consumer-group';
+import { memberTopicNames, regexOf, type ClassicMemberMetadata, type ConsumerGroup, type ConsumerMember, type ConsumerMemberMetadata, type TopicMetadata } from './consumer-group';
 
 /** The topic image the coordinator sees (TopicService's durable topics). */
 export interface TopicLookup {
@@ -91,7 +91,18 @@ export const sameMemberMetadata = (a: ConsumerMemberMetadata, b: ConsumerMemberM
   sameList(a.subscribedTopicNames, b.subscribedTopicNames) &&
   a.subscribedTopicRegex === b.subscribedTopicRegex &&
   a.serverAssignor === b.serverAssignor &&
-  a.rebalanceTimeoutMs === b.rebalanceTimeoutMs;
+  a.rebalanceTimeoutMs === b.rebalanceTimeoutMs &&
+  sameClassic(a.classic ?? null, b.classic ?? null);
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+const sameClassic = (a: ClassicMemberMetadata | null, b: ClassicMemberMetadata | null): boolean =>
+  a === b ||
+  (a !== null &&
+    b !== null &&
+    a.sessionTimeoutMs === b.sessionTimeoutMs &&
+    a.protocols.length === b.protocols.length &&
+    a.protocols.every((p, i) => p.name === b.protocols[i]!.name && sameBytes(p.metadata, b.protocols[i]!.metadata)));
 
 /** The metadata fields of a member (its record, without the assignment state). */
 export const metadataOf = (m: ConsumerMember): ConsumerMemberMetadata => ({
@@ -103,6 +114,7 @@ export const metadataOf = (m: ConsumerMember): ConsumerMemberMetadata => ({
   subscribedTopicRegex: m.subscribedTopicRegex,
   serverAssignor: m.serverAssignor,
   rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+  classic: m.classic ?? null,
 });
 
 export { memberTopicNames };

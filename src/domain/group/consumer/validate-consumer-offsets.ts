@@ -4,11 +4,14 @@
  */
 import * as E from 'fp-ts/Either';
 import { ErrorCode, kafkaError, type KafkaError } from '../../error-code';
-import type { ConsumerGroup } from './consumer-group';
+import { usesClassicProtocol, type ConsumerMember, type ConsumerGroup } from './consumer-group';
 
-/** A member epoch that differs from the member's: STALE_MEMBER_EPOCH (the client retries after its next heartbeat). */
-const checkEpoch = (received: number, expected: number): E.Either<KafkaError, void> =>
-  received !== expected ? E.left(kafkaError(ErrorCode.STALE_MEMBER_EPOCH)) : E.right(undefined);
+/**
+ * A member epoch that differs from the member's: STALE_MEMBER_EPOCH (the client retries after its
+ * next heartbeat), or ILLEGAL_GENERATION for a classic-protocol member (its epoch is its generation).
+ */
+const checkEpoch = (received: number, m: ConsumerMember): E.Either<KafkaError, void> =>
+  received === m.memberEpoch ? E.right(undefined) : E.left(kafkaError(usesClassicProtocol(m) ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH));
 
 /** OF-4: an admin commit (epoch < 0) needs an Empty group; a member commits at its own epoch with OffsetCommit v9+. */
 export const validateConsumerOffsetCommit = (
@@ -18,8 +21,8 @@ export const validateConsumerOffsetCommit = (
   if (cmd.generationIdOrMemberEpoch < 0 && group.members.size === 0) return E.right(undefined);
   const member = group.members.get(cmd.memberId);
   if (member === undefined) return E.left(kafkaError(ErrorCode.UNKNOWN_MEMBER_ID));
-  if (cmd.apiVersion < 9) return E.left(kafkaError(ErrorCode.UNSUPPORTED_VERSION));
-  return checkEpoch(cmd.generationIdOrMemberEpoch, member.memberEpoch);
+  if (cmd.apiVersion < 9 && !usesClassicProtocol(member)) return E.left(kafkaError(ErrorCode.UNSUPPORTED_VERSION));
+  return checkEpoch(cmd.generationIdOrMemberEpoch, member);
 };
 
 /** OF-35: OffsetFetch v9 names the member; a fetch without one (admin, epoch −1) is always served. */
@@ -27,5 +30,5 @@ export const validateConsumerOffsetFetch = (group: ConsumerGroup, memberId: stri
   if (memberId === null && memberEpoch < 0) return E.right(undefined);
   const member = memberId === null ? undefined : group.members.get(memberId);
   if (member === undefined) return E.left(kafkaError(ErrorCode.UNKNOWN_MEMBER_ID));
-  return checkEpoch(memberEpoch, member.memberEpoch);
+  return checkEpoch(memberEpoch, member);
 };
