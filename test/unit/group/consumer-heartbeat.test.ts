@@ -262,6 +262,30 @@ describe('KIP-848 ConsumerGroupHeartbeat', () => {
     expect(await code(commit('', -1))).toBe(ErrorCode.NONE);
   });
 
+  test('PE-13 the history shows a consumer group: one record per group epoch, its trigger, stable once every member reconciled; a restart keeps it; the snapshot carries it', async () => {
+    const h = await consumerHarness();
+    const [a, b] = [new Member(h, 'a'), new Member(h, 'b')];
+    await a.join();
+    await b.join();
+    await converge([a, b]);
+    await b.leave();
+    await converge([a]);
+    const report = h.coord.groupHistory('cg')!;
+    expect(report.summary).toMatchObject({ state: 'Stable', protocolType: 'consumer', generation: 3, members: 1 });
+    const gens = report.history.generations;
+    expect(gens.map((g) => [g.generation, g.outcome, g.trigger?.kind, g.protocolName])).toEqual([
+      [1, 'stable', 'MemberJoined', 'uniform'],
+      [2, 'stable', 'MemberJoined', 'uniform'],
+      [3, 'stable', 'MemberLeft', 'uniform'],
+    ]);
+    expect(gens[1]!.members.map((m) => [m.memberId, m.partitions])).toEqual([['a', 3], ['b', 3]]);
+    expect(gens[2]!.left).toEqual([{ memberId: 'b', reason: 'LeaveGroup', at: h.clock.now() }]);
+    await h.restart();
+    expect(h.coord.groupHistory('cg')!.history).toEqual(report.history);
+    const snap = h.coord.snapshotEvents().find((e) => e.type === 'ConsumerGroupSnapshot');
+    expect(snap).toMatchObject({ groupId: 'cg', history: report.history });
+  });
+
   test('PE-11 / TS-80 a restart keeps epochs and assignments: members heartbeat at their epoch and get NONE with nothing written', async () => {
     const h = await consumerHarness();
     const [a, b] = [new Member(h, 'a'), new Member(h, 'b')];
