@@ -126,6 +126,43 @@ describe('KIP-848 consumer groups with librdkafka 2.12 (group.protocol=consumer)
     expect(offsets[0]!.partitions.filter((p) => p.offset !== "-1").map((p) => [p.partition, Number(p.offset)]).sort()).toEqual([...lastByPartition].sort());
   }, 120_000);
 
+  test('KC-10 bad input over the wire: every invalid heartbeat gets its Kafka error on the same open connection', async () => {
+    broker = await startBrokerProcess({ args: [...ARGS, '--group-consumer-max-size', '1'] });
+    const raw = await RawClient.connect(broker.port);
+    try {
+      const hb = (over: object, version = 1) => raw.send(API_KEY.ConsumerGroupHeartbeat, version, {
+        groupId: 'bad-g', memberId: 'm1', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30000,
+        subscribedTopicNames: ['t'], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [], ...over,
+      });
+      const cases: Array<[object, number]> = [
+        [{ memberId: '' }, 42],
+        [{ groupId: ' ' }, 42],
+        [{ rebalanceTimeoutMs: -1 }, 42],
+        [{ topicPartitions: null }, 42],
+        [{ subscribedTopicNames: null }, 42],
+        [{ memberEpoch: -2 }, 42],
+        [{ memberEpoch: -7 }, 42],
+        [{ serverAssignor: 'cooperative-sticky' }, 112],
+        [{ subscribedTopicNames: null, subscribedTopicRegex: '(?<=x)y' }, 128],
+        [{ memberEpoch: 3 }, 69],
+        [{}, 0],
+        [{ memberId: 'm2' }, 81],
+        [{ memberId: 'm1', memberEpoch: 9, topicPartitions: null }, 110],
+        // Kafka checks the group size before it looks the member up (throwIfConsumerGroupIsFull).
+        [{ memberId: 'zz', memberEpoch: 1, topicPartitions: null }, 81],
+      ];
+      const got: Array<[string, number]> = [];
+      for (const [over] of cases) got.push([JSON.stringify(over), (await hb(over)).body.errorCode]);
+      expect(got).toEqual(cases.map(([over, code]) => [JSON.stringify(over), code]));
+      expect(raw.closed).toBe(false);
+      const d = await raw.send(API_KEY.ConsumerGroupDescribe, 0, { groupIds: ['', 'bad-g', 'none'], includeAuthorizedOperations: true });
+      expect(d.body.groups.map((g: any) => g.errorCode)).toEqual([24, 0, 69]);
+      expect(d.body.groups[1].authorizedOperations).toBe(3400);
+    } finally {
+      raw.close();
+    }
+  }, 60_000);
+
   test('KC-12 a regex subscription (librdkafka `^pattern`, RE2 full match) gets the matching topics, and KC-24 a topic created later', async () => {
     broker = await startBrokerProcess({ args: ARGS });
     const admin = kafka(broker.port).admin();
