@@ -52,6 +52,11 @@ import { parseListeners, parseSuperUsers, type ListenerConfig } from './adapters
 import { listenerSpecs } from './adapters/security/listener-security';
 import { withAuthorization } from './adapters/kafka/authorization/authorizing-handler';
 import { AUTHORIZATION_RULES } from './adapters/kafka/authorization/authorization-table';
+import { TOPIC_METADATA, type TopicMetadataSource } from './ports/topic-metadata';
+import { TOPIC_REGEX, type TopicRegexCompiler } from './ports/topic-regex';
+import { re2TopicRegex } from './adapters/regex/re2-topic-regex';
+import { CONSUMER_PROTOCOL, type ConsumerProtocolCodec } from './ports/consumer-protocol';
+import { consumerProtocolCodec } from './adapters/kafka/protocol/consumer-protocol-codec';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -147,6 +152,11 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
         offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
         offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
         historyMaxGenerations: config.groupHistoryMaxGenerations,
+        consumerHeartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
+        consumerSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+        consumerMaxSize: config.groupConsumerMaxSize,
+        consumerAssignors: config.groupConsumerAssignors.split(',').map((n) => n.trim()),
+        consumerMigrationPolicy: config.groupConsumerMigrationPolicy,
       }),
     );
     bind(SecurityService)
@@ -157,6 +167,11 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
       ))
       .inSingletonScope();
     bind<Authorizer>(AUTHORIZER).toDynamicValue((ctx) => ctx.get(SecurityService)).inSingletonScope();
+    // KIP-848 assignors see the durable topics (KC-24) and compile regexes as RE2/J does (KC-12).
+    bind<TopicMetadataSource>(TOPIC_METADATA).toDynamicValue((ctx) => ctx.get(TopicService)).inSingletonScope();
+    bind<TopicRegexCompiler>(TOPIC_REGEX).toConstantValue(re2TopicRegex);
+    // Classic members of KIP-848 groups and conversions read and write consumer-protocol bytes (KC-60…KC-62).
+    bind<ConsumerProtocolCodec>(CONSUMER_PROTOCOL).toConstantValue(consumerProtocolCodec);
     bind(TopicService)
       .toDynamicValue((ctx) => {
         const clock = ctx.get<Clock>(TYPES.Clock);
@@ -295,6 +310,8 @@ const compose = async (config: BrokerConfig, options: StartOptions): Promise<Con
   const topics = container.get(TopicService);
   const security = container.get(SecurityService);
   journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents(), ...security.snapshotEvents()]);
+  // KC-24: created, deleted or grown topics make KIP-848 groups recompute their subscription metadata.
+  topics.onChange(() => coordinator.onTopicMetadataChanged());
   return container;
 };
 

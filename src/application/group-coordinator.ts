@@ -23,6 +23,9 @@ import type {
   OffsetFetchResult,
   SyncGroupCommand,
   SyncGroupResult,
+  ConsumerHeartbeatCommand,
+  ConsumerHeartbeatResult,
+  DescribedConsumerGroup,
 } from './group/group-api';
 import { GroupAdminService, type GroupSummary } from './group/group-admin-service';
 import { GroupLoader } from './group/group-loader';
@@ -36,12 +39,17 @@ import { LeaveService } from './group/leave-service';
 import { OffsetService } from './group/offset-service';
 import { SyncService } from './group/sync-service';
 import { TimerExpiryService } from './group/timer-expiry-service';
+import { ConsumerGroupService } from './group/consumer-group-service';
+import { ConsumerContext } from './group/consumer-context';
+import { ClassicMemberService } from './group/classic-member-service';
+import type { ConsumerGroup } from '../domain/group/consumer/consumer-group';
 
 export { GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from './group/group-config';
 
 /**
  * The group coordinator's services as one inversify module: bind the ports (Clock, Scheduler,
- * MetaLog, Logger) and GROUP_COORDINATOR_CONFIG, load this, get GroupCoordinator.
+ * MetaLog, Logger, TOPIC_METADATA, TOPIC_REGEX, CONSUMER_PROTOCOL) and GROUP_COORDINATOR_CONFIG, load this, get
+ * GroupCoordinator.
  */
 export const groupCoordinatorModule = new ContainerModule(({ bind }) => {
   for (const service of [
@@ -55,6 +63,9 @@ export const groupCoordinatorModule = new ContainerModule(({ bind }) => {
     LeaveService,
     OffsetService,
     GroupAdminService,
+    ConsumerContext,
+    ConsumerGroupService,
+    ClassicMemberService,
     TimerExpiryService,
     GroupLoader,
     GroupCoordinator,
@@ -64,7 +75,7 @@ export const groupCoordinatorModule = new ContainerModule(({ bind }) => {
 });
 
 /**
- * The classic group coordinator and offset manager of one broker (all shards in one), as the Kafka
+ * The group coordinator (classic and KIP-848 consumer groups) and offset manager of one broker (all shards in one), as the Kafka
  * handlers see it: one entry point per API, each delegating to the service of its concern. It holds
  * nothing itself; the aggregate is the GroupStore's, folded from events (PE-10).
  */
@@ -79,6 +90,7 @@ export class GroupCoordinator {
     @inject(LeaveService) private readonly leaves: LeaveService,
     @inject(OffsetService) private readonly offsets: OffsetService,
     @inject(GroupAdminService) private readonly admin: GroupAdminService,
+    @inject(ConsumerGroupService) private readonly consumers: ConsumerGroupService,
     // Constructed for its side effect: it routes the timers to their handlers.
     @inject(TimerExpiryService) readonly timerHandlers: TimerExpiryService,
   ) {}
@@ -110,6 +122,18 @@ export class GroupCoordinator {
   }
   leaveGroup(cmd: LeaveGroupCommand): Promise<LeaveGroupResult> {
     return this.leaves.leave(cmd);
+  }
+  /** ConsumerGroupHeartbeat (KIP-848). */
+  consumerGroupHeartbeat(cmd: ConsumerHeartbeatCommand): Promise<ConsumerHeartbeatResult> {
+    return this.consumers.heartbeat(cmd);
+  }
+  /** ConsumerGroupDescribe (KC-50). */
+  describeConsumerGroups(groupIds: readonly string[]): DescribedConsumerGroup[] {
+    return this.admin.describeConsumerGroups(groupIds);
+  }
+  /** KC-24: topics were created, deleted or grew (the composition root calls this). */
+  onTopicMetadataChanged(): void {
+    this.consumers.onTopicMetadataChanged();
   }
   offsetCommit(cmd: OffsetCommitCommand): Promise<OffsetCommitResult> {
     return this.offsets.commit(cmd);
@@ -144,7 +168,11 @@ export class GroupCoordinator {
 
   /** The live aggregate of one group (tests and admin views). */
   groupView(groupId: string): Readonly<ClassicGroup> | undefined {
-    return this.store.group(groupId);
+    return this.store.classicGroup(groupId);
+  }
+  /** The live aggregate of one KIP-848 group (tests and admin views). */
+  consumerGroupView(groupId: string): Readonly<ConsumerGroup> | undefined {
+    return this.store.consumerGroup(groupId);
   }
   /** The live aggregate: equals `replay` of every appended event. */
   liveState(): GroupsState {

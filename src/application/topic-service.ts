@@ -44,6 +44,7 @@ export class TopicService implements TopicCatalog {
   private liveBroker: DynamicBrokerConfigs = initialDynamicBrokerConfigs;
   private durableBroker: DynamicBrokerConfigs = initialDynamicBrokerConfigs;
   private readonly logs = new Map<string, Promise<PartitionLog>>();
+  private readonly changeListeners: Array<() => void> = [];
 
   constructor(
     private readonly metaLog: MetaLog,
@@ -228,6 +229,11 @@ export class TopicService implements TopicCatalog {
     this.logs.clear();
   }
 
+  /** Calls `listener` after every durable topic change (creation, deletion, partitions, configs). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
   private async commit(events: readonly TopicServiceEvent[]): Promise<void> {
     for (const e of events) {
       if (isBrokerConfigEvent(e)) this.liveBroker = evolveBrokerConfigs(this.liveBroker, e);
@@ -238,5 +244,6 @@ export class TopicService implements TopicCatalog {
       if (isBrokerConfigEvent(e)) this.durableBroker = evolveBrokerConfigs(this.durableBroker, e);
       else this.durable = evolveTopic(this.durable, e);
     }
+    for (const l of this.changeListeners) l();
   }
 }

@@ -7,7 +7,7 @@ const net = require('node:net');
 const API_KEYS = {
   Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, OffsetFetch: 9, FindCoordinator: 10,
   JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, DescribeGroups: 15, ListGroups: 16,
-  ApiVersions: 18, CreateTopics: 19, DeleteGroups: 42,
+  ApiVersions: 18, CreateTopics: 19, DeleteGroups: 42, ConsumerGroupHeartbeat: 68, ConsumerGroupDescribe: 69,
 };
 
 /** Resolves to a Map apiKey → {min, max} from the broker at host:port. */

@@ -8,7 +8,7 @@ import { startBrokerProcess } from '../e2e/support/broker-process';
 
 interface CellResult { status: 'pass' | 'fail' | 'skipped'; reason: string | null; note: string | null; ms: number }
 interface Driver { name: string; unsupported: Record<string, string>; available(): Promise<string | null> }
-interface Scenario { id: string; title(client: string): string }
+interface Scenario { id: string; title(client: string): string; appliesTo?(driver: Driver): boolean }
 interface Peer { name: string }
 interface MatrixModule {
   SCENARIOS: Scenario[];
@@ -25,7 +25,7 @@ const kafkajs = require('./clients/kafkajs-driver') as Driver;
 const kcat = require('./clients/kcat-driver') as Driver;
 const { kafkaPython, confluentKafka } = require('./clients/python-driver') as { kafkaPython: Driver; confluentKafka: Driver };
 const platformatic = require('./clients/platformatic-driver') as Driver;
-const nodeRdkafka = require('./clients/node-rdkafka-driver') as Driver;
+const nodeRdkafka = require('./clients/node-rdkafka-driver') as Driver & { consumerProtocol: Driver };
 
 const peer = cohortPeer(startBrokerProcess);
 let advertised: Map<number, { min: number; max: number }>;
@@ -38,8 +38,8 @@ afterAll(() => killAllTracked());
 
 const UNADVERTISED = /^broker does not advertise /;
 
-describe.each([kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka])('$name against cohort-server', (driver) => {
-  const scenarios = matrix.SCENARIOS.filter((s) => !driver.unsupported[s.id]);
+describe.each([kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka, nodeRdkafka.consumerProtocol])('$name against cohort-server', (driver) => {
+  const scenarios = matrix.SCENARIOS.filter((s) => !driver.unsupported[s.id] && (s.appliesTo?.(driver) ?? true));
   // Every client here is installed by `npm ci` (node-rdkafka through its approved install script): one
   // that does not load is a failure of the set-up, reported once instead of as a skip per cell.
   test('the client loads', async () => {

@@ -8,7 +8,7 @@ const { kafkaPython, confluentKafka } = require('./clients/python-driver');
 const platformatic = require('./clients/platformatic-driver');
 const nodeRdkafka = require('./clients/node-rdkafka-driver');
 
-const CLIENTS = [kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka];
+const CLIENTS = [kafkajs, kcat, kafkaPython, confluentKafka, platformatic, nodeRdkafka, nodeRdkafka.consumerProtocol];
 const CELL_TIMEOUT_MS = 120000;
 
 let cellCounter = 0;
@@ -35,6 +35,7 @@ async function runCell(driver, scenario, peer, advertised, fixture = kafkajs) {
   const t0 = Date.now();
   const done = (status, reason, note) => ({ status, reason: reason ?? null, note: note ?? null, ms: Date.now() - t0 });
   if (driver.unsupported[scenario.id]) return done('skipped', driver.unsupported[scenario.id]);
+  if (scenario.appliesTo && !scenario.appliesTo(driver)) return done('skipped', 'a KIP-848 scenario: the client has no group.protocol=consumer member');
   if (scenario.id === 'broker-restart' && !peer.restartable) return done('skipped', `${peer.name} cannot be restarted on its data`);
   const setup = scenario.setupApis.filter((a) => !(peer.notNeeded ?? []).includes(a));
   const missing = missingApis(advertised, [...new Set([...scenario.apis(driver), ...setup])]);

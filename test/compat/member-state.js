@@ -11,6 +11,8 @@ function createMemberState(label) {
     records: [],
     errors: [],
     closed: false,
+    /** When it last gave up its partitions (host clock): the start of a leave. */
+    revokedAt: null,
     apply(e) {
       switch (e.event) {
         case 'assigned':
@@ -19,6 +21,7 @@ function createMemberState(label) {
           break;
         case 'revoked':
           state.assignment = [];
+          state.revokedAt = Date.now();
           break;
         case 'record':
           state.records.push({ p: e.p, o: Number(e.o), k: e.k, v: e.v });

@@ -82,6 +82,11 @@ const requestFor = (key: number, version: number): any => {
       return { ...body, users: null };
     case API_KEY.AlterUserScramCredentials:
       return { ...body, upsertions: [{ name: 'gen10', mechanism: 1, iterations: 4096, salt: Buffer.alloc(16, 1), saltedPassword: Buffer.alloc(32, 2) }] };
+    case API_KEY.ConsumerGroupHeartbeat:
+      // KIP-848 join: v0 lets the coordinator generate the member id, v1 (KIP-1082) brings its own.
+      return { ...body, groupId: `gen10-kip848-${version}`, memberId: version >= 1 ? 'gen10-member' : '', memberEpoch: 0, rebalanceTimeoutMs: 30000, subscribedTopicNames: [topic], subscribedTopicRegex: null, topicPartitions: [] };
+    case API_KEY.ConsumerGroupDescribe:
+      return { ...body, groupIds: ['gen10-kip848-1', 'missing'], includeAuthorizedOperations: true };
     default:
       return body;
   }

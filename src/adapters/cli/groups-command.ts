@@ -1,4 +1,5 @@
 import { summarize, type GroupSummary } from '../../application/group/group-admin-service';
+import { overviewOf } from '../../domain/group/group-overview';
 import { historyReport, type HistoryReport } from '../../application/group/history-report';
 import { CorruptMetaLogError, NotCohortDirectoryError, readGroupsOffline } from './offline-groups';
 
@@ -66,16 +67,18 @@ export const runGroupsCommand = async (action: string, groupId: string | undefin
     return fail(EXIT_DATA, (e as Error).message ?? String(e));
   }
   if (action === 'list') {
-    const groups = [...read.state.groups.values()].map((g) =>
-      summarize(g.groupId, g.state, g.protocolType, g.generation, g.members.size, read.history.get(g.groupId)),
-    );
+    const groups = [...read.state.groups.values()].map((g) => {
+      const v = overviewOf(g);
+      return summarize(g.groupId, v.state, v.protocolType, v.generation, v.members, read.history.get(g.groupId));
+    });
     out.write(o.json ? `${JSON.stringify(groups, null, 2)}\n` : renderList(groups));
     return 0;
   }
   const g = read.state.groups.get(groupId!);
   if (g === undefined) return fail(EXIT_USAGE, `unknown group ${JSON.stringify(groupId)} in ${o.dataDir}`);
   const history = read.history.get(g.groupId) ?? { groupId: g.groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] };
-  const report = historyReport(summarize(g.groupId, g.state, g.protocolType, g.generation, g.members.size, history), history);
+  const v = overviewOf(g);
+  const report = historyReport(summarize(g.groupId, v.state, v.protocolType, v.generation, v.members, history), history);
   out.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderHistory(report));
   return 0;
 };

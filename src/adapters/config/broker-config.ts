@@ -13,6 +13,18 @@ const LogLevel = t.keyof({ trace: null, debug: null, info: null, warn: null, err
 /** `always` | `os` | `interval:<ms>` — see docs/configuration.md for each policy's loss window. */
 /** Where the MetaLog's fdatasync runs: on the libuv threadpool, or blocking the event loop (−~100 µs per flush, benchmarks.md Part D.2). */
 const SyncMode = t.keyof({ threadpool: null, blocking: null });
+/** KC-25 `group.consumer.assignors`: a comma-separated list of the server assignors Cohort has, no repeats. */
+const ASSIGNOR_NAMES = new Set(['uniform', 'range']);
+const AssignorList = t.refinement(
+  t.string,
+  (s) => {
+    const names = s.split(',').map((n) => n.trim());
+    return names.length > 0 && names.every((n) => ASSIGNOR_NAMES.has(n)) && new Set(names).size === names.length;
+  },
+  'AssignorList (uniform,range)',
+);
+/** KC-62 `group.consumer.migration.policy`. */
+const MigrationPolicy = t.keyof({ bidirectional: null, upgrade: null, downgrade: null, disabled: null });
 const FsyncPolicy = t.refinement(t.string, (s) => s === 'always' || s === 'os' || /^interval:[1-9][0-9]*$/.test(s), 'FsyncPolicy');
 /** `ssl.client.auth` (security.md LS-5). */
 const SslClientAuth = t.keyof({ required: null, requested: null, none: null });
@@ -42,6 +54,11 @@ export const BrokerConfigCodec = t.strict({
   offsetMetadataMaxBytes: NonNegativeInt,
   offsetsCommitTimeoutMs: PositiveInt,
   groupHistoryMaxGenerations: PositiveInt,
+  groupConsumerHeartbeatIntervalMs: PositiveInt,
+  groupConsumerSessionTimeoutMs: PositiveInt,
+  groupConsumerMaxSize: PositiveInt,
+  groupConsumerAssignors: AssignorList,
+  groupConsumerMigrationPolicy: MigrationPolicy,
   snapshotEveryEvents: PositiveInt,
   metalogSegmentBytes: PositiveInt,
   maxConnections: PositiveInt,
@@ -103,6 +120,11 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   offsetMetadataMaxBytes: 4096,
   offsetsCommitTimeoutMs: 5000,
   groupHistoryMaxGenerations: 100,
+  groupConsumerHeartbeatIntervalMs: 5000,
+  groupConsumerSessionTimeoutMs: 45000,
+  groupConsumerMaxSize: 2147483647,
+  groupConsumerAssignors: 'uniform,range',
+  groupConsumerMigrationPolicy: 'bidirectional',
   snapshotEveryEvents: 100000,
   metalogSegmentBytes: 64 * 1024 * 1024,
   maxConnections: 10000,
@@ -156,6 +178,11 @@ export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   offsetMetadataMaxBytes: 'offset-metadata-max-bytes',
   offsetsCommitTimeoutMs: 'offsets-commit-timeout-ms',
   groupHistoryMaxGenerations: 'group-history-max-generations',
+  groupConsumerHeartbeatIntervalMs: 'group-consumer-heartbeat-interval-ms',
+  groupConsumerSessionTimeoutMs: 'group-consumer-session-timeout-ms',
+  groupConsumerMaxSize: 'group-consumer-max-size',
+  groupConsumerAssignors: 'group-consumer-assignors',
+  groupConsumerMigrationPolicy: 'group-consumer-migration-policy',
   snapshotEveryEvents: 'snapshot-every-events',
   metalogSegmentBytes: 'metalog-segment-bytes',
   maxConnections: 'max-connections',
@@ -268,6 +295,10 @@ export const resolveConfig = (...layers: Record<string, unknown>[]): BrokerConfi
         throw new ConfigError('--group-min-session-timeout-ms must not exceed --group-max-session-timeout-ms');
       }
       validateSecurityConfig(cfg);
+      // Kafka: group.consumer.heartbeat.interval.ms must be smaller than group.consumer.session.timeout.ms.
+      if (cfg.groupConsumerHeartbeatIntervalMs >= cfg.groupConsumerSessionTimeoutMs) {
+        throw new ConfigError('--group-consumer-heartbeat-interval-ms must be smaller than --group-consumer-session-timeout-ms');
+      }
       return cfg;
     },
   );

@@ -32,7 +32,7 @@ export const generationBumps = (
 };
 
 const generations = function* (state: GroupsState): Iterable<readonly [string, number]> {
-  for (const g of state.groups.values()) yield [g.groupId, g.generation];
+  for (const g of state.groups.values()) yield [g.groupId, g.kind === 'classic' ? g.generation : g.groupEpoch];
 };
 
 /**
@@ -57,7 +57,7 @@ export class GroupMetrics {
 
   /** Samples the coordinator into the gauges and the rebalance counter. */
   refresh(): void {
-    const byState = new Map<ClassicGroupState, number>(STATES.map((s) => [s, 0]));
+    const byState = new Map<string, number>(STATES.map((s) => [s, 0]));
     // While the MetaLog loads, listGroups answers an error and no groups: the gauges read 0 then.
     for (const g of this.groups.listGroups({ statesFilter: [], typesFilter: [] }).groups) {
       byState.set(g.groupState, (byState.get(g.groupState) ?? 0) + 1);

@@ -1,6 +1,5 @@
-import type { ClassicGroup } from '../../domain/group/classic-group';
 import type { GroupEvent } from '../../domain/group/events';
-import { offsetKey, type CommittedOffset, type GroupsState } from '../../domain/group/groups-state';
+import { offsetKey, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
 
 interface Undo {
   readonly groupId: string;
@@ -26,7 +25,7 @@ export class CommittedReads {
     const undo: Undo[] = [];
     const created: string[] = [];
     const seen = new Set<string>();
-    const remember = (groupId: string, key: string, group: ClassicGroup | undefined): void => {
+    const remember = (groupId: string, key: string, group: Group | undefined): void => {
       let byKey = this.offsets.get(groupId);
       if (byKey === undefined) this.offsets.set(groupId, (byKey = new Map()));
       let list = byKey.get(key);
@@ -84,14 +83,14 @@ export class CommittedReads {
   }
 
   /** The durable offset of a partition, given the live group. */
-  offset(groupId: string, key: string, live: ClassicGroup | undefined): CommittedOffset | undefined {
+  offset(groupId: string, key: string, live: Group | undefined): CommittedOffset | undefined {
     const list = this.offsets.get(groupId)?.get(key);
     if (list !== undefined) return list[0];
     return this.created.has(groupId) ? undefined : live?.offsets.get(key);
   }
 
   /** Every durable offset of a group, given the live group. */
-  groupOffsets(groupId: string, live: ClassicGroup | undefined): CommittedOffset[] {
+  groupOffsets(groupId: string, live: Group | undefined): CommittedOffset[] {
     const pending = this.offsets.get(groupId);
     const out: CommittedOffset[] = [];
     if (!this.created.has(groupId) && live !== undefined) {

@@ -6,9 +6,14 @@ import { metadataFor } from '../../domain/group/classic-group';
 import { decideDeleteGroup } from '../../domain/group/decide-delete-group';
 import type { GroupEvent } from '../../domain/group/events';
 import type { GroupHistory } from '../../domain/group/history';
-import type { DeleteGroupsResult, DescribedGroup, ListGroupsQuery, ListGroupsResult } from './group-api';
+import type { DeleteGroupsResult, DescribedConsumerGroup, DescribedGroup, ListGroupsQuery, ListGroupsResult, NamedTopicPartitions } from './group-api';
 import { GroupStore } from './group-store';
 import { GroupWrites } from './group-writes';
+import { overviewOf } from '../../domain/group/group-overview';
+import { consumerGroupState, type ConsumerGroup } from '../../domain/group/consumer/consumer-group';
+import type { Assignment } from '../../domain/group/consumer/assignment';
+import { TOPIC_METADATA, type TopicMetadataSource } from '../../ports/topic-metadata';
+import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-config';
 
 const EMPTY = new Uint8Array(0);
 
@@ -29,13 +34,58 @@ export class GroupAdminService {
   constructor(
     @inject(GroupStore) private readonly store: GroupStore,
     @inject(GroupWrites) private readonly writes: GroupWrites,
+    @inject(TOPIC_METADATA) private readonly topics: TopicMetadataSource,
+    @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
   ) {}
+
+  /** ConsumerGroupDescribe (KC-50): KIP-848 groups only; committed reads (GEN-6). */
+  describeConsumerGroups(groupIds: readonly string[]): DescribedConsumerGroup[] {
+    const unavailable = this.store.unavailable();
+    return groupIds.map((groupId): DescribedConsumerGroup => {
+      const none = (errorCode: ErrorCode, errorMessage: string | null): DescribedConsumerGroup => ({
+        errorCode, errorMessage, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [],
+      });
+      if (unavailable !== null) return none(unavailable, null);
+      if (groupId.trim() === '') return none(ErrorCode.INVALID_GROUP_ID, 'Group id can\'t be empty.');
+      const g = this.store.consumerGroup(groupId);
+      if (g === undefined || !this.store.isDurable(groupId)) return none(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} not found.`);
+      return this.describeConsumer(g);
+    });
+  }
+
+  private describeConsumer(g: ConsumerGroup): DescribedConsumerGroup {
+    const names = new Map(g.subscriptionMetadata.map((t) => [t.topicId, t.name] as const));
+    const named = (a: Assignment): NamedTopicPartitions[] =>
+      a.map((t) => ({ topicId: t.topicId, topicName: names.get(t.topicId) ?? this.topics.getById(t.topicId)?.name ?? '', partitions: t.partitions }));
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      groupId: g.groupId,
+      groupState: consumerGroupState(g),
+      groupEpoch: g.groupEpoch,
+      assignmentEpoch: g.assignmentEpoch,
+      assignorName: g.assignor ?? this.config.consumerAssignors[0] ?? 'uniform',
+      members: [...g.members.values()].map((m) => ({
+        memberId: m.memberId,
+        instanceId: m.instanceId,
+        rackId: m.rackId,
+        memberEpoch: m.memberEpoch,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        subscribedTopicNames: m.subscribedTopicNames,
+        subscribedTopicRegex: m.subscribedTopicRegex === '' ? null : m.subscribedTopicRegex,
+        assignment: named(m.assigned),
+        targetAssignment: named(g.targets.get(m.memberId) ?? []),
+      })),
+    };
+  }
 
   /** DescribeGroups (CG-70): a group whose creation is not durable is Dead (GEN-6). */
   describe(groupIds: readonly string[], apiVersion: number): DescribedGroup[] {
     const unavailable = this.store.unavailable();
     return groupIds.map((groupId): DescribedGroup => {
-      const g = this.store.group(groupId);
+      // CG-70: DescribeGroups describes classic groups; a KIP-848 group reads as missing (ConsumerGroupDescribe serves it).
+      const g = this.store.classicGroup(groupId);
       if (unavailable !== null || g === undefined || !this.store.isDurable(groupId)) {
         return {
           errorCode: unavailable ?? (apiVersion >= 6 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NONE),
@@ -76,9 +126,10 @@ export class GroupAdminService {
     const groups: ListGroupsResult['groups'][number][] = [];
     for (const g of this.store.groups()) {
       if (!this.store.isDurable(g.groupId)) continue;
-      if (states.size > 0 && !states.has(g.state.toLowerCase())) continue;
-      if (types.size > 0 && !types.has('classic')) continue;
-      groups.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state, groupType: 'classic' });
+      const o = overviewOf(g);
+      if (states.size > 0 && !states.has(o.state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has(o.type)) continue;
+      groups.push({ groupId: g.groupId, protocolType: o.protocolType ?? '', groupState: o.state as ListGroupsResult['groups'][number]['groupState'], groupType: o.type });
     }
     return { errorCode: ErrorCode.NONE, groups };
   }
@@ -105,7 +156,8 @@ export class GroupAdminService {
     const out: GroupSummary[] = [];
     for (const g of this.store.groups()) {
       if (!this.store.isDurable(g.groupId)) continue;
-      out.push(summarize(g.groupId, g.state, g.protocolType, g.generation, g.members.size, this.store.historyOf(g.groupId)));
+      const o = overviewOf(g);
+      out.push(summarize(g.groupId, o.state, o.protocolType, o.generation, o.members, this.store.historyOf(g.groupId)));
     }
     return out;
   }
@@ -115,7 +167,8 @@ export class GroupAdminService {
     const g = this.store.group(groupId);
     if (g === undefined || !this.store.isDurable(groupId)) return undefined;
     const history = this.store.historyOf(groupId) ?? { groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] };
-    return { summary: summarize(groupId, g.state, g.protocolType, g.generation, g.members.size, history), history };
+    const o = overviewOf(g);
+    return { summary: summarize(groupId, o.state, o.protocolType, o.generation, o.members, history), history };
   }
 }
 

@@ -6,6 +6,7 @@
 import type { ErrorCode } from '../../domain/error-code';
 import type { ClassicGroupState, MemberProtocol } from '../../domain/group/classic-group';
 import type { OffsetCommitInput } from '../../domain/group/decide-offset-commit';
+import type { ConsumerGroupState } from '../../domain/group/consumer/consumer-group';
 
 export type { MemberProtocol, ClassicGroupState };
 
@@ -45,6 +46,9 @@ export interface OffsetFetchCommand {
     readonly groupId: string;
     /** null = every committed partition of the group (v2+). */
     readonly topics: ReadonlyArray<{ readonly name: string; readonly partitionIndexes: readonly number[] }> | null;
+    /** v9+ (KIP-848, OF-35): the fetching member; null/−1 = an admin fetch. Absent before v9. */
+    readonly memberId?: string | null;
+    readonly memberEpoch?: number;
   }>;
   readonly requireStable: boolean;
 }
@@ -113,10 +117,42 @@ export interface ListGroupsResult {
   readonly groups: ReadonlyArray<{
     readonly groupId: string;
     readonly protocolType: string;
-    readonly groupState: ClassicGroupState;
-    readonly groupType: 'classic';
+    readonly groupState: ClassicGroupState | ConsumerGroupState;
+    readonly groupType: 'classic' | 'consumer';
   }>;
 }
+
+/** Topic partitions with the topic's name, as ConsumerGroupDescribe answers them (KC-50). */
+export interface NamedTopicPartitions {
+  readonly topicId: string;
+  readonly topicName: string;
+  readonly partitions: readonly number[];
+}
+
+/** KC-50: one group as ConsumerGroupDescribe answers it. */
+export interface DescribedConsumerGroup {
+  readonly errorCode: ErrorCode;
+  readonly errorMessage: string | null;
+  readonly groupId: string;
+  readonly groupState: string;
+  readonly groupEpoch: number;
+  readonly assignmentEpoch: number;
+  readonly assignorName: string;
+  readonly members: ReadonlyArray<{
+    readonly memberId: string;
+    readonly instanceId: string | null;
+    readonly rackId: string | null;
+    readonly memberEpoch: number;
+    readonly clientId: string;
+    readonly clientHost: string;
+    readonly subscribedTopicNames: readonly string[];
+    readonly subscribedTopicRegex: string | null;
+    readonly assignment: readonly NamedTopicPartitions[];
+    readonly targetAssignment: readonly NamedTopicPartitions[];
+  }>;
+}
+
+export type { ConsumerHeartbeatCommand, ConsumerHeartbeatResult } from '../../domain/group/consumer/heartbeat-command';
 
 export interface DeleteGroupsResult {
   readonly results: ReadonlyArray<{ readonly groupId: string; readonly errorCode: ErrorCode }>;

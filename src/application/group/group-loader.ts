@@ -12,6 +12,7 @@ import { GroupPlumbing } from './group-plumbing';
 import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
+import { ConsumerGroupService } from './consumer-group-service';
 
 /**
  * Loading and unloading the coordinator (GEN-2, PE-7…PE-12, CG-74): replay folds the same events
@@ -26,6 +27,7 @@ export class GroupLoader {
     @inject(GroupPlumbing) private readonly plumbing: GroupPlumbing,
     @inject(GroupTimers) private readonly timers: GroupTimers,
     @inject(GroupWrites) private readonly writes: GroupWrites,
+    @inject(ConsumerGroupService) private readonly consumers: ConsumerGroupService,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.MetaLog) private readonly metaLog: MetaLog,
     @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
@@ -54,13 +56,17 @@ export class GroupLoader {
     this.store.applyReplayed(event);
   }
 
-  /** PE-11: recover, then fresh timers for every member, then the retention job. */
+  /**
+   * PE-11: recover, then fresh timers for every member (KIP-848 members: a session timer, and a
+   * rebalance timer while revoking; their subscription metadata is stale), then the retention job.
+   */
   completeLoad(): void {
     this.store.activate();
     this.writes.write(recover(this.store.groupsState(), this.clock.now(), this.config.groupMaxSize));
     for (const g of this.store.groups()) {
-      for (const m of g.members.values()) this.timers.armSession(g.groupId, m.memberId, m.sessionTimeoutMs);
+      if (g.kind === 'classic') for (const m of g.members.values()) this.timers.armSession(g.groupId, m.memberId, m.sessionTimeoutMs);
     }
+    this.consumers.recoverTimers();
     this.timers.armExpiryCheck(this.config.offsetsRetentionCheckIntervalMs);
   }
 
@@ -71,6 +77,7 @@ export class GroupLoader {
   }
 
   private dropSoftState(): void {
+    this.consumers.dropTimers();
     for (const g of this.store.groups()) {
       for (const m of g.members.values()) this.timers.cancelSession(g.groupId, m.memberId);
       for (const id of this.plumbing.pendingIds(g.groupId)) this.timers.cancelPending(g.groupId, id);

@@ -39,6 +39,8 @@ export class GroupPlumbing {
   private readonly fresh = new Map<string, Set<string>>();
   private readonly unsynced = new Map<string, { readonly generation: number; readonly members: Set<string> }>();
   private readonly assignmentWrites = new Map<string, { readonly generation: number; readonly durable: Promise<boolean> }>();
+  /** KIP-848 groups whose subscription metadata must be recomputed at their next heartbeat (KC-24, PE-11). */
+  private readonly staleMetadata = new Set<string>();
 
   parkJoin(groupId: string, memberId: string): Promise<JoinGroupResult> {
     return parkIn(this.joins, groupId, memberId);
@@ -150,6 +152,19 @@ export class GroupPlumbing {
     return w !== undefined && w.generation === generation ? w.durable : null;
   }
 
+  // KC-24: topics changed (or the coordinator restarted) since the group's subscription metadata was computed.
+  markMetadataStale(groupId: string): void {
+    this.staleMetadata.add(groupId);
+  }
+
+  isMetadataStale(groupId: string): boolean {
+    return this.staleMetadata.has(groupId);
+  }
+
+  metadataRefreshed(groupId: string): void {
+    this.staleMetadata.delete(groupId);
+  }
+
   /** The rebalance state of one generation is over (a new rebalance or the group's deletion). */
   endGeneration(groupId: string): void {
     this.unsynced.delete(groupId);
@@ -162,6 +177,7 @@ export class GroupPlumbing {
     this.answerAllSyncs(groupId, () => sync);
     this.pending.delete(groupId);
     this.fresh.delete(groupId);
+    this.staleMetadata.delete(groupId);
     this.endGeneration(groupId);
   }
 
@@ -175,5 +191,6 @@ export class GroupPlumbing {
     this.fresh.clear();
     this.unsynced.clear();
     this.assignmentWrites.clear();
+    this.staleMetadata.clear();
   }
 }

@@ -4,7 +4,8 @@ import { ErrorCode } from '../../domain/error-code';
 import type { ClassicGroup } from '../../domain/group/classic-group';
 import type { GroupEvent } from '../../domain/group/events';
 import { evolve } from '../../domain/group/evolve';
-import { initialGroupsState, offsetKey, type CommittedOffset, type GroupsState } from '../../domain/group/groups-state';
+import { initialGroupsState, offsetKey, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
+import type { ConsumerGroup } from '../../domain/group/consumer/consumer-group';
 import { evolveHistory, initialHistoryState, type GroupHistory, type HistoryState } from '../../domain/group/history';
 import { snapshotEvents } from '../../domain/group/snapshot-events';
 import type { Logger } from '../../ports/logger';
@@ -58,11 +59,24 @@ export class GroupStore {
     }
   }
 
-  group(groupId: string): ClassicGroup | undefined {
+  /** The group under this id, of either type. */
+  group(groupId: string): Group | undefined {
     return this.state.groups.get(groupId);
   }
 
-  groups(): IterableIterator<ClassicGroup> {
+  /** The classic group under this id; undefined when missing or a KIP-848 group. */
+  classicGroup(groupId: string): ClassicGroup | undefined {
+    const g = this.state.groups.get(groupId);
+    return g?.kind === 'classic' ? g : undefined;
+  }
+
+  /** The KIP-848 consumer group under this id; undefined when missing or classic. */
+  consumerGroup(groupId: string): ConsumerGroup | undefined {
+    const g = this.state.groups.get(groupId);
+    return g?.kind === 'consumer' ? g : undefined;
+  }
+
+  groups(): IterableIterator<Group> {
     return this.state.groups.values();
   }
 

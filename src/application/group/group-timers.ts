@@ -12,6 +12,12 @@ export interface GroupTimerHandlers {
   onInitialDelay(groupId: string, armed: InitialDelayArm): void;
   onSyncDeadline(groupId: string, generation: number): void;
   onExpiryCheck(): void;
+  /** KC-28: a KIP-848 member's session expired. */
+  onConsumerSessionExpired(groupId: string, memberId: string): void;
+  /** KC-26: a KIP-848 member did not revoke within its rebalance timeout (armed at `epoch`). */
+  onRebalanceExpired(groupId: string, memberId: string, epoch: number): void;
+  /** KC-62: a classic member of a KIP-848 group told to rejoin did not (join) or did not sync after joining. */
+  onClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout'): void;
 }
 
 const EXPIRY_KEY = 'offsets-expiry';
@@ -68,6 +74,35 @@ export class GroupTimers {
     this.scheduler.cancel(`sync-${groupId}`);
   }
 
+  /** KC-28: Kafka's `consumer-group-session-timeout-<group>-<member>`. */
+  armConsumerSession(groupId: string, memberId: string, timeoutMs: number): void {
+    this.scheduler.schedule(consumerSessionKey(groupId, memberId), timeoutMs, () => this.handlers?.onConsumerSessionExpired(groupId, memberId));
+  }
+
+  cancelConsumerSession(groupId: string, memberId: string): void {
+    this.scheduler.cancel(consumerSessionKey(groupId, memberId));
+  }
+
+  /** KC-26: Kafka's `consumer-group-rebalance-timeout-<group>-<member>`. */
+  armRebalance(groupId: string, memberId: string, epoch: number, timeoutMs: number): void {
+    this.scheduler.schedule(`consumer-group-rebalance-timeout-${groupId}-${memberId}`, timeoutMs, () => this.handlers?.onRebalanceExpired(groupId, memberId, epoch));
+  }
+
+  cancelRebalance(groupId: string, memberId: string): void {
+    this.scheduler.cancel(`consumer-group-rebalance-timeout-${groupId}-${memberId}`);
+  }
+
+  /** KC-62: Kafka's `consumer-group-join-timeout-…` (armed only if absent) and `consumer-group-sync-timeout-…`. */
+  armClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout', timeoutMs: number, onlyIfAbsent = false): void {
+    const key = `consumer-group-${phase === 'JoinTimeout' ? 'join' : 'sync'}-timeout-${groupId}-${memberId}`;
+    if (onlyIfAbsent && this.scheduler.isScheduled(key)) return;
+    this.scheduler.schedule(key, timeoutMs, () => this.handlers?.onClassicMemberDeadline(groupId, memberId, phase));
+  }
+
+  cancelClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout'): void {
+    this.scheduler.cancel(`consumer-group-${phase === 'JoinTimeout' ? 'join' : 'sync'}-timeout-${groupId}-${memberId}`);
+  }
+
   armExpiryCheck(intervalMs: number): void {
     this.scheduler.schedule(EXPIRY_KEY, intervalMs, () => this.handlers?.onExpiryCheck());
   }
@@ -79,3 +114,6 @@ export class GroupTimers {
 
 /** The session timer key of a member (tests read its deadline). */
 export const sessionKey = (groupId: string, memberId: string): string => `heartbeat-${groupId}-${memberId}`;
+
+/** The session timer key of a KIP-848 member (tests read its deadline). */
+export const consumerSessionKey = (groupId: string, memberId: string): string => `consumer-group-session-timeout-${groupId}-${memberId}`;

@@ -56,7 +56,7 @@ export class GroupWrites {
 
   /** CG-30: completes the group's join phase if everyone has rejoined and no pending id is out. */
   completeJoinIfReady(groupId: string): Write {
-    const group = this.store.group(groupId);
+    const group = this.store.classicGroup(groupId);
     if (group === undefined || group.state !== 'PreparingRebalance') return NOTHING;
     return this.write(decideJoinCompletion(group, this.plumbing.hasPending(groupId), this.clock.now()));
   }
@@ -95,6 +95,37 @@ export class GroupWrites {
       case 'AssignmentsSynced':
         this.onAssignmentsWritten(e.groupId, e.generation, durable);
         return;
+      case 'ConsumerMemberLeft':
+        this.timers.cancelConsumerSession(e.groupId, e.memberId);
+        this.timers.cancelRebalance(e.groupId, e.memberId);
+        return;
+      case 'ConsumerMemberReplaced':
+        this.timers.cancelConsumerSession(e.groupId, e.oldMemberId);
+        this.timers.cancelRebalance(e.groupId, e.oldMemberId);
+        return;
+      case 'MemberReconciled': {
+        // KC-26: entering UNREVOKED_PARTITIONS arms the member's rebalance timer; leaving it cancels it.
+        const m = this.store.consumerGroup(e.groupId)?.members.get(e.memberId);
+        if (m !== undefined && e.state === 'UNREVOKED_PARTITIONS' && e.memberEpoch >= 0) {
+          this.timers.armRebalance(e.groupId, e.memberId, e.memberEpoch, Math.max(m.rebalanceTimeoutMs, 0));
+        } else {
+          this.timers.cancelRebalance(e.groupId, e.memberId);
+        }
+        return;
+      }
+      case 'ClassicGroupUpgraded': {
+        // KC-62: parked classic requests learn of the new rebalance; the classic plumbing and timers
+        // give way to the KIP-848 group's (each member keeps its classic session timeout).
+        for (const id of this.plumbing.pendingIds(e.groupId)) this.timers.cancelPending(e.groupId, id);
+        this.plumbing.dropGroup(e.groupId, joinError('', ErrorCode.REBALANCE_IN_PROGRESS), syncError(ErrorCode.REBALANCE_IN_PROGRESS));
+        this.timers.cancelJoin(e.groupId);
+        this.timers.cancelSync(e.groupId);
+        for (const m of e.members) {
+          this.timers.cancelSession(e.groupId, m.memberId);
+          this.timers.armConsumerSession(e.groupId, m.memberId, m.member.classic?.sessionTimeoutMs ?? this.config.consumerSessionTimeoutMs);
+        }
+        return;
+      }
       case 'GroupDeleted':
         for (const id of this.plumbing.pendingIds(e.groupId)) this.timers.cancelPending(e.groupId, id);
         this.plumbing.dropGroup(e.groupId, joinError('', ErrorCode.UNKNOWN_MEMBER_ID), syncError(ErrorCode.UNKNOWN_MEMBER_ID));
@@ -117,7 +148,7 @@ export class GroupWrites {
 
   /** CG-27: parked syncs learn of the rebalance; the join timer (or KIP-134's initial delay) starts. */
   private onRebalanceStarted(groupId: string): void {
-    const group = this.store.group(groupId)!;
+    const group = this.store.classicGroup(groupId)!;
     this.plumbing.answerAllSyncs(groupId, () => syncError(ErrorCode.REBALANCE_IN_PROGRESS));
     this.plumbing.endGeneration(groupId);
     this.timers.cancelSync(groupId);
@@ -134,7 +165,7 @@ export class GroupWrites {
   private onGenerationBumped(groupId: string, generation: number, withMembers: boolean): void {
     this.timers.cancelJoin(groupId);
     if (!withMembers) return;
-    const group = this.store.group(groupId)!;
+    const group = this.store.classicGroup(groupId)!;
     const leaderMembers = leaderMemberList(group.members.values(), group.protocolName);
     for (const m of group.members.values()) {
       this.plumbing.answerJoin(groupId, m.memberId, {
@@ -159,7 +190,7 @@ export class GroupWrites {
     this.plumbing.recordAssignmentWrite(groupId, generation, durable);
     void durable.then((ok) => {
       // An unloaded or failed coordinator answers nothing more and arms no timer (CG-74).
-      const group = this.store.status === 'active' ? this.store.group(groupId) : undefined;
+      const group = this.store.status === 'active' ? this.store.classicGroup(groupId) : undefined;
       if (!ok || group === undefined || group.generation !== generation || group.state !== 'Stable') return;
       this.plumbing.answerAllSyncs(groupId, (memberId) => {
         const m = group.members.get(memberId);

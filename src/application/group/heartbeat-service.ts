@@ -6,6 +6,7 @@ import { decideHeartbeat } from '../../domain/group/decide-heartbeat';
 import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import type { HeartbeatCommand } from './group-api';
+import { ClassicMemberService } from './classic-member-service';
 
 /** Heartbeat (CG-45): writes nothing (PE-10); a valid one re-arms the member's session timer (CG-46). */
 @injectable()
@@ -13,6 +14,7 @@ export class HeartbeatService {
   constructor(
     @inject(GroupStore) private readonly store: GroupStore,
     @inject(GroupTimers) private readonly timers: GroupTimers,
+    @inject(ClassicMemberService) private readonly classicMembers: ClassicMemberService,
   ) {}
 
   heartbeat(cmd: HeartbeatCommand): { errorCode: ErrorCode } {
@@ -21,7 +23,10 @@ export class HeartbeatService {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return { errorCode: unavailable };
     if (cmd.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID };
-    const group = this.store.group(cmd.groupId);
+    const any = this.store.group(cmd.groupId);
+    // KC-62: classic members of a KIP-848 group heartbeat there.
+    if (any?.kind === 'consumer') return this.classicMembers.heartbeat(cmd, any);
+    const group = any;
     const decision = decideHeartbeat(cmd, group);
     if (E.isLeft(decision)) return { errorCode: decision.left.code };
     const member = group!.members.get(cmd.memberId)!;

@@ -56,6 +56,7 @@ const REASONS: Record<MemberLeftReason, string> = {
   JoinTimeout: 'did not rejoin before the rebalance timeout',
   SyncTimeout: 'never sent SyncGroup (sync timeout)',
   GroupMaxSize: 'group.max.size reached',
+  RebalanceTimeout: 'did not revoke its partitions before its rebalance timeout',
 };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -79,6 +80,8 @@ export const describeTrigger = (t: RebalanceTrigger): TriggerReport => {
       return { kind: t.kind, memberId: t.memberId, reason: t.reason, replacedMemberId: null, description: `member ${t.memberId} left: ${REASONS[t.reason]}` };
     case 'GroupRecovered':
       return { kind: t.kind, memberId: null, reason: t.reason, replacedMemberId: null, description: 'restart recovery: the group was over group.max.size' };
+    case 'MetadataChanged':
+      return { kind: t.kind, memberId: null, reason: null, replacedMemberId: null, description: 'subscribed topics were created, deleted or grew' };
   }
 };
 

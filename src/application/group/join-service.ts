@@ -12,6 +12,7 @@ import { GroupPlumbing } from './group-plumbing';
 import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
+import { ClassicMemberService } from './classic-member-service';
 
 /**
  * JoinGroup (CG-20…CG-34): decide, apply the plumbing the decision asks for (park the request,
@@ -27,6 +28,7 @@ export class JoinService {
     @inject(GroupPlumbing) private readonly plumbing: GroupPlumbing,
     @inject(GroupTimers) private readonly timers: GroupTimers,
     @inject(GroupWrites) private readonly writes: GroupWrites,
+    @inject(ClassicMemberService) private readonly classicMembers: ClassicMemberService,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) logger: Logger,
     @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
@@ -39,7 +41,16 @@ export class JoinService {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return joinError(cmd.memberId, unavailable);
     this.log.debug({ groupId: cmd.groupId, memberId: cmd.memberId, reason: cmd.reason ?? 'not provided' }, 'join');
-    const decision = decideJoin(cmd, this.store.group(cmd.groupId), {
+    const existing = this.store.group(cmd.groupId);
+    // CG-21: an Empty KIP-848 group is replaced by the classic group this join creates (its offsets
+    // stay); a KIP-848 group with members serves the member itself (KC-60).
+    if (existing?.kind === 'consumer' && existing.members.size > 0) {
+      if (cmd.sessionTimeoutMs < this.config.groupMinSessionTimeoutMs || cmd.sessionTimeoutMs > this.config.groupMaxSessionTimeoutMs) {
+        return joinError(cmd.memberId, ErrorCode.INVALID_SESSION_TIMEOUT);
+      }
+      return this.classicMembers.join(cmd, existing);
+    }
+    const decision = decideJoin(cmd, existing?.kind === 'classic' ? existing : undefined, {
       now: this.clock.now(),
       minSessionTimeoutMs: this.config.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: this.config.groupMaxSessionTimeoutMs,

@@ -10,6 +10,7 @@ import { GroupPlumbing } from './group-plumbing';
 import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
+import { ClassicMemberService } from './classic-member-service';
 
 /**
  * LeaveGroup (CG-52, CG-53). PE-10: the answer does not wait for the MetaLog, except when the last
@@ -24,6 +25,7 @@ export class LeaveService {
     @inject(GroupPlumbing) private readonly plumbing: GroupPlumbing,
     @inject(GroupTimers) private readonly timers: GroupTimers,
     @inject(GroupWrites) private readonly writes: GroupWrites,
+    @inject(ClassicMemberService) private readonly classicMembers: ClassicMemberService,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) logger: Logger,
   ) {
@@ -38,7 +40,10 @@ export class LeaveService {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return all(unavailable);
     if (cmd.groupId === '') return all(ErrorCode.INVALID_GROUP_ID);
-    const group = this.store.group(cmd.groupId);
+    const any = this.store.group(cmd.groupId);
+    // KC-62: classic members of a KIP-848 group leave it like KC-30.
+    if (any?.kind === 'consumer') return this.classicMembers.leave(cmd, any);
+    const group = any;
     if (group === undefined) {
       const r = all(ErrorCode.UNKNOWN_MEMBER_ID);
       return cmd.apiVersion >= 3 ? { ...r, errorCode: ErrorCode.NONE } : r;

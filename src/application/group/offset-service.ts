@@ -5,6 +5,7 @@ import { ErrorCode } from '../../domain/error-code';
 import { decideOffsetCommit } from '../../domain/group/decide-offset-commit';
 import { decideOffsetDelete } from '../../domain/group/decide-offset-delete';
 import { decideOffsetExpiry } from '../../domain/group/decide-offset-expiry';
+import { validateConsumerOffsetFetch } from '../../domain/group/consumer/validate-consumer-offsets';
 import type { GroupEvent } from '../../domain/group/events';
 import type { CommittedOffset } from '../../domain/group/groups-state';
 import type { Clock } from '../../ports/clock';
@@ -54,7 +55,7 @@ export class OffsetService {
     const group = this.store.group(cmd.groupId);
     const decision = decideOffsetCommit(cmd, group, this.clock.now(), this.config.offsetMetadataMaxBytes);
     if (E.isLeft(decision)) return all(decision.left.code);
-    if (group !== undefined && (group.state === 'Stable' || group.state === 'PreparingRebalance')) {
+    if (group?.kind === 'classic' && (group.state === 'Stable' || group.state === 'PreparingRebalance')) {
       const m = group.members.get(cmd.memberId);
       if (m !== undefined) this.timers.armSession(cmd.groupId, m.memberId, m.sessionTimeoutMs); // OF-8
     }
@@ -89,7 +90,17 @@ export class OffsetService {
     }
     // OF-33: a stable fetch is write-ordered: it waits for earlier in-flight commits.
     if (cmd.requireStable) await this.store.settled();
-    return { groups: cmd.groups.map((g) => this.fetchGroup(g.groupId, g.topics)) };
+    return {
+      groups: cmd.groups.map((g) => {
+        // OF-35: a KIP-848 group checks the member id and epoch an OffsetFetch v9 names.
+        const consumer = this.store.consumerGroup(g.groupId);
+        if (consumer !== undefined && g.memberEpoch !== undefined) {
+          const valid = validateConsumerOffsetFetch(consumer, g.memberId ?? null, g.memberEpoch);
+          if (E.isLeft(valid)) return { groupId: g.groupId, errorCode: valid.left.code, topics: [] };
+        }
+        return this.fetchGroup(g.groupId, g.topics);
+      }),
+    };
   }
 
   private fetchGroup(groupId: string, topics: OffsetFetchCommand['groups'][number]['topics']): OffsetFetchGroupResult {

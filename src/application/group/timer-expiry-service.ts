@@ -12,6 +12,7 @@ import { GroupStore } from './group-store';
 import { GroupTimers, type GroupTimerHandlers } from './group-timers';
 import { GroupWrites } from './group-writes';
 import { OffsetService } from './offset-service';
+import { ConsumerGroupService } from './consumer-group-service';
 
 /** What the coordinator does when its timers fire (CG-31, CG-46…CG-50, OF-20): decide, then write. */
 @injectable()
@@ -24,6 +25,7 @@ export class TimerExpiryService implements GroupTimerHandlers {
     @inject(GroupTimers) private readonly timers: GroupTimers,
     @inject(GroupWrites) private readonly writes: GroupWrites,
     @inject(OffsetService) private readonly offsets: OffsetService,
+    @inject(ConsumerGroupService) private readonly consumers: ConsumerGroupService,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) logger: Logger,
     @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
@@ -93,7 +95,22 @@ export class TimerExpiryService implements GroupTimerHandlers {
     this.timers.armExpiryCheck(this.config.offsetsRetentionCheckIntervalMs);
   }
 
+  /** KC-28. */
+  onConsumerSessionExpired(groupId: string, memberId: string): void {
+    this.consumers.onSessionExpired(groupId, memberId);
+  }
+
+  /** KC-26. */
+  onRebalanceExpired(groupId: string, memberId: string, epoch: number): void {
+    this.consumers.onRebalanceExpired(groupId, memberId, epoch);
+  }
+
+  /** KC-62. */
+  onClassicMemberDeadline(groupId: string, memberId: string, phase: 'JoinTimeout' | 'SyncTimeout'): void {
+    this.consumers.onClassicMemberDeadline(groupId, memberId, phase);
+  }
+
   private activeGroup(groupId: string) {
-    return this.store.status === 'active' ? this.store.group(groupId) : undefined;
+    return this.store.status === 'active' ? this.store.classicGroup(groupId) : undefined;
   }
 }

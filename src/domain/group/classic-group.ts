@@ -41,6 +41,8 @@ export interface GroupBase {
 }
 
 export interface ClassicGroup {
+  /** The group type (ListGroups v5 `classic`); KIP-848 groups are `consumer` (consumer/consumer-group.ts). */
+  readonly kind: 'classic';
   readonly groupId: string;
   state: ClassicGroupState;
   previousState: ClassicGroupState;
@@ -69,7 +71,8 @@ export interface ClassicGroup {
 }
 
 /** A fresh Empty group (CG-22); `at` null = a simple group created by a commit (PE-8). */
-export const newClassicGroup = (groupId: string, at: number | null): ClassicGroup => ({
+export const newClassicGroup = (groupId: string, at: number | null, offsets: Map<string, CommittedOffset> = new Map()): ClassicGroup => ({
+  kind: 'classic',
   groupId,
   state: 'Empty',
   previousState: 'Empty',
@@ -86,7 +89,7 @@ export const newClassicGroup = (groupId: string, at: number | null): ClassicGrou
   trigger: null,
   rebalanceStartedAt: null,
   base: null,
-  offsets: new Map(),
+  offsets,
 });
 
 /** CG-4: the group rebalance timeout is the largest member rebalance timeout (0 if none). */

@@ -3,6 +3,8 @@ import { ErrorCode, kafkaError, type KafkaError } from '../error-code';
 import type { ClassicGroup } from './classic-group';
 import type { GroupEvent } from './events';
 import { validateIdentity } from './member-identity';
+import type { Group } from './groups-state';
+import { validateConsumerOffsetCommit } from './consumer/validate-consumer-offsets';
 
 export interface OffsetCommitPartition {
   readonly partitionIndex: number;
@@ -66,11 +68,15 @@ export const validateOffsetCommit = (
  */
 export const decideOffsetCommit = (
   cmd: OffsetCommitInput,
-  group: ClassicGroup | undefined,
+  group: Group | undefined,
   now: number,
   metadataMaxBytes: number,
 ): E.Either<KafkaError, OffsetCommitDecision> => {
-  const valid = validateOffsetCommit(cmd, group);
+  // OF-4: a KIP-848 group checks the member epoch instead of the generation.
+  const valid =
+    group?.kind === 'consumer'
+      ? E.map(() => ({ createsSimpleGroup: false }))(validateConsumerOffsetCommit(group, cmd))
+      : validateOffsetCommit(cmd, group);
   if (E.isLeft(valid)) return valid;
   const events: GroupEvent[] = [];
   const topics = cmd.topics.map((t) => ({

@@ -4,6 +4,8 @@ import type { ClassicGroup } from './classic-group';
 import type { GroupEvent } from './events';
 import { offsetKey } from './groups-state';
 import { isSubscribedTo } from './protocol-selection';
+import type { Group } from './groups-state';
+import { consumerGroupSubscribesTo } from './consumer/consumer-group';
 
 export interface OffsetDeleteDecision {
   readonly events: GroupEvent[];
@@ -20,15 +22,16 @@ export interface OffsetDeleteDecision {
  */
 export const decideOffsetDelete = (
   cmd: { readonly groupId: string; readonly topics: ReadonlyArray<{ readonly name: string; readonly partitions: readonly number[] }> },
-  group: ClassicGroup | undefined,
+  group: Group | undefined,
 ): E.Either<KafkaError, OffsetDeleteDecision> => {
-  if (group === undefined || group.state === 'Dead') {
+  if (group === undefined || (group.kind === 'classic' && group.state === 'Dead')) {
     return E.left(kafkaError(ErrorCode.GROUP_ID_NOT_FOUND));
   }
-  if (group.state !== 'Empty' && group.protocolType !== 'consumer') return E.left(kafkaError(ErrorCode.NON_EMPTY_GROUP));
+  if (group.kind === 'classic' && group.state !== 'Empty' && group.protocolType !== 'consumer') return E.left(kafkaError(ErrorCode.NON_EMPTY_GROUP));
   const events: GroupEvent[] = [];
   const topics = cmd.topics.map((t) => {
-    const subscribed = isSubscribedTo(group, t.name);
+    // OF-41: a KIP-848 group is subscribed to a topic when any member subscribes to it.
+    const subscribed = group.kind === 'consumer' ? consumerGroupSubscribesTo(group, t.name) : isSubscribedTo(group, t.name);
     return {
       name: t.name,
       partitions: t.partitions.map((p) => {

@@ -2,6 +2,8 @@ import type { ClassicGroup } from './classic-group';
 import type { GroupEvent } from './events';
 import type { CommittedOffset } from './groups-state';
 import { isSubscribedTo } from './protocol-selection';
+import type { Group } from './groups-state';
+import { consumerGroupSubscribesTo } from './consumer/consumer-group';
 
 /**
  * OF-20: the time from which an offset's retention counts, or null when the group's offsets do
@@ -22,25 +24,29 @@ const retentionBase = (group: ClassicGroup, offset: CommittedOffset): number | n
  * offsets left. Pure: the application runs it every `offsets.retention.check.interval.ms`.
  */
 export const decideOffsetExpiry = (
-  group: ClassicGroup,
+  group: Group,
   now: number,
   retentionMs: number,
 ): GroupEvent[] => {
   const expired: Array<{ topic: string; partition: number }> = [];
+  // OF-20: a KIP-848 group's offsets of unsubscribed topics count from their commit time.
+  const subscribed = (topic: string) => (group.kind === 'consumer' ? consumerGroupSubscribesTo(group, topic) : isSubscribedTo(group, topic));
+  const baseOf = (o: CommittedOffset) => (group.kind === 'consumer' ? o.commitTimestamp : retentionBase(group, o));
   for (const o of group.offsets.values()) {
-    if (isSubscribedTo(group, o.topic)) continue;
+    if (subscribed(o.topic)) continue;
     const due =
       o.expireTimestamp !== null
         ? now >= o.expireTimestamp
         : (() => {
-            const base = retentionBase(group, o);
+            const base = baseOf(o);
             return base !== null && now - base >= retentionMs;
           })();
     if (due) expired.push({ topic: o.topic, partition: o.partition });
   }
   const events: GroupEvent[] = [];
   if (expired.length > 0) events.push({ type: 'OffsetsExpired', groupId: group.groupId, partitions: expired });
-  if (group.state === 'Empty' && group.offsets.size === expired.length) {
+  const empty = group.kind === 'consumer' ? group.members.size === 0 : group.state === 'Empty';
+  if (empty && group.offsets.size === expired.length) {
     events.push({ type: 'GroupDeleted', groupId: group.groupId });
   }
   return events;

@@ -16,6 +16,10 @@
 
 import type { ClassicMember } from './classic-group';
 import type { GroupHistory } from './history';
+import { CONSUMER_GROUP_EVENT_TYPES, type ConsumerGroupEvent } from './consumer/consumer-events';
+import type { ConsumerGroupSnapshotData } from './consumer/consumer-snapshot';
+
+export type { ConsumerGroupEvent };
 
 /** A protocol a member supports; `topics` is its parsed consumer subscription, null if unparseable (OF-21). */
 export interface MemberProtocol {
@@ -52,7 +56,9 @@ export type MemberLeftReason =
   /** CG-49: the member never sent SyncGroup for its generation. */
   | 'SyncTimeout'
   /** CG-23: it rejoined a full group (`group.max.size`). */
-  | 'GroupMaxSize';
+  | 'GroupMaxSize'
+  /** KC-26 (consumer groups): it did not revoke its partitions within its rebalance timeout. */
+  | 'RebalanceTimeout';
 
 /** What started a rebalance: the event that caused it (history and GenerationBumped name it). */
 export type RebalanceTrigger =
@@ -62,7 +68,9 @@ export type RebalanceTrigger =
   | { readonly kind: 'MemberUpdated'; readonly memberId: string; readonly change: 'metadata' | 'leader-rejoin' }
   | { readonly kind: 'MemberLeft'; readonly memberId: string; readonly reason: MemberLeftReason }
   /** CG-74: after a restart the group held more members than `group.max.size`. */
-  | { readonly kind: 'GroupRecovered'; readonly reason: 'over-capacity' };
+  | { readonly kind: 'GroupRecovered'; readonly reason: 'over-capacity' }
+  /** KC-24 (consumer groups): subscribed topics were created, deleted or grew. */
+  | { readonly kind: 'MetadataChanged' };
 
 /** The classic group state names (Describe/List strings). */
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -193,6 +201,10 @@ export type GroupEvent =
   | { readonly type: 'GroupDeleted'; readonly groupId: string }
   /** Snapshots only (PE-9): one group's aggregate and bounded history as of the snapshot position. */
   | { readonly type: 'GroupSnapshot'; readonly groupId: string; readonly group: GroupSnapshotData; readonly history: GroupHistory | null }
+  /** Snapshots only (PE-9): one KIP-848 group's aggregate and bounded history. */
+  | { readonly type: 'ConsumerGroupSnapshot'; readonly groupId: string; readonly group: ConsumerGroupSnapshotData; readonly history: GroupHistory | null }
+  /** KIP-848 (PE-5, PE-6): see consumer/consumer-events.ts. */
+  | ConsumerGroupEvent
   ;
 
 /**
@@ -236,13 +248,15 @@ const GROUP_EVENT_TYPES: ReadonlySet<string> = new Set([
   'OffsetsExpired',
   'GroupDeleted',
   'GroupSnapshot',
+  'ConsumerGroupSnapshot',
+  ...CONSUMER_GROUP_EVENT_TYPES,
 ]);
 
 /** True when a MetaLog event belongs to the group coordinator (the log also holds topic events). */
 export const isGroupEvent = (event: { readonly type: string }): event is GroupEvent => GROUP_EVENT_TYPES.has(event.type);
 
 /**
- * Events Kafka persists (PE-1…PE-4): a request whose events include one is answered only once they
+ * Events Kafka persists (PE-1…PE-6; every KIP-848 event mirrors a record): a request whose events include one is answered only once they
  * are durable (GEN-5). The others ride the next group commit without delaying a response (PE-10).
  */
 export const isHardEvent = (event: GroupEvent): boolean => {

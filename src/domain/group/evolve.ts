@@ -12,14 +12,44 @@ import {
   foldStaticMemberReplaced,
 } from './evolve-membership';
 import { fromSnapshotData } from './group-snapshot';
-import { initialGroupsState, offsetKey, type GroupsState } from './groups-state';
+import { initialGroupsState, offsetKey, type Group, type GroupsState } from './groups-state';
+import { newConsumerGroup, type ConsumerGroup } from './consumer/consumer-group';
+import type { ConsumerGroupEvent } from './consumer/consumer-events';
+import { fromConsumerSnapshotData } from './consumer/consumer-snapshot';
+import { evolveConsumer } from './consumer/evolve-consumer';
 
+/**
+ * The classic group the event is about, created if missing. A consumer group under the same id can
+ * only be an Empty one that a JoinGroup replaces (CG-21): the new classic group keeps its offsets.
+ */
 const groupOrCreate = (state: GroupsState, groupId: string, at: number | null): ClassicGroup => {
+  const existing = state.groups.get(groupId);
+  if (existing !== undefined && existing.kind === 'classic') return existing;
+  const group = newClassicGroup(groupId, at, existing?.offsets);
+  state.groups.set(groupId, group);
+  return group;
+};
+
+/** The group whose offsets an offset event changes; PE-8: a commit for a missing group creates a simple group. */
+const offsetsGroup = (state: GroupsState, groupId: string): Group => {
   let group = state.groups.get(groupId);
   if (group === undefined) {
-    group = newClassicGroup(groupId, at);
+    group = newClassicGroup(groupId, null);
     state.groups.set(groupId, group);
   }
+  return group;
+};
+
+/**
+ * The consumer group a KIP-848 event is about. A record creates the group (PE-8: it replaces a
+ * classic group held under the id, keeping its offsets); a tombstone of a missing group is a no-op.
+ */
+const consumerGroupFor = (state: GroupsState, e: ConsumerGroupEvent): ConsumerGroup | undefined => {
+  const existing = state.groups.get(e.groupId);
+  if (existing !== undefined && existing.kind === 'consumer') return existing;
+  if (e.type === 'ConsumerMemberLeft' || e.type === 'MemberReconciled') return undefined;
+  const group = newConsumerGroup(e.groupId, existing?.offsets);
+  state.groups.set(e.groupId, group);
   return group;
 };
 
@@ -64,7 +94,7 @@ export const evolve = (state: GroupsState, event: GroupEvent): GroupsState => {
       return state;
     case 'OffsetCommitted':
       // PE-8: a commit for a missing group creates a simple group.
-      groupOrCreate(state, event.groupId, null).offsets.set(offsetKey(event.topic, event.partition), {
+      offsetsGroup(state, event.groupId).offsets.set(offsetKey(event.topic, event.partition), {
         topic: event.topic,
         partition: event.partition,
         offset: event.offset,
@@ -88,12 +118,20 @@ export const evolve = (state: GroupsState, event: GroupEvent): GroupsState => {
     case 'GroupSnapshot':
       state.groups.set(event.groupId, fromSnapshotData(event.groupId, event.group));
       return state;
+    case 'ConsumerGroupSnapshot':
+      state.groups.set(event.groupId, fromConsumerSnapshotData(event.groupId, event.group));
+      return state;
+    default: {
+      const g = consumerGroupFor(state, event);
+      if (g !== undefined) evolveConsumer(g, event);
+      return state;
+    }
   }
 };
 
 const withGroup = (state: GroupsState, groupId: string, f: (g: ClassicGroup) => void): void => {
   const g = state.groups.get(groupId);
-  if (g !== undefined) f(g);
+  if (g !== undefined && g.kind === 'classic') f(g);
 };
 
 /** Folds events, in order, into `state` (a fresh initial state when omitted). */

@@ -1,4 +1,8 @@
 import type { ClassicGroup } from './classic-group';
+import type { ConsumerGroup } from './consumer/consumer-group';
+
+/** A group of either type: classic (JoinGroup/SyncGroup) or KIP-848 consumer (ConsumerGroupHeartbeat). */
+export type Group = ClassicGroup | ConsumerGroup;
 
 /** A committed offset as stored (OF-6); leaderEpoch −1 = absent. */
 export interface CommittedOffset {
@@ -13,7 +17,7 @@ export interface CommittedOffset {
 
 /** Every group's aggregate. Folded by `evolve`; owned by whoever folds it. */
 export interface GroupsState {
-  readonly groups: Map<string, ClassicGroup>;
+  readonly groups: Map<string, Group>;
 }
 
 /** The state before any event. */

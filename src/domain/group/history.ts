@@ -6,6 +6,10 @@
  */
 import type { ClassicGroup } from './classic-group';
 import type { GroupEvent, MemberLeftReason, RebalanceTrigger } from './events';
+import type { Group } from './groups-state';
+import { consumerGroupState, type ConsumerGroup } from './consumer/consumer-group';
+import type { ConsumerGroupEvent, ConsumerLeftReason, EpochTrigger } from './consumer/consumer-events';
+import { partitionCount } from './consumer/assignment';
 
 export interface HistoryMember {
   readonly memberId: string;
@@ -101,17 +105,17 @@ const membersOf = (group: ClassicGroup | undefined, ids: readonly string[]): His
  * Folds one event into the history of its group. `group` is the aggregate after the same event
  * was folded (it supplies member details). Pure apart from replacing the group's entry in `state`.
  */
-export const evolveHistory = (state: HistoryState, event: GroupEvent, group: ClassicGroup | undefined, maxGenerations: number): HistoryState => {
+export const evolveHistory = (state: HistoryState, event: GroupEvent, group: Group | undefined, maxGenerations: number): HistoryState => {
   if (event.type === 'GroupDeleted') {
     state.delete(event.groupId);
     return state;
   }
-  if (event.type === 'GroupSnapshot') {
+  if (event.type === 'GroupSnapshot' || event.type === 'ConsumerGroupSnapshot') {
     if (event.history !== null) state.set(event.groupId, event.history);
     return state;
   }
   const h = state.get(event.groupId) ?? emptyHistory(event.groupId);
-  const next = foldHistory(h, event, group, maxGenerations);
+  const next = group?.kind === 'consumer' ? foldConsumerHistory(h, event, group, maxGenerations) : foldHistory(h, event, group, maxGenerations);
   if (next !== h) state.set(event.groupId, next);
   return state;
 };
@@ -180,6 +184,81 @@ const foldHistory = (h: GroupHistory, e: GroupEvent, group: ClassicGroup | undef
         openedAt: null,
         notes: bounded(h.notes, { kind: 'GroupRecovered', at: e.at, fromState: e.fromState, fromGeneration: e.fromGeneration, generation: e.generation }, max),
       };
+    default:
+      return h;
+  }
+};
+
+const LEFT_REASONS: Record<ConsumerLeftReason, MemberLeftReason> = {
+  Leave: 'LeaveGroup',
+  LeaveGroup: 'LeaveGroup',
+  SessionTimeout: 'SessionTimeout',
+  RebalanceTimeout: 'RebalanceTimeout',
+  JoinTimeout: 'JoinTimeout',
+  SyncTimeout: 'SyncTimeout',
+};
+
+const epochTrigger = (t: EpochTrigger): RebalanceTrigger => {
+  switch (t.kind) {
+    case 'MemberJoined':
+      return { kind: 'MemberJoined', memberId: t.memberId, replacedMemberId: null };
+    case 'SubscriptionChanged':
+      return { kind: 'MemberUpdated', memberId: t.memberId, change: 'metadata' };
+    case 'MemberLeft':
+      return { kind: 'MemberLeft', memberId: t.memberId, reason: LEFT_REASONS[t.reason] };
+    case 'MetadataChanged':
+      return t;
+  }
+};
+
+const consumerMembers = (g: ConsumerGroup, withPartitions: boolean): HistoryMember[] =>
+  [...g.members.values()].map((m) => ({
+    memberId: m.memberId,
+    instanceId: m.instanceId,
+    clientId: m.clientId,
+    clientHost: m.clientHost,
+    partitions: withPartitions ? partitionCount(m.assigned) : null,
+  }));
+
+/**
+ * PE-13 for KIP-848 groups: a "generation" is a group epoch. It starts when the epoch is bumped and
+ * ends (`stable`) when every member has reconciled to it (KC-3 Stable); a newer epoch abandons it.
+ */
+const foldConsumerHistory = (h: GroupHistory, e: GroupEvent, g: ConsumerGroup, max: number): GroupHistory => {
+  const ce = e as ConsumerGroupEvent | GroupEvent;
+  switch (ce.type) {
+    case 'ConsumerMemberLeft':
+      return { ...h, leftSinceGeneration: [...h.leftSinceGeneration, { memberId: ce.memberId, reason: LEFT_REASONS[ce.reason], at: ce.at }] };
+    case 'ConsumerMemberReplaced':
+      return {
+        ...h,
+        notes: bounded(h.notes, { kind: 'StaticMemberReplaced', at: ce.at, instanceId: g.members.get(ce.newMemberId)?.instanceId ?? '', oldMemberId: ce.oldMemberId, newMemberId: ce.newMemberId }, max),
+      };
+    case 'GroupEpochBumped': {
+      const previous = h.generations[h.generations.length - 1];
+      const before = new Set(previous?.members.map((m) => m.memberId) ?? []);
+      const members = consumerMembers(g, false);
+      const empty = members.length === 0;
+      const record: GenerationRecord = {
+        generation: ce.epoch, startedAt: ce.at, joinedAt: ce.at, endedAt: empty ? ce.at : null, outcome: empty ? 'empty' : 'in-progress',
+        trigger: epochTrigger(ce.trigger), protocolType: 'consumer', protocolName: g.assignor, leaderId: null, members,
+        joined: members.map((m) => m.memberId).filter((id) => !before.has(id)), left: h.leftSinceGeneration,
+      };
+      return { ...h, generations: bounded(abandonInProgress(h), record, max), leftSinceGeneration: [], openedAt: null };
+    }
+    case 'TargetAssignmentComputed': {
+      const named = replaceLast(h, (r) => r.generation === ce.assignmentEpoch, (r) => ({ ...r, protocolName: ce.assignor }));
+      return named === null ? h : { ...h, generations: named };
+    }
+    case 'MemberReconciled': {
+      if (ce.state !== 'STABLE' || ce.memberEpoch !== g.assignmentEpoch || consumerGroupState(g) !== 'Stable') return h;
+      const done = replaceLast(
+        h,
+        (r) => r.generation === g.assignmentEpoch && r.outcome === 'in-progress',
+        (r) => ({ ...r, outcome: 'stable', endedAt: ce.at, members: consumerMembers(g, true) }),
+      );
+      return done === null ? h : { ...h, generations: done };
+    }
     default:
       return h;
   }

@@ -22,6 +22,9 @@ const differsFromReload = (g: ClassicGroup): boolean => {
 export const recover = (state: GroupsState, now: number, maxSize: number): GroupEvent[] => {
   const events: GroupEvent[] = [];
   for (const g of state.groups.values()) {
+    // KIP-848 groups reload as written: every event of theirs is a Kafka record (PE-5); only their
+    // timers and the subscription-metadata freshness are soft, and the application restarts those.
+    if (g.kind !== 'classic') continue;
     if (differsFromReload(g)) {
       events.push({
         type: 'GroupRecovered',

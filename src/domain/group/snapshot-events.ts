@@ -1,5 +1,6 @@
 import type { GroupEvent } from './events';
 import { toSnapshotData } from './group-snapshot';
+import { toConsumerSnapshotData } from './consumer/consumer-snapshot';
 import type { GroupsState } from './groups-state';
 import type { HistoryState } from './history';
 
@@ -11,7 +12,9 @@ import type { HistoryState } from './history';
 export const snapshotEvents = (state: GroupsState, history: HistoryState): GroupEvent[] => {
   const out: GroupEvent[] = [];
   for (const group of state.groups.values()) {
-    out.push({ type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: history.get(group.groupId) ?? null });
+    const h = history.get(group.groupId) ?? null;
+    if (group.kind === 'classic') out.push({ type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: h });
+    else out.push({ type: 'ConsumerGroupSnapshot', groupId: group.groupId, group: toConsumerSnapshotData(group), history: h });
     for (const o of group.offsets.values()) out.push({ type: 'OffsetCommitted', groupId: group.groupId, ...o });
   }
   return out;

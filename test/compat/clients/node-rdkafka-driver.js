@@ -3,7 +3,9 @@
 // optionalDependency approved in package.json "allowScripts"; when the build failed or was skipped the module
 // does not load and every cell reports `skipped`). The native addon runs in a bounded child `node` process
 // executing this same file (`node node-rdkafka-driver.js '<json request>'`), so a crash in native code fails
-// one cell, not the harness. Group members use partition.assignment.strategy=cooperative-sticky (KIP-429).
+// one cell, not the harness. Group members use partition.assignment.strategy=cooperative-sticky (KIP-429);
+// the `consumerProtocol` variant runs them with group.protocol=consumer (KIP-848: ConsumerGroupHeartbeat,
+// server-side assignment, incremental reconciliation; session and heartbeat interval are the broker's).
 const { runBounded, spawnTracked } = require('../bounded-process');
 const { memberFromProcess, parseJsonLine } = require('../member-state');
 
@@ -105,9 +107,13 @@ function childOps() {
           partitions: consumer.assignments().filter((tp) => tp.topic === req.topic).map((tp) => tp.partition),
         });
       };
+      // KIP-848 members may not set the classic group settings: librdkafka refuses them with group.protocol=consumer.
+      const groupSettings = req.protocol === 'consumer'
+        ? { 'group.protocol': 'consumer' }
+        : { 'partition.assignment.strategy': 'cooperative-sticky', 'session.timeout.ms': 6000, 'heartbeat.interval.ms': 500 };
       consumer = new Kafka.KafkaConsumer({
-        ...base(req, `compat-node-rdkafka-${req.label}`), 'group.id': req.group, 'partition.assignment.strategy': 'cooperative-sticky',
-        'session.timeout.ms': 6000, 'heartbeat.interval.ms': 500, 'max.poll.interval.ms': 10000, 'enable.auto.commit': false,
+        ...base(req, `compat-node-rdkafka-${req.label}`), 'group.id': req.group, ...groupSettings,
+        'max.poll.interval.ms': 10000, 'enable.auto.commit': false,
         // KIP-429: with the cooperative protocol the callbacks carry only the partitions that change.
         rebalance_cb: (err, assignment) => {
           const cooperative = consumer.rebalanceProtocol() === 'COOPERATIVE';
@@ -184,7 +190,7 @@ async function call(req, timeoutMs = 30000) {
 
 let loadProblem; // undefined: not checked yet; null: loads
 
-module.exports = {
+const classic = {
   name: 'node-rdkafka',
   version: 'node-rdkafka 3.6.1 (librdkafka 2.12.0)',
   /** Loads the addon in a child: an optional dependency that was not built is a skip, not a failure. */
@@ -211,3 +217,24 @@ module.exports = {
     return memberFromProcess(spawnTracked(process.execPath, [__filename, JSON.stringify({ op: 'member', bootstrap, topic, group, label })]), label);
   },
 };
+
+/** The same client as a KIP-848 member (group.protocol=consumer): a column of its own for the group scenarios. */
+const consumerProtocol = {
+  ...classic,
+  name: 'node-rdkafka (consumer)',
+  version: 'node-rdkafka 3.6.1 (librdkafka 2.12.0), group.protocol=consumer',
+  apiNames: { group: ['FindCoordinator', 'ConsumerGroupHeartbeat', 'OffsetCommit', 'OffsetFetch'] },
+  // The server pushes the heartbeat interval (250 ms in the compat broker), so a leave reaches the others within 1 s.
+  leaveMovesWithinMs: 1000,
+  unsupported: {
+    ...classic.unsupported,
+    'create-topic': 'not a group scenario: the node-rdkafka column covers it',
+    'produce-consume': 'not a group scenario: the node-rdkafka column covers it',
+  },
+  async startMember(bootstrap, { topic, group, label }) {
+    return memberFromProcess(spawnTracked(process.execPath, [__filename, JSON.stringify({ op: 'member', bootstrap, topic, group, label, protocol: 'consumer' })]), label);
+  },
+};
+
+module.exports = classic;
+module.exports.consumerProtocol = consumerProtocol;

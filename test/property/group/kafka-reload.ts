@@ -104,6 +104,8 @@ export const kafkaReload = (events: readonly GroupEvent[]): Reload => {
         break;
       }
       case 'GroupDeleted':
+      // KC-62: the classic GroupMetadata tombstone of an upgraded group.
+      case 'ClassicGroupUpgraded':
         groups.delete(e.groupId);
         break;
       default:
@@ -121,6 +123,7 @@ export const kafkaReload = (events: readonly GroupEvent[]): Reload => {
 export const projectForReload = (state: GroupsState): Reload => {
   const out: Reload = new Map();
   for (const g of state.groups.values()) {
+    if (g.kind !== 'classic') continue;
     out.set(g.groupId, {
       state: g.state,
       generation: g.generation,

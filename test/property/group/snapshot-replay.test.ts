@@ -64,7 +64,7 @@ const plausible = (events: GroupEvent[]): GroupEvent[] => {
   for (const e of events) {
     if (e.type === 'StaticMemberReplaced') {
       const g = state.groups.get(e.groupId);
-      if (g === undefined || g.protocolName === null || !g.members.has(e.oldMemberId) || g.members.has(e.newMemberId)) continue;
+      if (g === undefined || g.kind !== 'classic' || g.protocolName === null || !g.members.has(e.oldMemberId) || g.members.has(e.newMemberId)) continue;
       if (g.members.get(e.oldMemberId)!.instanceId !== e.instanceId) continue;
     }
     if (e.type === 'AssignmentsSynced') {

@@ -1,3 +1,4 @@
+import type { ClassicGroup } from '../../../src/domain/group/classic-group';
 import * as E from 'fp-ts/Either';
 import { ErrorCode } from '../../../src/domain/error-code';
 import { newClassicGroup, type ClassicMember } from '../../../src/domain/group/classic-group';
@@ -25,7 +26,7 @@ describe('group domain', () => {
       { type: 'AssignmentsSynced', groupId: 'g', generation: 3, protocolType: 'consumer', protocolName: 'range', leaderId: 'a', members: [synced('a'), synced('b')], at: 7 },
       { type: 'AssignmentsSynced', groupId: 'g', generation: 4, protocolType: 'consumer', protocolName: 'range', leaderId: 'b', members: [synced('b')], at: 8 },
     ];
-    const g = replay(events).groups.get('g')!;
+    const g = replay(events).groups.get('g') as ClassicGroup;
     expect(g.generation).toBe(4);
     expect([...g.members.keys()]).toEqual(['b']);
     expect(g.offsets.size).toBe(1);
@@ -42,7 +43,7 @@ describe('group domain', () => {
       { type: 'GroupDeleted', groupId: 'x' },
     ];
     const state = replay(events);
-    expect(state.groups.get('g')!.leaderId).toBe('a2');
+    expect((state.groups.get('g') as ClassicGroup).leaderId).toBe('a2');
     expect(replay(snapshotEvents(state, new Map()))).toEqual(state);
   });
 

@@ -17,6 +17,12 @@ import type { GroupsState } from '../../../src/domain/group/groups-state';
 import type { MetaLog } from '../../../src/ports/meta-log';
 import type { Scheduler } from '../../../src/ports/scheduler';
 import { TYPES } from '../../../src/ports/symbols';
+import { TOPIC_METADATA, type TopicMetadataSource } from '../../../src/ports/topic-metadata';
+import { TOPIC_REGEX } from '../../../src/ports/topic-regex';
+import { re2TopicRegex } from '../../../src/adapters/regex/re2-topic-regex';
+import { CONSUMER_PROTOCOL } from '../../../src/ports/consumer-protocol';
+import { consumerProtocolCodec } from '../../../src/adapters/kafka/protocol/consumer-protocol-codec';
+import { MemoryTopics } from '../../fakes/memory-topics';
 
 export { silentLogger };
 
@@ -29,8 +35,17 @@ export const protocols = (names: string[] = ['range'], meta = 'm', topics: strin
   names.map((name) => ({ name, metadata: bytes(`${name}:${meta}`), topics }));
 
 /** The coordinator's DI graph over the given ports, as src/main.ts wires it (one line per port). */
-export const coordinatorOver = (clock: FakeClock, log: MetaLog, config: GroupCoordinatorConfig, scheduler: Scheduler = clock): Container => {
+export const coordinatorOver = (
+  clock: FakeClock,
+  log: MetaLog,
+  config: GroupCoordinatorConfig,
+  topics: TopicMetadataSource = new MemoryTopics(),
+  scheduler: Scheduler = clock,
+): Container => {
   const container = new Container();
+  container.bind(TOPIC_METADATA).toConstantValue(topics);
+  container.bind(TOPIC_REGEX).toConstantValue(re2TopicRegex);
+  container.bind(CONSUMER_PROTOCOL).toConstantValue(consumerProtocolCodec);
   container.bind(TYPES.Clock).toConstantValue(clock);
   container.bind(TYPES.Scheduler).toConstantValue(scheduler);
   container.bind(TYPES.MetaLog).toConstantValue(log);
@@ -46,6 +61,8 @@ export interface Harness {
   coord: GroupCoordinator;
   container: Container;
   readonly config: GroupCoordinatorConfig;
+  /** The topic image KIP-848 groups see (tests edit it, then call coord.onTopicMetadataChanged()). */
+  readonly topics: MemoryTopics;
   /** The aggregate as of the durable events (what a committed read or a restart sees before recover). */
   durable(): GroupsState;
   /** KIP-394 ids that got MEMBER_ID_REQUIRED and have not rejoined (plumbing). */
@@ -59,6 +76,7 @@ export interface Harness {
 export const makeHarness = async (
   overrides: Partial<GroupCoordinatorConfig> = {},
   logOptions: MemoryMetaLogOptions = {},
+  topics: MemoryTopics = new MemoryTopics(),
 ): Promise<Harness> => {
   const clock = new FakeClock();
   const log = new MemoryMetaLog(logOptions);
@@ -68,11 +86,12 @@ export const makeHarness = async (
     generateMemberId: (prefix) => `${prefix}-${++n}`,
     ...overrides,
   });
-  const container = coordinatorOver(clock, log, config);
+  const container = coordinatorOver(clock, log, config, topics);
   const h: Harness = {
     clock,
     log,
     config,
+    topics,
     container,
     coord: container.get(GroupCoordinator),
     durable: () => replay(log.durableEvents() as GroupEvent[]),
@@ -83,7 +102,7 @@ export const makeHarness = async (
     },
     async restart() {
       h.coord.unload();
-      h.container = coordinatorOver(clock, log, config);
+      h.container = coordinatorOver(clock, log, config, topics);
       h.coord = h.container.get(GroupCoordinator);
       await h.coord.start();
     },

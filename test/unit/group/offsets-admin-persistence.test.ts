@@ -1,3 +1,4 @@
+import type { ClassicGroup } from '../../../src/domain/group/classic-group';
 import { ErrorCode } from '../../../src/domain/error-code';
 import { replay } from '../../../src/domain/group/evolve';
 import type { GroupEvent } from '../../../src/domain/group/events';
@@ -266,6 +267,6 @@ describe('persistence and recovery', () => {
     await settle();
     expect(replay(h.log.appendedEvents() as GroupEvent[])).toEqual(h.coord.liveState());
     expect(replay(h.log.durableEvents() as GroupEvent[])).toEqual(h.durable());
-    expect(h.durable().groups.get('g')!.generation).toBe(2);
+    expect((h.durable().groups.get('g') as ClassicGroup).generation).toBe(2);
   });
 });

@@ -5,6 +5,12 @@ import { MemoryMetaLog } from '../../fakes/memory-meta-log';
 import { GROUP_COORDINATOR_CONFIG, GroupCoordinator, defaultGroupCoordinatorConfig, groupCoordinatorModule } from '../../../src/application/group-coordinator';
 import { ErrorCode } from '../../../src/domain/error-code';
 import { TYPES } from '../../../src/ports/symbols';
+import { TOPIC_METADATA } from '../../../src/ports/topic-metadata';
+import { TOPIC_REGEX } from '../../../src/ports/topic-regex';
+import { re2TopicRegex } from '../../../src/adapters/regex/re2-topic-regex';
+import { CONSUMER_PROTOCOL } from '../../../src/ports/consumer-protocol';
+import { consumerProtocolCodec } from '../../../src/adapters/kafka/protocol/consumer-protocol-codec';
+import { MemoryTopics } from '../../fakes/memory-topics';
 import { joinCmd, makeHarness, silentLogger } from './group-harness';
 
 describe('wiring and adapters', () => {
@@ -16,6 +22,9 @@ describe('wiring and adapters', () => {
     container.bind(TYPES.MetaLog).toConstantValue(new MemoryMetaLog());
     container.bind(TYPES.Logger).toConstantValue(silentLogger);
     container.bind(GROUP_COORDINATOR_CONFIG).toConstantValue(defaultGroupCoordinatorConfig());
+    container.bind(TOPIC_METADATA).toConstantValue(new MemoryTopics());
+    container.bind(TOPIC_REGEX).toConstantValue(re2TopicRegex);
+    container.bind(CONSUMER_PROTOCOL).toConstantValue(consumerProtocolCodec);
     container.loadSync(groupCoordinatorModule);
     const coord = container.get(GroupCoordinator);
     // GEN-2: not started → COORDINATOR_NOT_AVAILABLE.

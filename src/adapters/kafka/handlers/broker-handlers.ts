@@ -36,6 +36,8 @@ import { offsetFetchHandler } from './offset-fetch-handler';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch-handler';
 import { produceHandler } from './produce-handler';
 import { syncGroupHandler } from './sync-group-handler';
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat-handler';
+import { consumerGroupDescribeHandler } from './consumer-group-describe-handler';
 
 /** What the Kafka APIs are served from. */
 export interface BrokerServices {
@@ -69,6 +71,8 @@ export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
   describeGroupsHandler(s.coordinator),
   listGroupsHandler(s.coordinator),
   deleteGroupsHandler(s.coordinator),
+  consumerGroupHeartbeatHandler(s.coordinator),
+  consumerGroupDescribeHandler(s.coordinator),
   createTopicsHandler(s.topics),
   deleteTopicsHandler(s.topics, (topic) => {
     s.writer.forgetTopic(topic);

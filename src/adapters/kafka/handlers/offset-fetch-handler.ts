@@ -30,6 +30,8 @@ export const offsetFetchHandler = (coordinator: GroupCoordinator): ApiHandler =>
         groups: request.groups.map((g) => ({
           groupId: g.groupId,
           topics: g.topics === null ? null : g.topics.map((t) => ({ name: t.name, partitionIndexes: t.partitionIndexes })),
+          // OF-35: v9 names the fetching KIP-848 member.
+          ...(version >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : {}),
         })),
         requireStable: request.requireStable,
       });
