@@ -44,15 +44,18 @@ function makeDataDir(tag) {
  * `flags` are extra `--name value` pairs (e.g. { fsync: 'always', 'group-initial-rebalance-delay-ms': '0' }).
  * `bin` runs another build of the broker (the previous release, harness/previous-release.js).
  */
-async function startBroker({ dataDir, port, flags = {}, waitTimeoutMs = 20000, bin = BIN } = {}) {
+async function startBroker({ dataDir, port, flags = {}, waitTimeoutMs = 20000, bin = BIN, nodeArgs: extraNodeArgs = [], env } = {}) {
   if (bin === BIN && !fs.existsSync(path.join(REPO, 'dist', 'adapters', 'cli', 'main.js'))) {
     throw new Error('dist/ is not built (run npm run build)');
   }
   const p = port || await freePort();
-  const args = [bin, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(p), '--advertised-host', '127.0.0.1', '--log-level', 'warn'];
+  // BENCH_BROKER_NODE_ARGS: extra Node flags for the broker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (docs/performance.md: the profiles were taken this way; scripts/cpuprofile-top.js summarizes them).
+  const nodeArgs = [...extraNodeArgs, ...(process.env.BENCH_BROKER_NODE_ARGS || '').split(/\s+/).filter(Boolean)];
+  const args = [...nodeArgs, bin, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(p), '--advertised-host', '127.0.0.1', '--log-level', 'warn'];
   for (const [k, v] of Object.entries(flags)) args.push(`--${k}`, String(v));
   const spawnedAt = performance.now();
-  const handle = spawnTracked(process.execPath, args, { cwd: REPO });
+  const handle = spawnTracked(process.execPath, args, { cwd: REPO, ...(env ? { env: { ...process.env, ...env } } : {}) });
   let dead = false;
   handle.exited.then(() => { dead = true; });
   const up = await waitForPort(p, { timeoutMs: waitTimeoutMs, isAlive: () => !dead });

@@ -17,10 +17,20 @@ async function measureR(echoPort, measureMs = 400) {
   return { rUs: r.p50Us, rP99Us: r.p99Us, rRate: r.rate };
 }
 
+/**
+ * Echo round trip with `connections` connections × 1 in flight (µs): what one more round trip costs while
+ * that many requests queue on one server loop — C2's loaded floor, since every member keeps a heartbeat in
+ * flight and a rebalance needs ~4 such round trips in sequence.
+ */
+async function measureLoadedR(echoPort, connections, measureMs = 600) {
+  const r = await runLoad({ port: echoPort, connections, depth: 1, warmupMs: 150, measureMs, makeRequest: () => ({ frame: PROBE_FRAME }) });
+  return { loadedRUs: r.p50Us, loadedRate: r.rate };
+}
+
 /** fdatasync after a 100-byte append (µs), in `dir`. */
 async function measureF(dir, samples = 200) {
   const f = await probeFsync({ dir, samples });
   return { fUs: f.append.p50Us, fPreallocUs: f.preallocated.p50Us };
 }
 
-module.exports = { measureR, measureF };
+module.exports = { measureR, measureF, measureLoadedR };

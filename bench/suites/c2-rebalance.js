@@ -14,7 +14,7 @@ const { startBroker, stopBroker, makeDataDir } = require('../harness/broker-proc
 const { previousReleaseBin } = require('../harness/previous-release');
 const { killChild } = require('../harness/child-processes');
 const { pairedRuns, pairedRow } = require('../harness/paired-runs');
-const { measureR, measureF } = require('../harness/floor-probes');
+const { measureR, measureF, measureLoadedR } = require('../harness/floor-probes');
 const { spread } = require('../harness/stats');
 
 const TOPIC = 'bench-c2';
@@ -126,16 +126,22 @@ async function run(ctx) {
       const out = await pairedRuns(ctx.runs, {
         cohort: (round) => { if (brokerError) throw new Error(brokerError); return cohortRound(ctx, broker.port, N, round, samples); },
         previous: (round) => { if (previousError) throw new Error(previousError); return cohortRound(ctx, previous.port, N, round, samples); },
-        floor: async () => ({ ...(await measureR(echo.port)), ...(await measureF(dataDir)) }),
+        floor: async () => ({ ...(await measureR(echo.port)), ...(await measureF(dataDir)), ...(await measureLoadedR(echo.port, N + 1)) }),
       }, ctx.log);
       const floor = { side: 'floor', pick: (m) => (4 * m.rUs + m.fUs) / 1000 };
       rows.push(pairedRow({ bench: 'C2', name: `rebalance N=${N} delay=0 p50`, unit: 'ms', target: TARGETS[N], cohort: { side: 'cohort', pick: (m) => m.p50Ms }, baseline: floor, baselineName: '4R+F' }, out));
       rows.push(pairedRow({ bench: 'C2', name: `rebalance N=${N} delay=0 max`, unit: 'ms', cohort: { side: 'cohort', pick: (m) => m.maxMs }, baseline: floor, baselineName: '4R+F' }, out));
       rows.push(pairedRow({
+        bench: 'C2', name: `rebalance N=${N} delay=0 p50 vs loaded floor`, unit: 'ms', target: 'reported (≥ 4 loaded round trips)',
+        cohort: { side: 'cohort', pick: (m) => m.p50Ms },
+        baseline: { side: 'floor', pick: (m) => (4 * m.loadedRUs + m.fUs) / 1000 }, baselineName: `4R(${N + 1} in flight)+F`,
+      }, out));
+      rows.push(pairedRow({
         bench: 'C2', name: `rebalance N=${N} delay=0 p50 vs previous release`, unit: 'ms', target: 'ratio ≤ 1 (no regression)',
         cohort: { side: 'cohort', pick: (m) => m.p50Ms }, baseline: { side: 'previous', pick: (m) => m.p50Ms }, baselineName: 'previous release',
       }, out));
     }
+    notes.push('C2 loaded floor: R measured on the echo server with N + 1 connections × 1 in flight, as the driver keeps one heartbeat in flight per member; a rebalance needs at least 4 such round trips in sequence (MEMBER_ID_REQUIRED, the REBALANCE_IN_PROGRESS heartbeat, the rejoin, SyncGroup) plus one fdatasync.');
     notes.push('C2 previous release: the same driver against the broker as built at BENCH_PREVIOUS_REF (default f4eba39, release 0.1), alternating rounds.');
     notes.push(`C2: ${samples} rebalances per round (each adds one member); "max" is the worst of them. The librdkafka realism row is not run by this harness.`);
     // The default group.initial.rebalance.delay.ms (3,000 ms, as Kafka) on a broker started without the flag.

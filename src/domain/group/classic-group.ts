@@ -40,6 +40,48 @@ export interface GroupBase {
   readonly members: ReadonlyMap<string, ClassicMember>;
 }
 
+/**
+ * The members of a classic group, keeping how many members support each protocol name, as Kafka's
+ * GroupMetadata does (CG-7): a JoinGroup's protocol check is O(its protocols), not O(members), so a
+ * rebalance of N members costs O(N), not O(N²). Always built empty, then filled through `set`.
+ */
+export class ClassicMembers extends Map<string, ClassicMember> {
+  readonly #support = new Map<string, number>();
+
+  /** How many members list protocol `name`. */
+  supportCount(name: string): number {
+    return this.#support.get(name) ?? 0;
+  }
+
+  override set(memberId: string, member: ClassicMember): this {
+    const old = super.get(memberId);
+    if (old !== undefined) this.#count(old, -1);
+    super.set(memberId, member);
+    this.#count(member, 1);
+    return this;
+  }
+
+  override delete(memberId: string): boolean {
+    const old = super.get(memberId);
+    if (old === undefined) return false;
+    this.#count(old, -1);
+    return super.delete(memberId);
+  }
+
+  override clear(): void {
+    this.#support.clear();
+    super.clear();
+  }
+
+  #count(member: ClassicMember, by: 1 | -1): void {
+    for (const name of new Set(member.protocols.map((p) => p.name))) {
+      const n = (this.#support.get(name) ?? 0) + by;
+      if (n === 0) this.#support.delete(name);
+      else this.#support.set(name, n);
+    }
+  }
+}
+
 export interface ClassicGroup {
   /** The group type (ListGroups v5 `classic`); KIP-848 groups are `consumer` (consumer/consumer-group.ts). */
   readonly kind: 'classic';
@@ -52,7 +94,7 @@ export interface ClassicGroup {
   protocolName: string | null;
   generation: number;
   leaderId: string | null;
-  readonly members: Map<string, ClassicMember>;
+  readonly members: ClassicMembers;
   /** instanceId → memberId (KIP-345). */
   readonly staticMembers: Map<string, string>;
   /** Members that sent JoinGroup during the rebalance in progress (CG-2's awaiting-join, as a fact). */
@@ -81,7 +123,7 @@ export const newClassicGroup = (groupId: string, at: number | null, offsets: Map
   protocolName: null,
   generation: 0,
   leaderId: null,
-  members: new Map(),
+  members: new ClassicMembers(),
   staticMembers: new Map(),
   joined: new Set(),
   membersAdded: 0,

@@ -19,9 +19,9 @@ const commonProtocols = (members: Iterable<ClassicMember>): Set<string> | null =
 export const supportsProtocols = (group: ClassicGroup, protocolType: string, names: readonly string[]): boolean => {
   if (group.state === 'Empty') return protocolType !== '' && names.length > 0;
   if (protocolType !== group.protocolType) return false;
-  const common = commonProtocols(group.members.values());
-  if (common === null) return names.length > 0;
-  return names.some((n) => common.has(n));
+  const size = group.members.size;
+  if (size === 0) return names.length > 0;
+  return names.some((n) => group.members.supportCount(n) === size);
 };
 
 /**

@@ -24,7 +24,7 @@ class FakeGroups implements GroupReadApi {
     for (const [groupId, g] of this.groups) {
       const rec = newClassicGroup(groupId, 0);
       rec.generation = g.generation;
-      for (let i = 0; i < g.members; i++) rec.members.set(`m${i}`, { memberId: `m${i}` } as ClassicMember);
+      for (let i = 0; i < g.members; i++) rec.members.set(`m${i}`, { memberId: `m${i}`, protocols: [] } as unknown as ClassicMember);
       groups.set(groupId, rec);
     }
     return { groups };
