@@ -18,7 +18,7 @@ function benchContext() {
     runs: intEnv('BENCH_RUNS', quick ? 1 : 3),
     warmupMs: intEnv('BENCH_WARMUP_MS', quick ? 200 : 500),
     measureMs: intEnv('BENCH_MEASURE_MS', quick ? 600 : 2000),
-    recoveryEvents: intEnv('BENCH_RECOVERY_EVENTS', quick ? 20000 : 200000),
+    recoveryEvents: intEnv('BENCH_RECOVERY_EVENTS', quick ? 20000 : 1000000),
     dataRoot: process.env.BENCH_DATA_ROOT || os.tmpdir(),
     notes: [],
     log: (msg) => process.stderr.write(`${msg}\n`),

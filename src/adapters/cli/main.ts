@@ -11,8 +11,6 @@ import {
   resolveConfig,
   type BrokerConfig,
 } from '../config/broker-config';
-import { runMetalogCommand } from './metalog-command';
-import { runGroupsCommand } from './groups-command';
 import { OPTION_HELP } from '../config/option-help';
 import { addUsersCommand } from './users-cli';
 
@@ -82,6 +80,8 @@ const buildProgram = (): Command => {
     .exitOverride()
     .action(async (action: string, o: { dataDir: string }) => {
       if (action !== 'dump' && action !== 'verify') fail(`unknown metalog action "${action}" (expected dump or verify)`);
+      // Subcommands load their modules when they run: the broker's start (C4) does not pay for them.
+      const { runMetalogCommand } = await import('./metalog-command');
       process.exitCode = await runMetalogCommand(action as 'dump' | 'verify', o.dataDir);
     });
   program
@@ -96,6 +96,7 @@ const buildProgram = (): Command => {
     .action(async (action: string, group: string | undefined, o: { dataDir: string; json?: boolean; groupHistoryMaxGenerations: string }) => {
       const max = Number(o.groupHistoryMaxGenerations);
       if (!Number.isInteger(max) || max <= 0) fail(`invalid value "${o.groupHistoryMaxGenerations}" for --group-history-max-generations (expected a positive integer)`);
+      const { runGroupsCommand } = await import('./groups-command');
       process.exitCode = await runGroupsCommand(action, group, { dataDir: o.dataDir, json: o.json === true, historyMaxGenerations: max }, process.stdout, process.stderr);
     });
   addUsersCommand(program, DEFAULT_CONFIG.dataDir, fail);
