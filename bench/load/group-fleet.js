@@ -13,7 +13,7 @@ const FORMED_HEARTBEAT_MS = 2000;
  * Forms ceil(M / groupSize) groups named `${prefix}-g<i>`, `concurrentMembers` members at a time; resolves
  * [{ groupId, memberId, generation }] for every member. Connections used for joining are closed afterwards.
  */
-async function formFleet(port, { members, groupSize, prefix, topic, concurrentMembers = 1000, lateSyncIsStable = false, timeoutMs = 60000 }) {
+async function formFleet(port, { members, groupSize, prefix, topic, concurrentMembers = 1000, lateSyncIsStable = false, timeoutMs = 60000, sessionTimeoutMs = 60000 }) {
   const groups = Math.ceil(members / groupSize);
   const perBatch = Math.max(1, Math.floor(concurrentMembers / groupSize));
   const out = [];
@@ -27,7 +27,7 @@ async function formFleet(port, { members, groupSize, prefix, topic, concurrentMe
         const n = Math.min(groupSize, members - g * groupSize);
         // A formed group keeps heartbeating while the rest of its batch forms: the mock's fixed join timers
         // can keep a batch forming for longer than a session timeout (60 s), and an idle group would expire.
-        batch.push(formGroup(open, `${prefix}-g${g}`, n, { topic, partitions: n, lateSyncIsStable }, timeoutMs).then((ms) => {
+        batch.push(formGroup(open, `${prefix}-g${g}`, n, { topic, partitions: n, lateSyncIsStable, sessionTimeoutMs }, timeoutMs).then((ms) => {
           for (const m of ms) { m.startHeartbeats(FORMED_HEARTBEAT_MS); formed.push(m); }
           return ms;
         }));

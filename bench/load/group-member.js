@@ -53,6 +53,11 @@ class GroupMember {
       }, attempt === 0 ? sentAt : undefined);
       if (join.errorCode === ERR.MEMBER_ID_REQUIRED) { this.memberId = join.memberId; continue; }
       if (join.errorCode === ERR.UNKNOWN_MEMBER_ID) { this.memberId = ''; continue; }
+      // GEN-2: a broker that just started listens before its replay ends; retry as a client does.
+      if (join.errorCode === ERR.COORDINATOR_LOAD_IN_PROGRESS || join.errorCode === ERR.COORDINATOR_NOT_AVAILABLE) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       if (join.errorCode !== 0) throw new Error(`JoinGroup ${this.groupId}: error ${join.errorCode}`);
       this.memberId = join.memberId;
       this.generation = join.generationId;

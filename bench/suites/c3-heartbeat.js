@@ -33,6 +33,13 @@ function heartbeatLoad(ctx, port, frames) {
   }).then((r) => { if (r.errors > 0) throw new Error(`${r.errors} of ${r.count} heartbeats answered an error: ${r.firstError}`); return r; });
 }
 
+/**
+ * Session timeout of the Cohort fleets (10 min, inside group.max.session.timeout.ms): between its own turns a
+ * fleet sits idle while the other sides run and the previous release's fleet forms, which on a loaded machine
+ * took longer than the 60 s default — the members expired and the open-loop rows answered UNKNOWN_MEMBER_ID.
+ */
+const IDLE_SAFE_SESSION_MS = 600000;
+
 /** Heartbeats at a fixed offered rate, round robin over the connections (open loop, no coordinated omission). */
 function heartbeatOpenLoop(ctx, port, frames, ratePerSec) {
   return runOpenLoop({
@@ -72,14 +79,14 @@ async function run(ctx) {
         try {
           broker = await startBroker({ dataDir, flags: { 'group-initial-rebalance-delay-ms': 0, 'max-connections': 20000 } });
           const t0 = Date.now();
-          const fleet = await formFleet(broker.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3-${M}`, topic: TOPIC, timeoutMs: 30000 });
+          const fleet = await formFleet(broker.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3-${M}`, topic: TOPIC, timeoutMs: 30000, sessionTimeoutMs: IDLE_SAFE_SESSION_MS });
           notes.push(`C3 M=${M}: Cohort formed ${fleet.length} members in ${M / GROUP_SIZE} groups in ${Date.now() - t0} ms.`);
           cohortFrames = heartbeatFrames(fleet, CONNECTIONS);
         } catch (e) { cohortError = e.message; }
         ctx.log(`  cohort fleet: ${cohortError || 'formed'}`);
         try {
           previous = await startBroker({ dataDir: prevDir, flags: { 'group-initial-rebalance-delay-ms': 0, 'max-connections': 20000 }, bin: previousReleaseBin() });
-          const fleet = await formFleet(previous.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3p-${M}`, topic: TOPIC, timeoutMs: 30000 });
+          const fleet = await formFleet(previous.port, { members: M, groupSize: GROUP_SIZE, prefix: `c3p-${M}`, topic: TOPIC, timeoutMs: 30000, sessionTimeoutMs: IDLE_SAFE_SESSION_MS });
           previousFrames = heartbeatFrames(fleet, CONNECTIONS);
         } catch (e) { previousError = e.message; }
         // The echo floor gets the same frames and layout; Cohort's when available, else the mock's shape.
