@@ -86,6 +86,8 @@ async function cohortRun(groups, offsetGroups) {
     const offsets = offsetGroups * PARTITIONS;
     return {
       memberBytes: (bytes(s1) - bytes(s0)) / members,
+      memberExternal: (s1.external - s0.external) / members,
+      offsetExternal: (s2.external - s1.external) / offsets,
       memberRss: (s1.rss - s0.rss) / members,
       offsetBytes: (bytes(s2) - bytes(s1)) / offsets,
       offsetRss: (s2.rss - s1.rss) / offsets,
@@ -117,6 +119,7 @@ async function run(ctx) {
   const offsets = `${offsetGroups} groups × ${PARTITIONS}`;
   const rows = [
     pairedRow({ bench: 'C5', name: `heap per member (incl. group share), ${members}`, unit: 'B', target: '≤ 800 B (ambitious ≤ 600 B)', cohort: { side: 'cohort', pick: (m) => m.memberBytes }, baseline: { side: 'plain', pick: (m) => m.memberBytes }, baselineName: 'plain model (B7)' }, out),
+    pairedRow({ bench: 'C5', name: `… of which external (Buffers), per member, ${members}`, unit: 'B', cohort: { side: 'cohort', pick: (m) => m.memberExternal }, baseline: { side: 'plain', pick: (m) => m.memberBytes }, baselineName: 'plain model (B7)' }, out),
     pairedRow({ bench: 'C5', name: `RSS per member, ${members}`, unit: 'B', cohort: { side: 'cohort', pick: (m) => m.memberRss }, baseline: { side: 'plain', pick: (m) => m.memberBytes }, baselineName: 'plain model heap (B7)' }, out),
     pairedRow({ bench: 'C5', name: `heap per committed offset, ${offsets}`, unit: 'B', target: '≤ 100 B (ambitious ≤ 60 B)', cohort: { side: 'cohort', pick: (m) => m.offsetBytes }, baseline: { side: 'plain', pick: (m) => m.offsetBytes }, baselineName: 'plain model (B7)' }, out),
     pairedRow({ bench: 'C5', name: `RSS per committed offset, ${offsets}`, unit: 'B', cohort: { side: 'cohort', pick: (m) => m.offsetRss }, baseline: { side: 'plain', pick: (m) => m.offsetBytes }, baselineName: 'plain model heap (B7)' }, out),

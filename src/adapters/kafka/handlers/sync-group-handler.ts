@@ -22,7 +22,8 @@ export const syncGroupHandler = (coordinator: GroupCoordinator): ApiHandler => (
       generationId: request.generationId,
       protocolType: version >= 5 ? request.protocolType : null,
       protocolName: version >= 5 ? request.protocolName : null,
-      assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment), partitions: assignedPartitionCount(Buffer.from(a.assignment)) })),
+      // Exact-size copies, not pooled Buffers: each lives as long as its member (C5).
+      assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: new Uint8Array(a.assignment), partitions: assignedPartitionCount(Buffer.from(a.assignment)) })),
       apiVersion: version,
     });
     return {
