@@ -1,7 +1,21 @@
 import * as E from 'fp-ts/Either';
 import { ErrorCode, kafkaError, type KafkaError } from '../domain/error-code';
 import { decideProducerAppend } from '../domain/producer/decide-producer-append';
-import { evolveProducer, initialProducerStates, type ProducerStates } from '../domain/producer/producer-state';
+import { summarizeBatches, CONTROL_COMMIT, CONTROL_ABORT } from '../domain/producer/batch-summary';
+import {
+  abortedTxnsIn,
+  applyDataBatch,
+  applyMarkerToProducer,
+  completeTxn,
+  decideDataTxnState,
+  decideMarker,
+  firstUnstableOffset,
+  initialPartitionProducerState,
+  lastStableOffset,
+  pruneAborted,
+  type AbortedTxn,
+  type PartitionProducerState,
+} from '../domain/producer/partition-producer-state';
 import type { PartitionLog } from '../ports/partition-log';
 import { AppendNotifier } from './append-notifier';
 
@@ -13,6 +27,8 @@ export interface AppendRequest {
   readonly producerId: bigint;
   readonly producerEpoch: number;
   readonly baseSequence: number;
+  /** MK-2: the batch belongs to a transaction (attribute bit 4). */
+  readonly isTransactional?: boolean;
 }
 
 export interface AppendOutcome {
@@ -20,34 +36,59 @@ export interface AppendOutcome {
   readonly logStartOffset: bigint;
 }
 
-interface PartitionState {
-  nextOffset: bigint;
-  producers: ProducerStates;
+/** A COMMIT/ABORT control batch (MK-1) for one producer. */
+export interface MarkerRequest {
+  readonly records: Buffer;
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly commit: boolean;
+  readonly timestamp: bigint;
 }
 
+interface PartitionState {
+  nextOffset: bigint;
+  txn: PartitionProducerState;
+}
+
+/** Bytes read per step while rebuilding producer state from a log. */
+const SCAN_BYTES = 1 << 20;
+
 /**
- * Appends to partition logs with Kafka's idempotent-producer checks. Offsets are predicted at call
- * time (the PartitionLog port assigns them densely in call order), so the producer state is updated
- * before the flush: five pipelined batches of one producer are checked against each other, as
- * Kafka's in-flight window requires. Producer state is soft: after a restart an unknown producer is
- * accepted at any sequence (KIP-360 behaviour; see domain/producer).
+ * Appends to partition logs with Kafka's idempotent-producer and transaction checks. Offsets are
+ * predicted at call time (the PartitionLog port assigns them densely in call order), so the producer
+ * state is updated before the flush: five pipelined batches of one producer are checked against
+ * each other, as Kafka's in-flight window requires. A transaction closes (LSO, aborted index) only
+ * once its marker is durable. Producer state is a fold of the log (PS-40): the first use of a
+ * partition after a start rebuilds it by scanning the log's batch headers.
  */
 export class PartitionWriter {
   private readonly states = new Map<string, PartitionState>();
+  private readonly loading = new Map<string, Promise<PartitionState>>();
 
   constructor(
     private readonly notifier: AppendNotifier,
     private readonly now: () => number,
   ) {}
 
+  private async stateOf(key: string, log: PartitionLog): Promise<PartitionState> {
+    const loaded = this.states.get(key);
+    if (loaded !== undefined) return loaded;
+    let pending = this.loading.get(key);
+    if (pending === undefined) {
+      pending = rebuild(log).then((s) => {
+        this.loading.delete(key);
+        this.states.set(key, s);
+        return s;
+      });
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
   async append(topic: string, partition: number, log: PartitionLog, req: AppendRequest): Promise<E.Either<KafkaError, AppendOutcome>> {
     const key = AppendNotifier.key(topic, partition);
-    let state = this.states.get(key);
-    if (state === undefined) {
-      state = { nextOffset: log.logEndOffset(), producers: initialProducerStates };
-      this.states.set(key, state);
-    }
-    const decision = decideProducerAppend(state.producers, {
+    const state = this.states.get(key) ?? (await this.stateOf(key, log));
+    const decision = decideProducerAppend(state.txn.producers, {
       producerId: req.producerId,
       producerEpoch: req.producerEpoch,
       baseSequence: req.baseSequence,
@@ -57,10 +98,13 @@ export class PartitionWriter {
     if (decision.right.kind === 'duplicate') {
       return E.right({ baseOffset: decision.right.firstOffset, logStartOffset: log.logStartOffset() });
     }
+    const transactional = req.isTransactional === true;
+    const txnCheck = decideDataTxnState(state.txn, req.producerId, transactional);
+    if (E.isLeft(txnCheck)) return txnCheck;
     const firstOffset = state.nextOffset;
     state.nextOffset += BigInt(req.recordCount);
     if (decision.right.kind === 'append') {
-      state.producers = evolveProducer(state.producers, {
+      state.txn = applyDataBatch(state.txn, {
         producerId: req.producerId,
         producerEpoch: req.producerEpoch,
         firstSeq: decision.right.firstSeq,
@@ -68,6 +112,7 @@ export class PartitionWriter {
         firstOffset,
         lastOffset: firstOffset + BigInt(req.recordCount - 1),
         timestamp: BigInt(this.now()),
+        transactional,
       });
     }
     try {
@@ -80,8 +125,94 @@ export class PartitionWriter {
     }
   }
 
+  /**
+   * Appends a transaction marker (PS-30…PS-32, MK-12); resolves once it is durable and the
+   * transaction is closed on this partition. Re-sent markers append an empty control batch (TX-88).
+   */
+  async appendMarker(topic: string, partition: number, log: PartitionLog, req: MarkerRequest): Promise<E.Either<KafkaError, bigint>> {
+    const key = AppendNotifier.key(topic, partition);
+    const state = this.states.get(key) ?? (await this.stateOf(key, log));
+    const valid = decideMarker(state.txn, req.producerId, req.producerEpoch);
+    if (E.isLeft(valid)) return valid;
+    const offset = state.nextOffset;
+    state.nextOffset += 1n;
+    state.txn = applyMarkerToProducer(state.txn, req.producerId, req.producerEpoch, req.timestamp);
+    try {
+      await log.append(req.records, { recordCount: 1, maxTimestamp: req.timestamp });
+    } catch (err) {
+      this.states.delete(key);
+      return E.left(kafkaError(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message));
+    }
+    const current = this.states.get(key);
+    if (current !== undefined) current.txn = pruneAborted(completeTxn(current.txn, req.producerId, req.commit, offset), log.logStartOffset());
+    this.notifier.notify(key);
+    return E.right(offset);
+  }
+
+  /** MK-11: the partition's last stable offset. */
+  async lastStableOffset(topic: string, partition: number, log: PartitionLog): Promise<bigint> {
+    const state = await this.stateOf(AppendNotifier.key(topic, partition), log);
+    return lastStableOffset(state.txn, log.logEndOffset());
+  }
+
+  /** MK-20: aborted transactions overlapping [from, upTo). */
+  async abortedTransactions(topic: string, partition: number, log: PartitionLog, from: bigint, upTo: bigint): Promise<AbortedTxn[]> {
+    const state = await this.stateOf(AppendNotifier.key(topic, partition), log);
+    return abortedTxnsIn(state.txn, from, upTo);
+  }
+
+  /** The log cleaner's bound (null when no transaction is open or the partition was not used yet). */
+  firstUnstableOffset(topic: string, partition: number): bigint | null {
+    const state = this.states.get(AppendNotifier.key(topic, partition));
+    return state === undefined ? null : firstUnstableOffset(state.txn);
+  }
+
+  /** PS-42: the partition's producer entries (DescribeProducers). */
+  async producerState(topic: string, partition: number, log: PartitionLog): Promise<PartitionProducerState> {
+    return (await this.stateOf(AppendNotifier.key(topic, partition), log)).txn;
+  }
+
   /** Forgets a deleted topic's partitions. */
   forgetTopic(topic: string): void {
     for (const k of [...this.states.keys()]) if (k.startsWith(`${topic}/`)) this.states.delete(k);
   }
 }
+
+/** PS-40: folds every batch of the log (no sequence validation) into producer and transaction state. */
+const rebuild = async (log: PartitionLog): Promise<PartitionState> => {
+  let txn = initialPartitionProducerState;
+  let offset = log.logStartOffset();
+  const end = log.logEndOffset();
+  while (offset < end) {
+    let bytes: Buffer;
+    try {
+      bytes = await log.read(offset, SCAN_BYTES);
+    } catch {
+      break;
+    }
+    const batches = summarizeBatches(bytes);
+    if (batches.length === 0) break;
+    for (const b of batches) {
+      if (b.lastOffset < offset) continue;
+      if (b.isControl) {
+        if (b.producerId >= 0n && (b.controlType === CONTROL_COMMIT || b.controlType === CONTROL_ABORT)) {
+          txn = applyMarkerToProducer(txn, b.producerId, b.producerEpoch, b.maxTimestamp);
+          txn = completeTxn(txn, b.producerId, b.controlType === CONTROL_COMMIT, b.baseOffset);
+        }
+      } else if (b.producerId >= 0n && b.baseSequence >= 0) {
+        txn = applyDataBatch(txn, {
+          producerId: b.producerId,
+          producerEpoch: b.producerEpoch,
+          firstSeq: b.baseSequence,
+          lastSeq: (b.baseSequence + b.recordCount - 1) % 2147483648,
+          firstOffset: b.baseOffset,
+          lastOffset: b.lastOffset,
+          timestamp: b.maxTimestamp,
+          transactional: b.isTransactional,
+        });
+      }
+      offset = b.lastOffset + 1n;
+    }
+  }
+  return { nextOffset: end, txn: pruneAborted(txn, log.logStartOffset()) };
+};

@@ -3,6 +3,7 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
 import { decideOffsetCommit } from '../../domain/group/decide-offset-commit';
+import { materializedOffsetEvents, validateTxnOffsetCommit, type TxnOffsetCommitIdentity } from '../../domain/group/decide-txn-offset-commit';
 import { decideOffsetDelete } from '../../domain/group/decide-offset-delete';
 import { decideOffsetExpiry } from '../../domain/group/decide-offset-expiry';
 import { validateConsumerOffsetFetch } from '../../domain/group/consumer/validate-consumer-offsets';
@@ -118,6 +119,21 @@ export class OffsetService {
       errorCode: ErrorCode.NONE,
       topics: topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => fetched(p, this.store.committedOffset(groupId, t.name, p))) })),
     };
+  }
+
+  /** TO-2: the group side of a TxnOffsetCommit (one error for every partition). */
+  validateTxnCommit(groupId: string, cmd: TxnOffsetCommitIdentity): ErrorCode {
+    const unavailable = this.store.unavailable();
+    if (unavailable !== null) return unavailable;
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const valid = validateTxnOffsetCommit(this.store.group(groupId), cmd);
+    return E.isLeft(valid) ? valid.left.code : ErrorCode.NONE;
+  }
+
+  /** TO-5: a committed transaction's offsets, written as committed offsets; true once durable. */
+  async materializeTxnOffsets(offsets: Parameters<typeof materializedOffsetEvents>[0]): Promise<boolean> {
+    if (this.store.status !== 'active') return false;
+    return this.writes.write(materializedOffsetEvents(offsets)).durable;
   }
 
   /** OffsetDelete (KIP-496, OF-40/41). */
