@@ -111,7 +111,8 @@ export class PartitionWriter {
         lastSeq: decision.right.lastSeq,
         firstOffset,
         lastOffset: firstOffset + BigInt(req.recordCount - 1),
-        timestamp: BigInt(this.now()),
+        // Kafka keeps the batch's max timestamp (ProducerAppendInfo), so a rebuild from the log agrees (PS-40).
+        timestamp: req.maxTimestamp,
         transactional,
       });
     }
