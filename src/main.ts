@@ -294,7 +294,13 @@ const logCleaner = (container: Container, config: BrokerConfig): LogCleanerServi
     new IoThrottle(() => brokerNumber('log.cleaner.io.max.bytes.per.second', Infinity), () => config.logCleanerMaxLoopPercent / 100),
     () => clock.now(),
     container.get<Logger>(TYPES.Logger).child({ component: 'log-cleaner' }),
-    { backoffMs: () => brokerNumber('log.cleaner.backoff.ms', config.logCleanerBackoffMs), firstUnstableOffset: (topic, partition) => writer.firstUnstableOffset(topic, partition) },
+    { backoffMs: () => brokerNumber('log.cleaner.backoff.ms', config.logCleanerBackoffMs), firstUnstableOffset: (topic, partition) => {
+      const fuo = writer.firstUnstableOffset(topic, partition);
+      if (fuo !== undefined) return fuo;
+      // Producer state not rebuilt yet since the start: clean nothing this pass, load it for the next (MK-11).
+      void topics.partitionLog(topic, partition)?.then((log) => writer.load(topic, partition, log)).catch(() => undefined);
+      return 0n;
+    } },
   );
 };
 

@@ -162,10 +162,18 @@ export class PartitionWriter {
     return abortedTxnsIn(state.txn, from, upTo);
   }
 
-  /** The log cleaner's bound (null when no transaction is open or the partition was not used yet). */
-  firstUnstableOffset(topic: string, partition: number): bigint | null {
+  /**
+   * The log cleaner's bound: the first offset of the earliest open transaction, null when none is
+   * open, undefined while the partition's producer state is not loaded yet (then nothing is safe).
+   */
+  firstUnstableOffset(topic: string, partition: number): bigint | null | undefined {
     const state = this.states.get(AppendNotifier.key(topic, partition));
-    return state === undefined ? null : firstUnstableOffset(state.txn);
+    return state === undefined ? undefined : firstUnstableOffset(state.txn);
+  }
+
+  /** Loads a partition's producer state (rebuilding it from the log) if it is not loaded yet. */
+  async load(topic: string, partition: number, log: PartitionLog): Promise<void> {
+    await this.stateOf(AppendNotifier.key(topic, partition), log);
   }
 
   /** PS-42: the partition's producer entries (DescribeProducers). */
