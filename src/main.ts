@@ -96,7 +96,7 @@ const RAW_META_LOG = Symbol.for('RawMetaLog');
 const PROM_METRICS = Symbol.for('PromMetrics');
 
 /** APIs that need topic metadata or security state (ACLs, credentials): they wait until recovery has loaded it. */
-const AFTER_LOAD_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 37, 44, 50, 51]);
+const AFTER_LOAD_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 37, 44, 50, 51, 61, 65, 66]);
 
 /** Clock, timers, logging, metrics and the file system. */
 const systemModule = (config: BrokerConfig, log: Logger): ContainerModule =>

@@ -7,6 +7,7 @@ import type { SecurityService } from '../../../application/security-service';
 import type { TransactionCoordinator } from '../../../application/transaction/transaction-coordinator';
 import { addOffsetsToTxnHandler, addPartitionsToTxnHandler, endTxnHandler } from './transaction-handlers';
 import { txnOffsetCommitHandler } from './txn-offset-commit-handler';
+import { describeProducersHandler, describeTransactionsHandler, listTransactionsHandler } from './transaction-admin-handlers';
 import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './acl-handlers';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl-handshake-handler';
 import { alterUserScramCredentialsHandler, describeUserScramCredentialsHandler } from './scram-credentials-handlers';
@@ -95,6 +96,9 @@ export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
   addOffsetsToTxnHandler(s.txns),
   endTxnHandler(s.txns),
   txnOffsetCommitHandler(s.txns, s.coordinator, s.topics),
+  describeTransactionsHandler(s.txns),
+  listTransactionsHandler(s.txns, s.now),
+  describeProducersHandler(s.topics, s.writer),
   deleteRecordsHandler(s.topics),
   alterConfigsHandler(s.topics, s.nodeId),
   incrementalAlterConfigsHandler(s.topics, s.nodeId),
