@@ -413,8 +413,12 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   cleaner?.start();
   const txnTimers = container.get(TransactionTimers);
   txnTimers.start();
+  // PS-10: producer.id.expiration.ms, checked every producer.id.expiration.check.interval.ms.
+  const producerExpiry = setInterval(() => container.get(PartitionWriter).expireProducers(clock.now(), config.producerIdExpirationMs), config.producerIdExpirationCheckIntervalMs);
+  producerExpiry.unref();
   const close = async (): Promise<void> => {
     clearInterval(retention);
+    clearInterval(producerExpiry);
     await server.close();
     await cleaner?.stop();
     await metrics?.close();

@@ -9,6 +9,7 @@ import {
   completeTxn,
   decideDataTxnState,
   decideMarker,
+  expireIdleProducers,
   firstUnstableOffset,
   initialPartitionProducerState,
   lastStableOffset,
@@ -179,6 +180,11 @@ export class PartitionWriter {
   /** PS-42: the partition's producer entries (DescribeProducers). */
   async producerState(topic: string, partition: number, log: PartitionLog): Promise<PartitionProducerState> {
     return (await this.stateOf(AppendNotifier.key(topic, partition), log)).txn;
+  }
+
+  /** PS-10: drops idle producers of every loaded partition (`producer.id.expiration.ms`). */
+  expireProducers(nowMs: number, expirationMs: number): void {
+    for (const state of this.states.values()) state.txn = expireIdleProducers(state.txn, BigInt(nowMs), BigInt(expirationMs));
   }
 
   /** Forgets a deleted topic's partitions. */

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { ErrorCode, kafkaError, type KafkaError } from '../error-code';
-import { evolveProducer, initialProducerStates, type ProducerAppended, type ProducerStates } from './producer-state';
+import { evolveProducer, initialProducerStates, type ProducerAppended, type ProducerEntry, type ProducerStates } from './producer-state';
 
 /** MK-12: one aborted transaction of the partition's index. */
 export interface AbortedTxn {
@@ -93,3 +93,17 @@ export const abortedTxnsIn = (s: PartitionProducerState, from: bigint, upTo: big
 /** Drops index entries wholly below the log start (retention, DeleteRecords). */
 export const pruneAborted = (s: PartitionProducerState, logStartOffset: bigint): PartitionProducerState =>
   s.aborted.length > 0 && s.aborted[0]!.lastOffset < logStartOffset ? { ...s, aborted: s.aborted.filter((a) => a.lastOffset >= logStartOffset) } : s;
+
+/**
+ * PS-10: producers idle for `producer.id.expiration.ms` (by their last batch or marker timestamp)
+ * are forgotten, unless they have an open transaction on the partition.
+ */
+export const expireIdleProducers = (s: PartitionProducerState, nowMs: bigint, expirationMs: bigint): PartitionProducerState => {
+  let next: Map<bigint, ProducerEntry> | null = null;
+  for (const [pid, e] of s.producers) {
+    if (s.ongoing.has(pid) || nowMs - e.lastTimestamp < expirationMs) continue;
+    next ??= new Map(s.producers);
+    next.delete(pid);
+  }
+  return next === null ? s : { ...s, producers: next };
+};

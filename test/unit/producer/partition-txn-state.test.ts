@@ -86,3 +86,16 @@ describe('partition producer state with transactions (MK-10…MK-12, PS-9, PS-30
     expect(summarizeBatches(marker(7n, 2, false).records)[0]!.controlType).toBe(0);
   });
 });
+
+describe('producer expiry (PS-10)', () => {
+  it('TT-33 PS-10: idle producers expire; producers with an open transaction never do', async () => {
+    const { writer, log } = setup();
+    await writer.append('t', 0, log, data(7n, 0, 0, 1, false));
+    await writer.append('t', 0, log, data(8n, 0, 0, 1, true));
+    writer.expireProducers(86_400_001, 86_400_000);
+    const state = await writer.producerState('t', 0, log);
+    expect([...state.producers.keys()]).toEqual([8n]);
+    // An expired producer is unknown again: accepted at any sequence (PS-6).
+    expect(E.isRight(await writer.append('t', 0, log, data(7n, 0, 42, 1, false)))).toBe(true);
+  });
+});
