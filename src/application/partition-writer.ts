@@ -17,6 +17,7 @@ import {
   type AbortedTxn,
   type PartitionProducerState,
 } from '../domain/producer/partition-producer-state';
+import { decodeProducerSnapshot, encodeProducerSnapshot } from '../domain/producer/producer-snapshot';
 import type { PartitionLog } from '../ports/partition-log';
 import { AppendNotifier } from './append-notifier';
 
@@ -47,9 +48,17 @@ export interface MarkerRequest {
 }
 
 interface PartitionState {
+  readonly log: PartitionLog;
   nextOffset: bigint;
   txn: PartitionProducerState;
+  /** Appends and markers handed to the log and not resolved yet. */
+  inflight: number;
+  /** Batches appended since the last producer snapshot. */
+  sinceSnapshot: number;
 }
+
+/** Batches between two producer-state snapshots of a partition (Kafka snapshots at each segment roll). */
+export const DEFAULT_SNAPSHOT_EVERY_BATCHES = 10_000;
 
 /** Bytes read per step while rebuilding producer state from a log. */
 const SCAN_BYTES = 1 << 20;
@@ -60,7 +69,8 @@ const SCAN_BYTES = 1 << 20;
  * state is updated before the flush: five pipelined batches of one producer are checked against
  * each other, as Kafka's in-flight window requires. A transaction closes (LSO, aborted index) only
  * once its marker is durable. Producer state is a fold of the log (PS-40): the first use of a
- * partition after a start rebuilds it by scanning the log's batch headers.
+ * partition after a start rebuilds it from the newest `.snapshot` and the log tail after it (or the
+ * whole log); a snapshot is written every `snapshotEveryBatches` batches and at a clean close.
  */
 export class PartitionWriter {
   private readonly states = new Map<string, PartitionState>();
@@ -69,6 +79,7 @@ export class PartitionWriter {
   constructor(
     private readonly notifier: AppendNotifier,
     private readonly now: () => number,
+    private readonly snapshotEveryBatches = DEFAULT_SNAPSHOT_EVERY_BATCHES,
   ) {}
 
   private async stateOf(key: string, log: PartitionLog): Promise<PartitionState> {
@@ -117,14 +128,39 @@ export class PartitionWriter {
         transactional,
       });
     }
+    state.inflight++;
     try {
       const baseOffset = await log.append(req.records, { recordCount: req.recordCount, maxTimestamp: req.maxTimestamp });
       this.notifier.notify(key);
+      this.afterAppend(state);
       return E.right({ baseOffset, logStartOffset: log.logStartOffset() });
     } catch (err) {
       this.states.delete(key);
       return E.left(kafkaError(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message));
+    } finally {
+      state.inflight--;
     }
+  }
+
+  private afterAppend(state: PartitionState): void {
+    state.sinceSnapshot++;
+    if (state.sinceSnapshot >= this.snapshotEveryBatches && state.inflight === 1) void this.snapshot(state, 1);
+  }
+
+  /**
+   * Writes the partition's producer snapshot at the durable log end when nothing else is in flight
+   * (`alsoInflight`: the caller's own append, already durable). Failures only cost a longer rebuild.
+   */
+  private async snapshot(state: PartitionState, alsoInflight = 0): Promise<void> {
+    if (state.inflight !== alsoInflight || state.nextOffset !== state.log.logEndOffset() || state.log.writeProducerSnapshot === undefined) return;
+    state.sinceSnapshot = 0;
+    const data = Buffer.from(JSON.stringify(encodeProducerSnapshot(state.txn)), 'utf8');
+    await state.log.writeProducerSnapshot(state.log.logEndOffset(), data).catch(() => undefined);
+  }
+
+  /** Snapshots every loaded partition (a clean close: the next start reads no log tail). */
+  async snapshotAll(): Promise<void> {
+    for (const state of [...this.states.values()]) if (state.sinceSnapshot > 0) await this.snapshot(state);
   }
 
   /**
@@ -139,14 +175,20 @@ export class PartitionWriter {
     const offset = state.nextOffset;
     state.nextOffset += 1n;
     state.txn = applyMarkerToProducer(state.txn, req.producerId, req.producerEpoch, req.timestamp);
+    state.inflight++;
     try {
       await log.append(req.records, { recordCount: 1, maxTimestamp: req.timestamp });
     } catch (err) {
       this.states.delete(key);
       return E.left(kafkaError(ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message));
+    } finally {
+      state.inflight--;
     }
     const current = this.states.get(key);
-    if (current !== undefined) current.txn = pruneAborted(completeTxn(current.txn, req.producerId, req.commit, offset), log.logStartOffset());
+    if (current !== undefined) {
+      current.txn = pruneAborted(completeTxn(current.txn, req.producerId, req.commit, offset), log.logStartOffset());
+      current.sinceSnapshot++;
+    }
     this.notifier.notify(key);
     return E.right(offset);
   }
@@ -193,11 +235,27 @@ export class PartitionWriter {
   }
 }
 
-/** PS-40: folds every batch of the log (no sequence validation) into producer and transaction state. */
+/**
+ * PS-40: the newest intact snapshot (if any), then every later batch of the log folded in without
+ * sequence validation; a missing or damaged snapshot means a fold of the whole log (TT-34).
+ */
 const rebuild = async (log: PartitionLog): Promise<PartitionState> => {
   let txn = initialPartitionProducerState;
   let offset = log.logStartOffset();
   const end = log.logEndOffset();
+  const snap = await log.readProducerSnapshot?.(end).catch(() => null);
+  if (snap !== undefined && snap !== null) {
+    let decoded: PartitionProducerState | null = null;
+    try {
+      decoded = decodeProducerSnapshot(JSON.parse(Buffer.from(snap.data).toString('utf8')));
+    } catch {
+      decoded = null;
+    }
+    if (decoded !== null) {
+      txn = decoded;
+      if (snap.offset > offset) offset = snap.offset;
+    }
+  }
   while (offset < end) {
     let bytes: Buffer;
     try {
@@ -229,5 +287,5 @@ const rebuild = async (log: PartitionLog): Promise<PartitionState> => {
       offset = b.lastOffset + 1n;
     }
   }
-  return { nextOffset: end, txn: pruneAborted(txn, log.logStartOffset()) };
+  return { log, nextOffset: end, txn: pruneAborted(txn, log.logStartOffset()), inflight: 0, sinceSnapshot: 0 };
 };
