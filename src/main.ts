@@ -368,6 +368,7 @@ const transactionPlumbing = (container: Container): TransactionTimers => {
     log,
   );
   txns.setCompletion((txnId) => completion.start(txnId));
+  groups.setPendingTxnOffsets((groupId, topic, partition) => txns.hasPendingOffset(groupId, topic, partition));
   const timers = new TransactionTimers(txns, completion, scheduler, clock, log);
   container.bind(TransactionTimers).toConstantValue(timers);
   return timers;

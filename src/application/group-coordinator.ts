@@ -148,6 +148,10 @@ export class GroupCoordinator {
   validateTxnOffsetCommit(groupId: string, cmd: Parameters<OffsetService['validateTxnCommit']>[1]): ErrorCode {
     return this.offsets.validateTxnCommit(groupId, cmd);
   }
+  /** TO-6: offset expiry skips partitions with a pending transactional offset. */
+  setPendingTxnOffsets(fn: (groupId: string, topic: string, partition: number) => boolean): void {
+    this.offsets.setPendingTxnOffsets(fn);
+  }
   /** TO-5: a committed transaction's offsets become committed offsets (true once durable). */
   materializeTxnOffsets(offsets: Parameters<OffsetService['materializeTxnOffsets']>[0]): Promise<boolean> {
     return this.offsets.materializeTxnOffsets(offsets);

@@ -36,6 +36,8 @@ const fetched = (p: number, o: CommittedOffset | undefined): FetchedPartition =>
 @injectable()
 export class OffsetService {
   private writeTimeoutSeq = 0;
+  /** TO-6: whether a partition of a group has a pending transactional offset (set by the composition root). */
+  private pendingTxnOffset: (groupId: string, topic: string, partition: number) => boolean = () => false;
 
   constructor(
     @inject(GroupStore) private readonly store: GroupStore,
@@ -121,6 +123,11 @@ export class OffsetService {
     };
   }
 
+  /** TO-6: lets offset expiry see the transaction coordinator's pending offsets. */
+  setPendingTxnOffsets(fn: (groupId: string, topic: string, partition: number) => boolean): void {
+    this.pendingTxnOffset = fn;
+  }
+
   /** TO-2: the group side of a TxnOffsetCommit (one error for every partition). */
   validateTxnCommit(groupId: string, cmd: TxnOffsetCommitIdentity): ErrorCode {
     const unavailable = this.store.unavailable();
@@ -152,7 +159,9 @@ export class OffsetService {
     if (this.store.status !== 'active') return;
     const now = this.clock.now();
     const events: GroupEvent[] = [];
-    for (const g of this.store.groups()) events.push(...decideOffsetExpiry(g, now, this.config.offsetsRetentionMs));
+    for (const g of this.store.groups()) {
+      events.push(...decideOffsetExpiry(g, now, this.config.offsetsRetentionMs, (topic, partition) => this.pendingTxnOffset(g.groupId, topic, partition)));
+    }
     await this.writes.write(events).durable;
   }
 
