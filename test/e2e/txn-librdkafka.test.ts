@@ -28,7 +28,7 @@ describe('transactions with librdkafka clients (issue 16 acceptance)', () => {
     kafka = new Kafka({ clientId: 'txn-rdkafka-e2e', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'py-in' }, { topic: 'py-out' }, { topic: 'rd-in' }, { topic: 'rd-out', numPartitions: 2 }] });
+    await admin.createTopics({ topics: [{ topic: 'py-in' }, { topic: 'py-out' }, { topic: 'rd-in' }, { topic: 'rd-out', numPartitions: 2 }, { topic: 'k848-in' }, { topic: 'k848-out' }] });
     await admin.disconnect();
   });
   afterAll(async () => {
@@ -56,5 +56,22 @@ describe('transactions with librdkafka clients (issue 16 acceptance)', () => {
     await admin.disconnect();
     // Round 4 committed offset 50; round 5 (offset 60) was aborted.
     expect(offsets[0]!.partitions[0]!.offset).toBe('50');
+  }, 90_000);
+
+  it('TO-2 TO-5 (KIP-848): node-rdkafka consume-process-produce with group.protocol=consumer: member-epoch TxnOffsetCommit, output exactly once, the aborted batch redone', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'k848-in', messages: Array.from({ length: 30 }, (_, i) => ({ value: `in-${i}` })) });
+    await producer.disconnect();
+    const { stdout } = await run(process.execPath, [path.join(__dirname, 'support/txn-rdkafka-cpp.js'), broker.bootstrap, 'k848-in', 'k848-out', 'k848-group', '30'], { timeout: 60_000 });
+    const result = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(result).toMatchObject({ processed: 30, aborted: 1 });
+    const seen = await readCommitted(kafka, 'k848-out');
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `out-${i}`));
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchOffsets({ groupId: 'k848-group', topics: ['k848-in'] });
+    await admin.disconnect();
+    expect(offsets[0]!.partitions[0]!.offset).toBe('30');
   }, 90_000);
 });

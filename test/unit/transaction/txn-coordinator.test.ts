@@ -228,7 +228,7 @@ describe('transaction coordinator: timeouts, expiration, recovery (TX-59, TX-60,
     h.timers.stop();
   });
 
-  it('TT-23 TX-60: idle Empty/Complete ids expire; ongoing ones never; a later init gets a new pid', async () => {
+  it('TT-23 TX-60: idle Empty/Complete ids expire; ongoing ones never; committing an expired id is INVALID_PRODUCER_ID_MAPPING; a later init gets a new pid', async () => {
     const h = new TxnHarness(undefined, undefined, { idExpirationMs: 10000, removeExpiredIntervalMs: 1000 });
     h.timers.start();
     const a = await h.init('idle');
@@ -240,6 +240,10 @@ describe('transaction coordinator: timeouts, expiration, recovery (TX-59, TX-60,
     }
     expect(h.coordinator.txn('idle')).toBeUndefined();
     expect(h.state('busy')).toBe('Ongoing');
+    // Ending a transaction of an expired id: INVALID_PRODUCER_ID_MAPPING, nothing written.
+    const before = h.log.durableEvents().length;
+    expect(await h.coordinator.endTxn({ txnId: 'idle', producerId: a.producerId, producerEpoch: 0 }, true)).toBe(ErrorCode.INVALID_PRODUCER_ID_MAPPING);
+    expect(h.log.durableEvents().length).toBe(before);
     const again = await h.init('idle');
     expect(again.producerId).not.toBe(a.producerId);
     expect(again.producerEpoch).toBe(0);
