@@ -359,9 +359,10 @@ const transactionPlumbing = (container: Container): TransactionTimers => {
   const scheduler = container.get<Scheduler>(TYPES.Scheduler);
   const log = container.get<Logger>(TYPES.Logger).child({ component: 'txn-coordinator' });
   const groups = container.get(GroupCoordinator);
+  const markerSink = new PartitionTxnMarkerSink(container.get(TopicService), container.get(PartitionWriter), () => clock.now());
   const completion = new TransactionCompletion(
     txns,
-    new PartitionTxnMarkerSink(container.get(TopicService), container.get(PartitionWriter), () => clock.now()),
+    markerSink,
     { materialize: (offsets) => groups.materializeTxnOffsets(offsets) },
     scheduler,
     clock,
@@ -369,6 +370,8 @@ const transactionPlumbing = (container: Container): TransactionTimers => {
   );
   txns.setCompletion((txnId) => completion.start(txnId));
   groups.setPendingTxnOffsets((groupId, topic, partition) => txns.hasPendingOffset(groupId, topic, partition));
+  // EV-8: open transactions in a rebuilt partition that the coordinator does not know are aborted.
+  container.get(PartitionWriter).setRebuiltListener((topic, partition, open) => void completion.abortHanging(topic, partition, open));
   const timers = new TransactionTimers(txns, completion, scheduler, clock, log);
   container.bind(TransactionTimers).toConstantValue(timers);
   return timers;

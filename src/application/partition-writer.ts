@@ -75,12 +75,18 @@ const SCAN_BYTES = 1 << 20;
 export class PartitionWriter {
   private readonly states = new Map<string, PartitionState>();
   private readonly loading = new Map<string, Promise<PartitionState>>();
+  /** EV-8: told the open transactions a rebuilt partition holds, so hanging ones can be aborted. */
+  private onRebuilt: (topic: string, partition: number, open: ReadonlyArray<{ producerId: bigint; producerEpoch: number }>) => void = () => undefined;
 
   constructor(
     private readonly notifier: AppendNotifier,
     private readonly now: () => number,
     private readonly snapshotEveryBatches = DEFAULT_SNAPSHOT_EVERY_BATCHES,
   ) {}
+
+  setRebuiltListener(fn: (topic: string, partition: number, open: ReadonlyArray<{ producerId: bigint; producerEpoch: number }>) => void): void {
+    this.onRebuilt = fn;
+  }
 
   private async stateOf(key: string, log: PartitionLog): Promise<PartitionState> {
     const loaded = this.states.get(key);
@@ -90,6 +96,11 @@ export class PartitionWriter {
       pending = rebuild(log).then((s) => {
         this.loading.delete(key);
         this.states.set(key, s);
+        if (s.txn.ongoing.size > 0) {
+          const slash = key.lastIndexOf('/');
+          const open = [...s.txn.ongoing.keys()].map((producerId) => ({ producerId, producerEpoch: s.txn.producers.get(producerId)?.epoch ?? 0 }));
+          this.onRebuilt(key.slice(0, slash), Number(key.slice(slash + 1)), open);
+        }
         return s;
       });
       this.loading.set(key, pending);

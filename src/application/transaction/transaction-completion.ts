@@ -40,6 +40,23 @@ export class TransactionCompletion {
     return this.running.size;
   }
 
+  /**
+   * EV-8 (Cohort's choice, not Kafka's): transactions left open in a partition's log that the
+   * coordinator does not know — their MetaLog records were lost, e.g. under a lax fsync policy —
+   * would hold the partition's LSO forever; they are aborted with a marker at the producer's epoch.
+   * Resolves with the producers aborted.
+   */
+  async abortHanging(topic: string, partition: number, open: ReadonlyArray<{ producerId: bigint; producerEpoch: number }>): Promise<bigint[]> {
+    if (!this.coordinator.isActive()) return [];
+    const aborted: bigint[] = [];
+    for (const { producerId, producerEpoch } of open) {
+      if (this.coordinator.knowsOpenPartition(producerId, topic, partition)) continue;
+      this.log.warn({ topic, partition, producerId: String(producerId) }, 'aborting a hanging transaction the coordinator does not know');
+      if ((await this.markers.writeMarker(topic, partition, producerId, producerEpoch, false)) === 'written') aborted.push(producerId);
+    }
+    return aborted;
+  }
+
   private pause(): Promise<void> {
     return new Promise((resolve) => this.scheduler.schedule(`txn-retry-${++this.seq}`, RETRY_MS, resolve));
   }

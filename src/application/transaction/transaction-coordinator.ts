@@ -239,6 +239,18 @@ export class TransactionCoordinator {
     return false;
   }
 
+  /**
+   * EV-8: whether the coordinator has a transaction of `producerId` that is open or being decided
+   * on this partition (else an open transaction found in the partition's log hangs).
+   */
+  knowsOpenPartition(producerId: bigint, topic: string, partition: number): boolean {
+    for (const t of this.state.txns.values()) {
+      if (t.producerId !== producerId) continue;
+      if ((t.state === 'Ongoing' || t.state === 'PrepareCommit' || t.state === 'PrepareAbort') && hasPartition(t.partitions, { topic, partition })) return true;
+    }
+    return false;
+  }
+
   // ---- Produce-side verification (PS-20, TX-54) ------------------------------------------------
 
   /**

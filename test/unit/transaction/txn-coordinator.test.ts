@@ -265,6 +265,16 @@ describe('transaction coordinator: timeouts, expiration, recovery (TX-59, TX-60,
     expect(await r.coordinator.endTxn(id, true)).toBe(0);
   });
 
+  it('EV-8: an open transaction in a partition that the coordinator does not know is aborted; a known one is left alone', async () => {
+    const h = new TxnHarness();
+    const p = await h.init('tx');
+    await h.coordinator.addPartitions({ txnId: 'tx', producerId: p.producerId, producerEpoch: 0 }, [tp('a')]);
+    const aborted = await h.completion.abortHanging('a', 0, [{ producerId: p.producerId, producerEpoch: 0 }, { producerId: 4242n, producerEpoch: 3 }]);
+    expect(aborted).toEqual([4242n]);
+    expect(h.markers).toEqual([{ topic: 'a', partition: 0, producerId: 4242n, producerEpoch: 3, commit: false }]);
+    expect(await h.completion.abortHanging('b', 0, [{ producerId: p.producerId, producerEpoch: 0 }])).toEqual([p.producerId]);
+  });
+
   it('EV-3 PE-9: snapshot events rebuild the same state as replaying every event', async () => {
     const h = new TxnHarness();
     const p = await h.init('tx');
