@@ -61,6 +61,8 @@ import { isTxnEvent } from './domain/transaction/events';
 import { TransactionCoordinator } from './application/transaction/transaction-coordinator';
 import { TransactionCompletion } from './application/transaction/transaction-completion';
 import { TransactionTimers } from './application/transaction/transaction-timers';
+import { TRANSACTION_SETTINGS, transactionModule } from './application/transaction/transaction-module';
+import { TXN_MARKER_SINK } from './ports/transaction-sinks';
 import { PartitionTxnMarkerSink } from './adapters/kafka/txn-marker-writer';
 
 /** A started broker. */
@@ -183,19 +185,18 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
       const clock = ctx.get<Clock>(TYPES.Clock);
       return new PartitionWriter(ctx.get(AppendNotifier), () => clock.now());
     }).inSingletonScope();
-    bind(TransactionCoordinator)
-      .toDynamicValue((ctx) => new TransactionCoordinator(
-        ctx.get<MetaJournal>(TYPES.MetaLog),
-        ctx.get<Clock>(TYPES.Clock),
-        {
-          maxTimeoutMs: config.transactionMaxTimeoutMs,
-          idExpirationMs: config.transactionalIdExpirationMs,
-          abortTimedOutIntervalMs: config.transactionAbortTimedOutTransactionCleanupIntervalMs,
-          removeExpiredIntervalMs: config.transactionRemoveExpiredTransactionCleanupIntervalMs,
-        },
-        ctx.get<Logger>(TYPES.Logger).child({ component: 'txn-coordinator' }),
-      ))
-      .inSingletonScope();
+    bind(TRANSACTION_SETTINGS).toConstantValue({
+      maxTimeoutMs: config.transactionMaxTimeoutMs,
+      idExpirationMs: config.transactionalIdExpirationMs,
+      abortTimedOutIntervalMs: config.transactionAbortTimedOutTransactionCleanupIntervalMs,
+      removeExpiredIntervalMs: config.transactionRemoveExpiredTransactionCleanupIntervalMs,
+      producerIdExpirationMs: config.producerIdExpirationMs,
+      producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
+    });
+    bind(TXN_MARKER_SINK).toDynamicValue((ctx) => {
+      const clock = ctx.get<Clock>(TYPES.Clock);
+      return new PartitionTxnMarkerSink(ctx.get(TopicService), ctx.get(PartitionWriter), () => clock.now());
+    }).inSingletonScope();
     bind(TopicService)
       .toDynamicValue((ctx) => {
         const clock = ctx.get<Clock>(TYPES.Clock);
@@ -333,7 +334,7 @@ const loadState = async (container: Container): Promise<void> => {
 const compose = async (config: BrokerConfig, options: StartOptions): Promise<Container> => {
   const container = new Container();
   const log = createPinoLogger(config.logLevel);
-  container.loadSync(systemModule(config, log), storageModule(config, log, options), servicesModule(config), groupCoordinatorModule);
+  container.loadSync(systemModule(config, log), storageModule(config, log, options), servicesModule(config), groupCoordinatorModule, transactionModule);
   options.overrides?.(container);
   if (options.repairMetalog === true) {
     const report = await repairMetaLog(path.join(config.dataDir, 'metalog'), container.get<FileSystem>(FILE_SYSTEM));
@@ -346,35 +347,10 @@ const compose = async (config: BrokerConfig, options: StartOptions): Promise<Con
   const security = container.get(SecurityService);
   const txns = container.get(TransactionCoordinator);
   journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents(), ...security.snapshotEvents(), ...txns.snapshotEvents()]);
-  transactionPlumbing(container);
+  container.get(TransactionCompletion); // issue 16: connects markers, pending offsets and the EV-8 repair
   // KC-24: created, deleted or grown topics make KIP-848 groups recompute their subscription metadata.
   topics.onChange(() => coordinator.onTopicMetadataChanged());
   return container;
-};
-
-/** Markers into partition logs, committed offsets into groups (issue 16): the coordinator's completion and jobs. */
-const transactionPlumbing = (container: Container): TransactionTimers => {
-  const txns = container.get(TransactionCoordinator);
-  const clock = container.get<Clock>(TYPES.Clock);
-  const scheduler = container.get<Scheduler>(TYPES.Scheduler);
-  const log = container.get<Logger>(TYPES.Logger).child({ component: 'txn-coordinator' });
-  const groups = container.get(GroupCoordinator);
-  const markerSink = new PartitionTxnMarkerSink(container.get(TopicService), container.get(PartitionWriter), () => clock.now());
-  const completion = new TransactionCompletion(
-    txns,
-    markerSink,
-    { materialize: (offsets) => groups.materializeTxnOffsets(offsets) },
-    scheduler,
-    clock,
-    log,
-  );
-  txns.setCompletion((txnId) => completion.start(txnId));
-  groups.setPendingTxnOffsets((groupId, topic, partition) => txns.hasPendingOffset(groupId, topic, partition));
-  // EV-8: open transactions in a rebuilt partition that the coordinator does not know are aborted.
-  container.get(PartitionWriter).setRebuiltListener((topic, partition, open) => void completion.abortHanging(topic, partition, open));
-  const timers = new TransactionTimers(txns, completion, scheduler, clock, log);
-  container.bind(TransactionTimers).toConstantValue(timers);
-  return timers;
 };
 
 /** The composition root: compose, listen (GEN-2: group APIs answer LOAD_IN_PROGRESS meanwhile), load, serve. */
@@ -417,12 +393,8 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   cleaner?.start();
   const txnTimers = container.get(TransactionTimers);
   txnTimers.start();
-  // PS-10: producer.id.expiration.ms, checked every producer.id.expiration.check.interval.ms.
-  const producerExpiry = setInterval(() => container.get(PartitionWriter).expireProducers(clock.now(), config.producerIdExpirationMs), config.producerIdExpirationCheckIntervalMs);
-  producerExpiry.unref();
   const close = async (): Promise<void> => {
     clearInterval(retention);
-    clearInterval(producerExpiry);
     await server.close();
     await cleaner?.stop();
     await metrics?.close();

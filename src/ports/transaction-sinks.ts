@@ -17,3 +17,6 @@ export interface TxnOffsetSink {
   /** Resolves true once the offsets are durable committed offsets of their groups. */
   materialize(offsets: readonly PendingTxnOffset[]): Promise<boolean>;
 }
+
+/** DI symbols: the composition root binds the marker sink to the partition-log adapter. */
+export const TXN_MARKER_SINK = Symbol.for('TxnMarkerSink');

@@ -8,6 +8,7 @@ import type { TransactionCoordinator } from './transaction-coordinator';
 
 const ABORT_KEY = 'txn-abort-timed-out';
 const EXPIRE_KEY = 'txn-remove-expired';
+const PRODUCER_EXPIRY_KEY = 'producer-id-expiration';
 
 /**
  * The coordinator's two jobs: abort transactions past their timeout (TX-59, with an epoch fence)
@@ -22,18 +23,23 @@ export class TransactionTimers {
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** PS-10: the partition writer's producer-state expiry, run every `everyMs`. */
+    private readonly producerExpiry: { readonly everyMs: number; run(): void } | null = null,
   ) {}
 
   start(): void {
     this.stopped = false;
     this.arm(ABORT_KEY, this.coordinator.config.abortTimedOutIntervalMs, () => this.abortTimedOut());
     this.arm(EXPIRE_KEY, this.coordinator.config.removeExpiredIntervalMs, () => this.removeExpired());
+    const expiry = this.producerExpiry;
+    if (expiry !== null) this.arm(PRODUCER_EXPIRY_KEY, expiry.everyMs, async () => expiry.run());
   }
 
   stop(): void {
     this.stopped = true;
     this.scheduler.cancel(ABORT_KEY);
     this.scheduler.cancel(EXPIRE_KEY);
+    this.scheduler.cancel(PRODUCER_EXPIRY_KEY);
   }
 
   private arm(key: string, everyMs: number, job: () => Promise<void>): void {
