@@ -144,6 +144,10 @@ export class GroupCoordinator {
   offsetDelete(cmd: OffsetDeleteCommand): Promise<OffsetDeleteResult> {
     return this.offsets.delete(cmd);
   }
+  /** offset.metadata.max.bytes (TO-3). */
+  offsetMetadataMaxBytes(): number {
+    return this.offsets.metadataMaxBytes();
+  }
   /** TO-2: the group side of a TxnOffsetCommit. */
   validateTxnOffsetCommit(groupId: string, cmd: Parameters<OffsetService['validateTxnCommit']>[1]): ErrorCode {
     return this.offsets.validateTxnCommit(groupId, cmd);

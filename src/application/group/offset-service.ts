@@ -128,6 +128,11 @@ export class OffsetService {
     this.pendingTxnOffset = fn;
   }
 
+  /** offset.metadata.max.bytes (OF-5, TO-3). */
+  metadataMaxBytes(): number {
+    return this.config.offsetMetadataMaxBytes;
+  }
+
   /** TO-2: the group side of a TxnOffsetCommit (one error for every partition). */
   validateTxnCommit(groupId: string, cmd: TxnOffsetCommitIdentity): ErrorCode {
     const unavailable = this.store.unavailable();

@@ -95,7 +95,7 @@ export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
   addPartitionsToTxnHandler(s.txns, s.topics),
   addOffsetsToTxnHandler(s.txns),
   endTxnHandler(s.txns),
-  txnOffsetCommitHandler(s.txns, s.coordinator, s.topics),
+  txnOffsetCommitHandler(s.txns, s.coordinator, s.topics, s.now),
   describeTransactionsHandler(s.txns),
   listTransactionsHandler(s.txns, s.now),
   describeProducersHandler(s.topics, s.writer),

@@ -7,15 +7,12 @@ import type { TxnOffsetCommitRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
-/** group-coordinator offset.metadata.max.bytes default (TO-3); the group config is not reachable here. */
-const METADATA_MAX = 4096;
-
 /**
  * TxnOffsetCommit v0–v4 (TO-1…TO-5): the group is validated (KIP-447), then the offsets are
  * recorded as pending in the producer's transaction; they become committed offsets only when the
  * transaction commits, and vanish when it aborts.
  */
-export const txnOffsetCommitHandler = (txns: TransactionCoordinator, groups: GroupCoordinator, topics: TopicService): ApiHandler => ({
+export const txnOffsetCommitHandler = (txns: TransactionCoordinator, groups: GroupCoordinator, topics: TopicService, now: () => number): ApiHandler => ({
   apiKey: API_KEY.TxnOffsetCommit,
   minVersion: 0,
   maxVersion: 4,
@@ -33,18 +30,19 @@ export const txnOffsetCommitHandler = (txns: TransactionCoordinator, groups: Gro
     if (groupCode !== ErrorCode.NONE) {
       return all(groupCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS && version < 2 ? ErrorCode.COORDINATOR_NOT_AVAILABLE : groupCode);
     }
-    const now = Date.now();
+    const commitTimestamp = now();
+    const metadataMax = groups.offsetMetadataMaxBytes();
     const codes = new Map<string, number>();
     const offsets: PendingTxnOffset[] = [];
     for (const t of request.topics) {
       for (const p of t.partitions) {
         const key = `${t.name}/${p.partitionIndex}`;
         if (topics.partitionLog(t.name, p.partitionIndex) === undefined) codes.set(key, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        else if ((p.committedMetadata ?? '').length > METADATA_MAX) codes.set(key, ErrorCode.OFFSET_METADATA_TOO_LARGE);
+        else if ((p.committedMetadata ?? '').length > metadataMax) codes.set(key, ErrorCode.OFFSET_METADATA_TOO_LARGE);
         else {
           offsets.push({
             groupId: request.groupId, topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset),
-            leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '', commitTimestamp: now,
+            leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '', commitTimestamp,
           });
         }
       }
