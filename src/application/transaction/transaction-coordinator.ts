@@ -154,7 +154,8 @@ export class TransactionCoordinator {
     const ctx = { now: this.clock.now(), maxTimeoutMs: this.config.maxTimeoutMs, freshProducerId: -1n, pending: false };
     const probe = decideInitProducerId(cmd, this.state.txns.get(txnId), ctx);
     if (E.isLeft(probe)) return fail(probe.left.code);
-    return this.withPending(txnId, async () => {
+    let fenced = false;
+    const result = await this.withPending(txnId, async () => {
       let decision = probe.right;
       if (decision.kind === 'initialized' && decision.usesFreshProducerId) {
         const fresh = await this.producerIds.allocate();
@@ -164,11 +165,14 @@ export class TransactionCoordinator {
       }
       await this.write(decision.events);
       if (decision.kind === 'fenced') {
-        queueMicrotask(() => this.completion(txnId));
+        fenced = true;
         return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
       }
       return { errorCode: ErrorCode.NONE, producerId: decision.producerId, producerEpoch: decision.producerEpoch };
     }, () => fail(ErrorCode.NOT_COORDINATOR));
+    // TX-52: the fenced transaction is aborted with the bumped epoch; the caller retries meanwhile.
+    if (fenced) this.completion(txnId);
+    return result;
   }
 
   // ---- AddPartitionsToTxn / AddOffsetsToTxn (TX-51, TX-53) -------------------------------------
