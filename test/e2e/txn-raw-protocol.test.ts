@@ -82,4 +82,16 @@ describe('transactions over the wire (issue 16)', () => {
     expect(await send('verify', 11)).toBe(120); // TRANSACTION_ABORTABLE
     expect(await send(null, 9)).toBe(53);
   });
+
+  it('TX-54 TT-15: AddPartitionsToTxn v4 VerifyOnly answers per partition without adding anything', async () => {
+    const p = await init('verify-only');
+    await addPartitions('verify-only', p.producerId, p.producerEpoch, [{ name: 'raw-tx', partitions: [0] }]);
+    const verify = async (epoch: number) => (await c.send(API_KEY.AddPartitionsToTxn, 4, {
+      ...defaultMessage('AddPartitionsToTxnRequest'),
+      transactions: [{ transactionalId: 'verify-only', producerId: p.producerId, producerEpoch: epoch, verifyOnly: true, topics: [{ name: 'raw-tx', partitions: [0, 1] }] }],
+    })).body.resultsByTransaction[0].topicResults[0].resultsByPartition.map((r: any) => r.partitionErrorCode);
+    expect(await verify(p.producerEpoch)).toEqual([0, 120]);
+    expect(await verify(p.producerEpoch + 1)).toEqual([90, 90]);
+    expect(await describe('verify-only')).toMatchObject({ transactionState: 'Ongoing', topics: [{ topic: 'raw-tx', partitions: [0] }] });
+  });
 });
