@@ -275,7 +275,7 @@ const rebuild = async (log: PartitionLog): Promise<PartitionState> => {
       break;
     }
     const batches = summarizeBatches(bytes);
-    if (batches.length === 0) break;
+    const before = offset;
     for (const b of batches) {
       if (b.lastOffset < offset) continue;
       if (b.isControl) {
@@ -297,6 +297,7 @@ const rebuild = async (log: PartitionLog): Promise<PartitionState> => {
       }
       offset = b.lastOffset + 1n;
     }
+    if (offset <= before) break; // no whole batch past `offset`: nothing more to fold
   }
   return { log, nextOffset: end, txn: pruneAborted(txn, log.logStartOffset()), inflight: 0, sinceSnapshot: 0 };
 };
