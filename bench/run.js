@@ -1,5 +1,5 @@
 'use strict';
-// Benchmark suite entry point (benchmarks.md Part C): `node bench/run.js [c1 c2 c3 c4 c5 c7 c8 produce compaction sessions security]`, default all.
+// Benchmark suite entry point (benchmarks.md Part C): `node bench/run.js [c1 c2 c3 c4 c5 c7 c8 produce compaction sessions security transactions]`, default all.
 // Prints one table (row, cohort median (min–max), baseline median, ratio) and writes bench/results/latest.{json,md}.
 // Env: BENCH_RUNS (pairs per row), BENCH_QUICK=1 (smoke run), BENCH_WARMUP_MS, BENCH_MEASURE_MS,
 // BENCH_RECOVERY_EVENTS, BENCH_DATA_ROOT (where broker data dirs are created).
@@ -21,6 +21,7 @@ const SUITES = {
   sessions: ['./suites/issue13-compaction-sessions', 'sessions'],
   security: './suites/security',
   c8: './suites/c8-consumer-reconcile',
+  transactions: './suites/transactions',
 };
 
 async function main(argv) {

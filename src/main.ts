@@ -57,6 +57,13 @@ import { TOPIC_REGEX, type TopicRegexCompiler } from './ports/topic-regex';
 import { re2TopicRegex } from './adapters/regex/re2-topic-regex';
 import { CONSUMER_PROTOCOL, type ConsumerProtocolCodec } from './ports/consumer-protocol';
 import { consumerProtocolCodec } from './adapters/kafka/protocol/consumer-protocol-codec';
+import { isTxnEvent } from './domain/transaction/events';
+import { TransactionCoordinator } from './application/transaction/transaction-coordinator';
+import { TransactionCompletion } from './application/transaction/transaction-completion';
+import { TransactionTimers } from './application/transaction/transaction-timers';
+import { TRANSACTION_SETTINGS, transactionModule } from './application/transaction/transaction-module';
+import { TXN_MARKER_SINK } from './ports/transaction-sinks';
+import { PartitionTxnMarkerSink } from './adapters/kafka/txn-marker-writer';
 
 /** A started broker. */
 export interface RunningBroker {
@@ -91,7 +98,7 @@ const RAW_META_LOG = Symbol.for('RawMetaLog');
 const PROM_METRICS = Symbol.for('PromMetrics');
 
 /** APIs that need topic metadata or security state (ACLs, credentials): they wait until recovery has loaded it. */
-const AFTER_LOAD_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 23, 29, 30, 31, 32, 33, 37, 44, 50, 51]);
+const AFTER_LOAD_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 37, 44, 50, 51, 61, 65, 66]);
 
 /** Clock, timers, logging, metrics and the file system. */
 const systemModule = (config: BrokerConfig, log: Logger): ContainerModule =>
@@ -172,6 +179,24 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
     bind<TopicRegexCompiler>(TOPIC_REGEX).toConstantValue(re2TopicRegex);
     // Classic members of KIP-848 groups and conversions read and write consumer-protocol bytes (KC-60…KC-62).
     bind<ConsumerProtocolCodec>(CONSUMER_PROTOCOL).toConstantValue(consumerProtocolCodec);
+    // Issue 16: one partition writer (producer state, LSO, aborted index) for Produce, Fetch and the markers.
+    bind(AppendNotifier).toConstantValue(new AppendNotifier());
+    bind(PartitionWriter).toDynamicValue((ctx) => {
+      const clock = ctx.get<Clock>(TYPES.Clock);
+      return new PartitionWriter(ctx.get(AppendNotifier), () => clock.now());
+    }).inSingletonScope();
+    bind(TRANSACTION_SETTINGS).toConstantValue({
+      maxTimeoutMs: config.transactionMaxTimeoutMs,
+      idExpirationMs: config.transactionalIdExpirationMs,
+      abortTimedOutIntervalMs: config.transactionAbortTimedOutTransactionCleanupIntervalMs,
+      removeExpiredIntervalMs: config.transactionRemoveExpiredTransactionCleanupIntervalMs,
+      producerIdExpirationMs: config.producerIdExpirationMs,
+      producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
+    });
+    bind(TXN_MARKER_SINK).toDynamicValue((ctx) => {
+      const clock = ctx.get<Clock>(TYPES.Clock);
+      return new PartitionTxnMarkerSink(ctx.get(TopicService), ctx.get(PartitionWriter), () => clock.now());
+    }).inSingletonScope();
     bind(TopicService)
       .toDynamicValue((ctx) => {
         const clock = ctx.get<Clock>(TYPES.Clock);
@@ -211,13 +236,14 @@ const brokerIdentity = (config: BrokerConfig, listeners: readonly ListenerConfig
 const kafkaServer = (container: Container, config: BrokerConfig, listeners: readonly ListenerConfig[], identity: BrokerIdentity, ready: Promise<void>): KafkaServer => {
   const registry = new HandlerRegistry();
   const clock = container.get<Clock>(TYPES.Clock);
-  const notifier = new AppendNotifier();
+  const notifier = container.get(AppendNotifier);
   const handlers = brokerHandlers({
     registry,
     identity,
     topics: container.get(TopicService),
     coordinator: container.get(GroupCoordinator),
-    writer: new PartitionWriter(notifier, () => clock.now()),
+    writer: container.get(PartitionWriter),
+    txns: container.get(TransactionCoordinator),
     notifier,
     security: container.get(SecurityService),
     fetchSessions: new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots, () => clock.now()),
@@ -258,6 +284,7 @@ const metricsServer = (container: Container, config: BrokerConfig): MetricsHttpS
 const logCleaner = (container: Container, config: BrokerConfig): LogCleanerService | null => {
   if (!config.logCleanerEnable) return null;
   const topics = container.get(TopicService);
+  const writer = container.get(PartitionWriter);
   const clock = container.get<Clock>(TYPES.Clock);
   const brokerNumber = (name: string, fallback: number): number => {
     const v = Number(topics.brokerSettings().get(name));
@@ -268,7 +295,13 @@ const logCleaner = (container: Container, config: BrokerConfig): LogCleanerServi
     new IoThrottle(() => brokerNumber('log.cleaner.io.max.bytes.per.second', Infinity), () => config.logCleanerMaxLoopPercent / 100),
     () => clock.now(),
     container.get<Logger>(TYPES.Logger).child({ component: 'log-cleaner' }),
-    { backoffMs: () => brokerNumber('log.cleaner.backoff.ms', config.logCleanerBackoffMs), firstUnstableOffset: () => null },
+    { backoffMs: () => brokerNumber('log.cleaner.backoff.ms', config.logCleanerBackoffMs), firstUnstableOffset: (topic, partition) => {
+      const fuo = writer.firstUnstableOffset(topic, partition);
+      if (fuo !== undefined) return fuo;
+      // Producer state not rebuilt yet since the start: clean nothing this pass, load it for the next (MK-11).
+      void topics.partitionLog(topic, partition)?.then((log) => writer.load(topic, partition, log)).catch(() => undefined);
+      return 0n;
+    } },
   );
 };
 
@@ -278,17 +311,20 @@ const loadState = async (container: Container): Promise<void> => {
   const coordinator = container.get(GroupCoordinator);
   const topics = container.get(TopicService);
   const security = container.get(SecurityService);
+  const txns = container.get(TransactionCoordinator);
   const log = container.get<Logger>(TYPES.Logger);
   const metrics = container.get<Metrics>(METRICS);
   const stats = await recover(
     journal,
     container.get<SnapshotStore>(TYPES.SnapshotStore),
-    (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : isSecurityEvent(event) ? security.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
+    (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : isSecurityEvent(event) ? security.applyReplayed(event) : isTxnEvent(event) ? txns.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
     log,
   );
   journal.setLoadedSnapshot(stats.snapshotPosition);
   coordinator.completeLoad();
   security.completeLoad();
+  // TX-87: decided transactions get their markers re-sent once topics and groups are loaded.
+  txns.completeLoad();
   metrics.set('cohort_recovery_duration_seconds', stats.ms / 1000);
   metrics.set('cohort_recovery_replayed_events', stats.replayedEvents);
   log.info({ ...stats }, 'recovery complete');
@@ -298,7 +334,7 @@ const loadState = async (container: Container): Promise<void> => {
 const compose = async (config: BrokerConfig, options: StartOptions): Promise<Container> => {
   const container = new Container();
   const log = createPinoLogger(config.logLevel);
-  container.loadSync(systemModule(config, log), storageModule(config, log, options), servicesModule(config), groupCoordinatorModule);
+  container.loadSync(systemModule(config, log), storageModule(config, log, options), servicesModule(config), groupCoordinatorModule, transactionModule);
   options.overrides?.(container);
   if (options.repairMetalog === true) {
     const report = await repairMetaLog(path.join(config.dataDir, 'metalog'), container.get<FileSystem>(FILE_SYSTEM));
@@ -309,7 +345,9 @@ const compose = async (config: BrokerConfig, options: StartOptions): Promise<Con
   const coordinator = container.get(GroupCoordinator);
   const topics = container.get(TopicService);
   const security = container.get(SecurityService);
-  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents(), ...security.snapshotEvents()]);
+  const txns = container.get(TransactionCoordinator);
+  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents(), ...security.snapshotEvents(), ...txns.snapshotEvents()]);
+  container.get(TransactionCompletion); // issue 16: connects markers, pending offsets and the EV-8 repair
   // KC-24: created, deleted or grown topics make KIP-848 groups recompute their subscription metadata.
   topics.onChange(() => coordinator.onTopicMetadataChanged());
   return container;
@@ -353,12 +391,18 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   retention.unref();
   const cleaner = logCleaner(container, config);
   cleaner?.start();
+  const txnTimers = container.get(TransactionTimers);
+  txnTimers.start();
   const close = async (): Promise<void> => {
     clearInterval(retention);
     await server.close();
     await cleaner?.stop();
     await metrics?.close();
     coordinator.unload();
+    txnTimers.stop();
+    container.get(TransactionCoordinator).unload();
+    // PS-40: a clean close leaves a producer snapshot at every used partition's end.
+    await container.get(PartitionWriter).snapshotAll().catch((err: Error) => log.warn({ err: err.message }, 'producer snapshots failed'));
     await topics.close();
     await journal.close();
     const scheduler = container.get<Scheduler>(TYPES.Scheduler);

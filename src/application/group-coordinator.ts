@@ -144,6 +144,22 @@ export class GroupCoordinator {
   offsetDelete(cmd: OffsetDeleteCommand): Promise<OffsetDeleteResult> {
     return this.offsets.delete(cmd);
   }
+  /** offset.metadata.max.bytes (TO-3). */
+  offsetMetadataMaxBytes(): number {
+    return this.offsets.metadataMaxBytes();
+  }
+  /** TO-2: the group side of a TxnOffsetCommit. */
+  validateTxnOffsetCommit(groupId: string, cmd: Parameters<OffsetService['validateTxnCommit']>[1]): ErrorCode {
+    return this.offsets.validateTxnCommit(groupId, cmd);
+  }
+  /** TO-6: offset expiry skips partitions with a pending transactional offset. */
+  setPendingTxnOffsets(fn: (groupId: string, topic: string, partition: number) => boolean): void {
+    this.offsets.setPendingTxnOffsets(fn);
+  }
+  /** TO-5: a committed transaction's offsets become committed offsets (true once durable). */
+  materializeTxnOffsets(offsets: Parameters<OffsetService['materializeTxnOffsets']>[0]): Promise<boolean> {
+    return this.offsets.materializeTxnOffsets(offsets);
+  }
   expireOffsets(): Promise<void> {
     return this.offsets.expireOffsets();
   }

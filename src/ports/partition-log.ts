@@ -48,6 +48,14 @@ export interface PartitionLog {
   reconfigure(config: Partial<PartitionLogConfig>): void;
   /** Total bytes held by the log's segments (DescribeLogDirs). */
   sizeInBytes(): number;
+  /**
+   * Producer-state snapshots (PS-40, Kafka's `<offset>.snapshot` beside the segments): durably stores
+   * `data`, the producer state folded from every batch below `offset`; older snapshots beyond the
+   * newest two may be removed. Optional: a log without it is always rebuilt by a full scan.
+   */
+  writeProducerSnapshot?(offset: bigint, data: Uint8Array): Promise<void>;
+  /** The newest intact producer snapshot at or below `maxOffset`, or null (none, or all damaged). */
+  readProducerSnapshot?(maxOffset: bigint): Promise<{ offset: bigint; data: Uint8Array } | null>;
   close(): Promise<void>;
 }
 

@@ -182,6 +182,18 @@ describe.each(harnesses)('PartitionLog contract: %s', (_label, make) => {
     expect(decode(await log.read(12n, 1 << 20))).toEqual([{ offset: 12n, value: 'next' }]);
   });
 
+  test('PL-22 producer snapshots (PS-40): the newest at or below a bound survives a restart; only two are kept', async () => {
+    let log = await h.store().open('t', 0, small);
+    for (let i = 0; i < 3; i++) await log.append(batch([`v${i}`]), info(['x']));
+    await log.writeProducerSnapshot!(1n, Uint8Array.from([1]));
+    await log.writeProducerSnapshot!(2n, Uint8Array.from([2]));
+    await log.writeProducerSnapshot!(3n, Uint8Array.from([3, 3]));
+    log = await (await h.restart()).open('t', 0, small);
+    expect(await log.readProducerSnapshot!(3n)).toEqual({ offset: 3n, data: Uint8Array.from([3, 3]) });
+    expect(await log.readProducerSnapshot!(2n)).toEqual({ offset: 2n, data: Uint8Array.from([2]) });
+    expect(await log.readProducerSnapshot!(1n)).toBeNull();
+  });
+
   test('PL-8 retention.bytes deletes whole old segments and advances the log start offset', async () => {
     const log = await h.store().open('t', 0, { ...small, retentionBytes: 500, retentionMs: -1 });
     for (let i = 0; i < 30; i++) await log.append(batch([`value-${i}`]), info(['x']));

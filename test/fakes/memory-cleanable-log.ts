@@ -10,6 +10,8 @@ export interface MemoryLogState {
   /** Raised by DeleteRecords. */
   deletedBefore: bigint;
   checkpoint: CleanerCheckpoint;
+  /** Producer-state snapshots by offset (PS-40). */
+  snapshots?: Map<bigint, Uint8Array>;
 }
 
 class MemoryCleanableSegment implements CleanableSegment {

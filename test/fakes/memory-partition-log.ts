@@ -79,6 +79,21 @@ export class MemoryPartitionLog implements PartitionLog {
     return this.closed;
   }
 
+  writeProducerSnapshot(offset: bigint, data: Uint8Array): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('partition log is closed'));
+    const snapshots = (this.state.snapshots ??= new Map());
+    snapshots.set(offset, Uint8Array.from(data));
+    const keep = [...snapshots.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)).slice(0, 2);
+    for (const k of [...snapshots.keys()]) if (!keep.includes(k)) snapshots.delete(k);
+    return Promise.resolve();
+  }
+
+  readProducerSnapshot(maxOffset: bigint): Promise<{ offset: bigint; data: Uint8Array } | null> {
+    const offsets = [...(this.state.snapshots?.keys() ?? [])].filter((o) => o <= maxOffset).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const offset = offsets[0];
+    return Promise.resolve(offset === undefined ? null : { offset, data: this.state.snapshots!.get(offset)! });
+  }
+
   /** A new open log over the same data, as a reopen after a restart would give. */
   reopen(config: Partial<PartitionLogConfig> = {}): MemoryPartitionLog {
     return new MemoryPartitionLog({ ...this.config, ...config }, this.state);

@@ -57,6 +57,14 @@ class MeteredPartitionLog implements PartitionLog {
     return this.inner.sizeInBytes();
   }
 
+  writeProducerSnapshot(offset: bigint, data: Uint8Array): Promise<void> {
+    return this.inner.writeProducerSnapshot?.(offset, data) ?? Promise.resolve();
+  }
+
+  readProducerSnapshot(maxOffset: bigint): Promise<{ offset: bigint; data: Uint8Array } | null> {
+    return this.inner.readProducerSnapshot?.(maxOffset) ?? Promise.resolve(null);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -27,6 +27,7 @@ import { FileCleanableLog } from './file-cleanable-log';
 import { cleanLog } from './log-cleaner';
 import { shouldRollByTime } from './segment-roll';
 import { rebuildSegmentIndexes } from './segment-rebuild';
+import { readProducerSnapshotFile, writeProducerSnapshotFile } from './producer-snapshot-file';
 
 /** DeleteRecords' durable log start offset (Kafka's log-start-offset-checkpoint, one per partition here). */
 export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
@@ -494,6 +495,14 @@ export class FilePartitionLog implements PartitionLog {
 
   reconfigure(config: Partial<PartitionLogConfig>): void {
     this.config = { ...this.config, ...config };
+  }
+
+  writeProducerSnapshot(offset: bigint, data: Uint8Array): Promise<void> {
+    return writeProducerSnapshotFile(this.dir, offset, data, this.fsync.kind !== 'os');
+  }
+
+  readProducerSnapshot(maxOffset: bigint): Promise<{ offset: bigint; data: Uint8Array } | null> {
+    return readProducerSnapshotFile(this.dir, maxOffset);
   }
 
   sizeInBytes(): number {

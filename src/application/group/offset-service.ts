@@ -3,6 +3,7 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
 import { decideOffsetCommit } from '../../domain/group/decide-offset-commit';
+import { materializedOffsetEvents, validateTxnOffsetCommit, type TxnOffsetCommitIdentity } from '../../domain/group/decide-txn-offset-commit';
 import { decideOffsetDelete } from '../../domain/group/decide-offset-delete';
 import { decideOffsetExpiry } from '../../domain/group/decide-offset-expiry';
 import { validateConsumerOffsetFetch } from '../../domain/group/consumer/validate-consumer-offsets';
@@ -35,6 +36,8 @@ const fetched = (p: number, o: CommittedOffset | undefined): FetchedPartition =>
 @injectable()
 export class OffsetService {
   private writeTimeoutSeq = 0;
+  /** TO-6: whether a partition of a group has a pending transactional offset (set by the composition root). */
+  private pendingTxnOffset: (groupId: string, topic: string, partition: number) => boolean = () => false;
 
   constructor(
     @inject(GroupStore) private readonly store: GroupStore,
@@ -120,6 +123,31 @@ export class OffsetService {
     };
   }
 
+  /** TO-6: lets offset expiry see the transaction coordinator's pending offsets. */
+  setPendingTxnOffsets(fn: (groupId: string, topic: string, partition: number) => boolean): void {
+    this.pendingTxnOffset = fn;
+  }
+
+  /** offset.metadata.max.bytes (OF-5, TO-3). */
+  metadataMaxBytes(): number {
+    return this.config.offsetMetadataMaxBytes;
+  }
+
+  /** TO-2: the group side of a TxnOffsetCommit (one error for every partition). */
+  validateTxnCommit(groupId: string, cmd: TxnOffsetCommitIdentity): ErrorCode {
+    const unavailable = this.store.unavailable();
+    if (unavailable !== null) return unavailable;
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    const valid = validateTxnOffsetCommit(this.store.group(groupId), cmd);
+    return E.isLeft(valid) ? valid.left.code : ErrorCode.NONE;
+  }
+
+  /** TO-5: a committed transaction's offsets, written as committed offsets; true once durable. */
+  async materializeTxnOffsets(offsets: Parameters<typeof materializedOffsetEvents>[0]): Promise<boolean> {
+    if (this.store.status !== 'active') return false;
+    return this.writes.write(materializedOffsetEvents(offsets)).durable;
+  }
+
   /** OffsetDelete (KIP-496, OF-40/41). */
   async delete(cmd: OffsetDeleteCommand): Promise<OffsetDeleteResult> {
     const unavailable = this.store.unavailable();
@@ -136,7 +164,9 @@ export class OffsetService {
     if (this.store.status !== 'active') return;
     const now = this.clock.now();
     const events: GroupEvent[] = [];
-    for (const g of this.store.groups()) events.push(...decideOffsetExpiry(g, now, this.config.offsetsRetentionMs));
+    for (const g of this.store.groups()) {
+      events.push(...decideOffsetExpiry(g, now, this.config.offsetsRetentionMs, (topic, partition) => this.pendingTxnOffset(g.groupId, topic, partition)));
+    }
     await this.writes.write(events).durable;
   }
 

@@ -27,13 +27,15 @@ export const decideOffsetExpiry = (
   group: Group,
   now: number,
   retentionMs: number,
+  /** TO-6: partitions with a pending transactional offset never expire, nor does their group. */
+  hasPendingTxnOffset: (topic: string, partition: number) => boolean = () => false,
 ): GroupEvent[] => {
   const expired: Array<{ topic: string; partition: number }> = [];
   // OF-20: a KIP-848 group's offsets of unsubscribed topics count from their commit time.
   const subscribed = (topic: string) => (group.kind === 'consumer' ? consumerGroupSubscribesTo(group, topic) : isSubscribedTo(group, topic));
   const baseOf = (o: CommittedOffset) => (group.kind === 'consumer' ? o.commitTimestamp : retentionBase(group, o));
   for (const o of group.offsets.values()) {
-    if (subscribed(o.topic)) continue;
+    if (subscribed(o.topic) || hasPendingTxnOffset(o.topic, o.partition)) continue;
     const due =
       o.expireTimestamp !== null
         ? now >= o.expireTimestamp

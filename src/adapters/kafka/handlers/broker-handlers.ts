@@ -4,6 +4,10 @@ import type { GroupCoordinator } from '../../../application/group-coordinator';
 import type { FetchSessionCache } from '../../../application/fetch-sessions';
 import type { PartitionWriter } from '../../../application/partition-writer';
 import type { SecurityService } from '../../../application/security-service';
+import type { TransactionCoordinator } from '../../../application/transaction/transaction-coordinator';
+import { addOffsetsToTxnHandler, addPartitionsToTxnHandler, endTxnHandler } from './transaction-handlers';
+import { txnOffsetCommitHandler } from './txn-offset-commit-handler';
+import { describeProducersHandler, describeTransactionsHandler, listTransactionsHandler } from './transaction-admin-handlers';
 import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './acl-handlers';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl-handshake-handler';
 import { alterUserScramCredentialsHandler, describeUserScramCredentialsHandler } from './scram-credentials-handlers';
@@ -51,6 +55,8 @@ export interface BrokerServices {
   readonly security: SecurityService;
   /** KIP-227 incremental fetch sessions. */
   readonly fetchSessions: FetchSessionCache;
+  /** The transaction coordinator (issue 16). */
+  readonly txns: TransactionCoordinator;
   readonly nodeId: number;
   readonly now: () => number;
 }
@@ -66,7 +72,7 @@ export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
   heartbeatHandler(s.coordinator),
   leaveGroupHandler(s.coordinator),
   offsetCommitHandler(s.coordinator, s.topics),
-  offsetFetchHandler(s.coordinator),
+  offsetFetchHandler(s.coordinator, s.txns),
   offsetDeleteHandler(s.coordinator, s.topics),
   describeGroupsHandler(s.coordinator),
   listGroupsHandler(s.coordinator),
@@ -81,11 +87,18 @@ export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
   }),
   createPartitionsHandler(s.topics),
   describeConfigsHandler(s.topics, s.nodeId),
-  produceHandler(s.topics, s.writer),
-  fetchHandler(s.topics, s.notifier, s.fetchSessions),
-  listOffsetsHandler(s.topics),
+  produceHandler(s.topics, s.writer, s.txns),
+  fetchHandler(s.topics, s.notifier, s.fetchSessions, s.writer),
+  listOffsetsHandler(s.topics, s.writer),
   offsetForLeaderEpochHandler(s.topics),
-  initProducerIdHandler(s.now),
+  initProducerIdHandler(s.txns),
+  addPartitionsToTxnHandler(s.txns, s.topics),
+  addOffsetsToTxnHandler(s.txns),
+  endTxnHandler(s.txns),
+  txnOffsetCommitHandler(s.txns, s.coordinator, s.topics, s.now),
+  describeTransactionsHandler(s.txns),
+  listTransactionsHandler(s.txns, s.now),
+  describeProducersHandler(s.topics, s.writer),
   deleteRecordsHandler(s.topics),
   alterConfigsHandler(s.topics, s.nodeId),
   incrementalAlterConfigsHandler(s.topics, s.nodeId),

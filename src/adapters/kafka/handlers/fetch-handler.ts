@@ -3,12 +3,31 @@ import type { TopicService } from '../../../application/topic-service';
 import { AppendNotifier } from '../../../application/append-notifier';
 import { OffsetOutOfRange } from '../../../ports/partition-log';
 import type { FetchSessionCache } from '../../../application/fetch-sessions';
+import type { PartitionWriter } from '../../../application/partition-writer';
+import { summarizeBatches } from '../../../domain/producer/batch-summary';
 import type { FetchRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 import { fetchContextOf, finishSessionResponse, wantedTopics } from './fetch-session-glue';
 
 const EMPTY = Buffer.alloc(0);
+const READ_COMMITTED = 1;
+
+/** The whole batches of `records` that start below `bound` (MK-20: read_committed stops at the LSO). */
+const cutAt = (records: Buffer, bound: bigint): Buffer => {
+  let size = 0;
+  for (const b of summarizeBatches(records)) {
+    if (b.baseOffset >= bound) break;
+    size += b.size;
+  }
+  return size === records.length ? records : records.subarray(0, size);
+};
+
+/** Where the returned data ends: the offset after its last batch, or `fallback` when none. */
+const endOf = (records: Buffer, fallback: bigint): bigint => {
+  const all = summarizeBatches(records);
+  return all.length === 0 ? fallback : all[all.length - 1]!.lastOffset + 1n;
+};
 
 /**
  * Fetch v4–v17 with KIP-227 incremental fetch sessions (v7+, fetch-sessions.ts): a full request
@@ -17,8 +36,15 @@ const EMPTY = Buffer.alloc(0);
  * when less than min_bytes is available the request waits until an append to one of its partitions
  * wakes it (AppendNotifier) or max_wait_ms passes — no polling timers.
  * v0–v3 are not advertised: they need magic 0/1 message sets, and this broker stores magic 2 only.
+ * Every answer carries the last stable offset (MK-11); isolation_level=1 (read_committed) reads up to
+ * it and gets the aborted transactions of the returned range (MK-20); nothing is filtered (MK-21).
  */
-export const fetchHandler = (topics: TopicService, notifier: AppendNotifier, sessions: FetchSessionCache | null = null): ApiHandler => ({
+export const fetchHandler = (
+  topics: TopicService,
+  notifier: AppendNotifier,
+  sessions: FetchSessionCache | null = null,
+  txnState: PartitionWriter | null = null,
+): ApiHandler => ({
   apiKey: API_KEY.Fetch,
   minVersion: 4,
   maxVersion: 17,
@@ -48,18 +74,25 @@ export const fetchHandler = (topics: TopicService, notifier: AppendNotifier, ses
           const log = await pending;
           const hw = log.logEndOffset();
           const start = log.logStartOffset();
-          const info = { ...base, highWatermark: hw, lastStableOffset: hw, logStartOffset: start };
-          if (p.fetchOffset === hw) {
+          const lso = txnState === null ? hw : await txnState.lastStableOffset(t.name!, p.partition, log);
+          const committed = request.isolationLevel === READ_COMMITTED;
+          const bound = committed ? lso : hw;
+          const info = { ...base, highWatermark: hw, lastStableOffset: lso, logStartOffset: start, abortedTransactions: committed ? [] : null };
+          if (p.fetchOffset === hw || (committed && p.fetchOffset >= bound && p.fetchOffset <= hw)) {
             partitions.push({ ...info, errorCode: ErrorCode.NONE });
             continue;
           }
           try {
             const budget = Math.max(0, Math.min(p.partitionMaxBytes, request.maxBytes - bytes));
             // KIP-74: the first non-empty partition returns at least one whole batch.
-            const records = await log.read(p.fetchOffset, bytes === 0 ? Math.max(budget, 1) : budget);
+            const read = await log.read(p.fetchOffset, bytes === 0 ? Math.max(budget, 1) : budget);
+            const records = bound < hw ? cutAt(read, bound) : read;
             const kept = bytes > 0 && records.length > budget ? EMPTY : records;
             bytes += kept.length;
-            partitions.push({ ...info, errorCode: ErrorCode.NONE, records: kept });
+            const aborted = committed && txnState !== null && kept.length > 0
+              ? (await txnState.abortedTransactions(t.name!, p.partition, log, p.fetchOffset, endOf(kept, bound))).map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }))
+              : info.abortedTransactions;
+            partitions.push({ ...info, abortedTransactions: aborted, errorCode: ErrorCode.NONE, records: kept });
           } catch (err) {
             if (!(err instanceof OffsetOutOfRange)) throw err;
             errors++;

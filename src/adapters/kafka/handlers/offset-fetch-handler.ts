@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../../domain/error-code';
 import type { GroupCoordinator } from '../../../application/group-coordinator';
 import type { OffsetFetchGroupResult } from '../../../application/group/group-api';
+import type { TransactionCoordinator } from '../../../application/transaction/transaction-coordinator';
 import type { OffsetFetchRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
@@ -18,8 +19,21 @@ const wirePartitions = (g: OffsetFetchGroupResult, copyGroupError: boolean) =>
     })),
   }));
 
+/** OF-33 / TO-6: with require_stable, a partition with a pending transactional offset is UNSTABLE_OFFSET_COMMIT. */
+const markUnstable = (g: OffsetFetchGroupResult, txns: TransactionCoordinator | null): OffsetFetchGroupResult =>
+  txns === null || g.errorCode !== ErrorCode.NONE || !txns.hasPendingOffsets(g.groupId)
+    ? g
+    : {
+        ...g,
+        topics: g.topics.map((t) => ({
+          ...t,
+          partitions: t.partitions.map((p) =>
+            txns.hasPendingOffset(g.groupId, t.name, p.partitionIndex) ? { ...p, committedOffset: -1, errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT } : p),
+        })),
+      };
+
 /** OffsetFetch v0–v9 (OF-30…OF-35): one group up to v7, a list of groups from v8. */
-export const offsetFetchHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const offsetFetchHandler = (coordinator: GroupCoordinator, txns: TransactionCoordinator | null = null): ApiHandler => ({
   apiKey: API_KEY.OffsetFetch,
   minVersion: 0,
   maxVersion: 9,
@@ -37,7 +51,10 @@ export const offsetFetchHandler = (coordinator: GroupCoordinator): ApiHandler =>
       });
       return {
         throttleTimeMs: 0,
-        groups: result.groups.map((g) => ({ groupId: g.groupId, topics: wirePartitions(g, false), errorCode: g.errorCode })),
+        groups: result.groups.map((g0) => {
+          const g = request.requireStable ? markUnstable(g0, txns) : g0;
+          return { groupId: g.groupId, topics: wirePartitions(g, false), errorCode: g.errorCode };
+        }),
       };
     }
     // v0–v1 cannot express "all partitions"; an empty list means none there.
@@ -46,7 +63,7 @@ export const offsetFetchHandler = (coordinator: GroupCoordinator): ApiHandler =>
       groups: [{ groupId: request.groupId, topics }],
       requireStable: version >= 7 && request.requireStable,
     });
-    const g = result.groups[0]!;
+    const g = version >= 7 && request.requireStable ? markUnstable(result.groups[0]!, txns) : result.groups[0]!;
     return { throttleTimeMs: 0, topics: wirePartitions(g, version <= 1), errorCode: g.errorCode };
   },
 });
