@@ -1,45 +1,26 @@
 import * as fs from 'fs/promises';
 import * as path from 'path';
-import {
-  AppendInfo,
-  CleaningContext,
-  CleaningResult,
-  DEFAULT_PARTITION_LOG_CONFIG,
-  OffsetOutOfRange,
-  PartitionLog,
-  PartitionLogConfig,
-} from '../../ports/partition-log';
+import { DEFAULT_PARTITION_LOG_CONFIG, OffsetOutOfRange } from '../../ports/partition-log';
+import type { AppendInfo, CleaningContext, CleaningResult, PartitionLog, PartitionLogConfig } from '../../ports/partition-log';
 import { BatchOffset, LOG_OVERHEAD } from '../kafka/record-batch/batch-header';
 import { rewriteBaseOffset } from '../kafka/record-batch/batch-rewrite';
-import { crc32c } from '../kafka/record-batch/crc32c';
-import { firstRecordAtOrAfter, maxTimestampRecord, OffsetAndTimestamp } from '../kafka/record-batch/record-timestamps';
-import { scanBatches } from './batch-scan';
+import type { OffsetAndTimestamp } from '../kafka/record-batch/record-timestamps';
+import { offsetForTimestamp, maxTimestamp } from './segment-timestamps';
 import type { FsyncPolicy } from './fsync-policy';
 import { LogSegment } from './log-segment';
-import { OffsetIndex } from './offset-index';
 import { planRetention } from './retention-plan';
-import { baseOffsetOfLogFile, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX } from './segment-file-name';
-import { TimeIndex } from './time-index';
 import { readCheckpoint, readOffsetField, writeCheckpoint } from './checkpoint-file';
-import { recoverInterruptedCleaning } from './cleaner-swap';
 import { fsyncDir } from './fsync-dir';
 import { FileCleanableLog } from './file-cleanable-log';
 import { cleanLog } from './log-cleaner';
 import { shouldRollByTime } from './segment-roll';
-import { rebuildSegmentIndexes } from './segment-rebuild';
 import { readProducerSnapshotFile, writeProducerSnapshotFile } from './producer-snapshot-file';
+import { CLEAN_SHUTDOWN_FILE, openSegments, type CleanShutdown } from './partition-log-open';
+
+export { CLEAN_SHUTDOWN_FILE };
 
 /** DeleteRecords' durable log start offset (Kafka's log-start-offset-checkpoint, one per partition here). */
 export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
-
-/** Written by a clean close; its absence on open means the active segment must be re-scanned (Kafka's .kafka_cleanshutdown). */
-export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
-
-interface CleanShutdown {
-  readonly activeBaseOffset: string;
-  readonly activeSize: number;
-  readonly logEndOffset: string;
-}
 
 interface PendingBatch {
   readonly buf: Buffer;
@@ -55,13 +36,6 @@ interface PendingAppend {
   resolve(offset: bigint): void;
   reject(err: unknown): void;
 }
-
-const readFileOrNull = (file: string): Promise<Buffer | null> =>
-  fs.readFile(file).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return null;
-    throw e;
-  });
-
 
 /**
  * A partition log in segment files under one directory (`<dataDir>/topics/<topic>-<partition>/`).
@@ -101,95 +75,15 @@ export class FilePartitionLog implements PartitionLog {
    * Opens the log in `dir` (created when absent). Sealed segments whose index files pass the
    * sanity check are trusted; others are rebuilt from their log file. After an unclean shutdown
    * the active segment is re-scanned and cut at the last whole batch with a matching CRC-32C and
-   * dense offsets; a bad sealed segment is cut the same way and every later segment dropped.
+   * dense offsets; a bad sealed segment is cut the same way and every later segment dropped
+   * (partition-log-open.ts).
    */
   static async open(dir: string, config: Partial<PartitionLogConfig>, fsync: FsyncPolicy): Promise<FilePartitionLog> {
     const cfg = { ...DEFAULT_PARTITION_LOG_CONFIG, ...config };
-    const created = await fs.mkdir(dir, { recursive: true });
-    if (created !== undefined && fsync.kind !== 'os') {
-      // A new partition directory is durable only once its parent's entry is (and the parent's parent's, if new).
-      for (let d = dir; d !== path.dirname(created); d = path.dirname(d)) await fsyncDir(path.dirname(d));
-    }
-    const markerPath = path.join(dir, CLEAN_SHUTDOWN_FILE);
-    const markerBuf = await readFileOrNull(markerPath);
-    let marker: CleanShutdown | null = null;
-    if (markerBuf !== null) {
-      try {
-        marker = JSON.parse(markerBuf.toString('utf8')) as CleanShutdown;
-      } catch {
-        marker = null;
-      }
-      // The marker vouches for one shutdown only: remove it before any new write.
-      await fs.rm(markerPath, { force: true });
-    }
-    // A cleaning cut short by a crash: finish its swap or drop its temporary file (cleaner-swap.ts).
-    await recoverInterruptedCleaning(dir, fsync.kind !== 'os');
-    const bases = (await fs.readdir(dir))
-      .map(baseOffsetOfLogFile)
-      .filter((b): b is bigint => b !== null)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const segments: LogSegment[] = [];
-    for (let i = 0; i < bases.length; i++) {
-      const seg = await LogSegment.openExisting(dir, bases[i]);
-      const fileSize = (await seg.fh.stat()).size;
-      const isLast = i === bases.length - 1;
-      const expectedNext = isLast
-        ? marker !== null && marker.activeBaseOffset === bases[i].toString() && marker.activeSize === fileSize
-          ? BigInt(marker.logEndOffset)
-          : null
-        : bases[i + 1];
-      const trusted = expectedNext !== null && (await FilePartitionLog.tryAdoptIndexes(seg, fileSize, expectedNext));
-      segments.push(seg);
-      if (trusted) continue;
-      const validEnd = await FilePartitionLog.rebuild(seg, fileSize, cfg.indexIntervalBytes, !isLast);
-      if (validEnd < fileSize) await seg.fh.truncate(validEnd);
-      if (!isLast) {
-        // A cleaned segment may end before the next one starts (compaction leaves gaps); a cut one breaks the chain.
-        const cut = validEnd < fileSize || seg.nextOffset > bases[i + 1];
-        if (!cut) seg.nextOffset = bases[i + 1];
-        seg.seal();
-        await seg.writeIndexes();
-        if (cut) {
-          // A hole in the middle: later segments no longer follow on; keep the valid prefix only.
-          for (const later of bases.slice(i + 1)) {
-            const dropped = await LogSegment.openExisting(dir, later);
-            await dropped.delete();
-          }
-          break;
-        }
-      }
-    }
-    if (segments.length === 0) segments.push(await LogSegment.create(dir, 0n));
-    if (fsync.kind !== 'os') await fsyncDir(dir);
-    const log = new FilePartitionLog(dir, segments, cfg, fsync);
+    const log = new FilePartitionLog(dir, await openSegments(dir, cfg, fsync), cfg, fsync);
     log.deletedBefore = readOffsetField(await readCheckpoint(dir, LOG_START_OFFSET_FILE), 'logStartOffset') ?? 0n;
     if (log.deletedBefore > log.end) log.deletedBefore = log.end;
     return log;
-  }
-
-  private static async tryAdoptIndexes(seg: LogSegment, fileSize: number, nextOffset: bigint): Promise<boolean> {
-    const oiBuf = await readFileOrNull(seg.filePath(OFFSET_INDEX_SUFFIX));
-    const tiBuf = await readFileOrNull(seg.filePath(TIME_INDEX_SUFFIX));
-    if (oiBuf === null || tiBuf === null) return false;
-    const oi = OffsetIndex.decode(oiBuf, fileSize);
-    const ti = TimeIndex.decode(tiBuf);
-    if (oi === null || ti === null) return false;
-    const span = Number(nextOffset - seg.baseOffset);
-    // The final time entry states (largest timestamp, next offset): it must match the segment's end.
-    if (span === 0 ? ti.length !== 0 || fileSize !== 0 : ti.last()?.relOffset !== span) return false;
-    const lastEntry = oi.last();
-    if (lastEntry !== null) {
-      const h = Buffer.alloc(8);
-      const { bytesRead } = await seg.fh.read(h, 0, 8, lastEntry.position);
-      if (bytesRead < 8 || h.readBigInt64BE(0) !== seg.baseOffset + BigInt(lastEntry.relOffset)) return false;
-    }
-    seg.adoptIndexes(oi, ti, fileSize, nextOffset);
-    return true;
-  }
-
-  /** Re-reads a segment from its log file, rebuilding its indexes; resolves with the end of the valid batches. */
-  static rebuild(seg: LogSegment, fileSize: number, indexInterval: number, allowGaps: boolean): Promise<number> {
-    return rebuildSegmentIndexes(seg, fileSize, indexInterval, allowGaps);
   }
 
   append(batches: Buffer, info: AppendInfo): Promise<bigint> {
@@ -383,44 +277,12 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   /** Scans the committed batches of `seg` from the indexed position of `fromRel`, stopping when `visit` answers false. */
-  private scanSegment(seg: LogSegment, fromRel: number, visit: (buf: Buffer, at: number) => boolean): Promise<number> {
-    return seg.withReader(() => scanBatches(seg.fh, seg.offsetIndex.lookup(fromRel), seg.committedSize, visit));
+  offsetForTimestamp(timestamp: bigint): Promise<OffsetAndTimestamp | null> {
+    return offsetForTimestamp(this.segments, timestamp);
   }
 
-  async offsetForTimestamp(timestamp: bigint): Promise<OffsetAndTimestamp | null> {
-    for (const seg of [...this.segments]) {
-      if (seg.largestTimestamp < timestamp) continue;
-      const fromRel = seg.timeIndex.offsetBefore(timestamp);
-      const from = seg.baseOffset + BigInt(fromRel);
-      let hit: OffsetAndTimestamp | null = null;
-      await this.scanSegment(seg, fromRel, (buf, at) => {
-        const last = buf.readBigInt64BE(at) + BigInt(buf.readInt32BE(at + BatchOffset.lastOffsetDelta));
-        if (last < from || buf.readBigInt64BE(at + BatchOffset.maxTimestamp) < timestamp) return true;
-        hit = firstRecordAtOrAfter(buf, at, timestamp);
-        return hit === null;
-      });
-      if (hit !== null) return hit;
-    }
-    return null;
-  }
-
-  async maxTimestamp(): Promise<OffsetAndTimestamp | null> {
-    let best: LogSegment | null = null;
-    for (const seg of this.segments) {
-      if (seg.committedSize > 0 && (best === null || seg.largestTimestamp > best.largestTimestamp)) best = seg;
-    }
-    if (best === null) return null;
-    const seg = best;
-    const { from } = seg.timeIndex.rangeOf(seg.largestTimestamp);
-    const fromOffset = seg.baseOffset + BigInt(from);
-    let hit: OffsetAndTimestamp | null = null;
-    await this.scanSegment(seg, from, (buf, at) => {
-      const last = buf.readBigInt64BE(at) + BigInt(buf.readInt32BE(at + BatchOffset.lastOffsetDelta));
-      if (last < fromOffset || buf.readBigInt64BE(at + BatchOffset.maxTimestamp) !== seg.largestTimestamp) return true;
-      hit = maxTimestampRecord(buf, at);
-      return false;
-    });
-    return hit;
+  maxTimestamp(): Promise<OffsetAndTimestamp | null> {
+    return maxTimestamp(this.segments);
   }
 
   applyRetention(nowMs: number): Promise<bigint> {
