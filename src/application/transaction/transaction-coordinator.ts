@@ -53,7 +53,7 @@ export type CompletionStarter = (txnId: string) => void;
  * of transactional ids with a write in flight (TX-12 `pendingState`).
  */
 export class TransactionCoordinator {
-  private state: TxnCoordinatorState = initialTxnCoordinatorState;
+  private state: TxnCoordinatorState = initialTxnCoordinatorState();
   private readonly pending = new Set<string>();
   private status: 'loading' | 'active' | 'inactive' = 'loading';
   readonly producerIds: ProducerIdAllocator;

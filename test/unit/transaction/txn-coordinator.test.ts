@@ -282,8 +282,8 @@ describe('transaction coordinator: timeouts, expiration, recovery (TX-59, TX-60,
     await h.coordinator.addPartitions(id, [tp('a')]);
     await h.coordinator.addOffsets(id, 'g');
     await h.init('other');
-    const replayed = h.log.durableEvents().filter(isTxnEvent).reduce(evolveTxn, initialTxnCoordinatorState);
-    const fromSnapshot = txnSnapshotEvents(replayed).reduce((s: typeof replayed, e: TxnEvent) => evolveTxn(s, e), initialTxnCoordinatorState);
+    const replayed = h.log.durableEvents().filter(isTxnEvent).reduce(evolveTxn, initialTxnCoordinatorState());
+    const fromSnapshot = txnSnapshotEvents(replayed).reduce((s: typeof replayed, e: TxnEvent) => evolveTxn(s, e), initialTxnCoordinatorState());
     expect(fromSnapshot).toEqual(replayed);
   });
 
