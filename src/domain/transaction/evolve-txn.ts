@@ -81,6 +81,14 @@ export const evolveTxn = (state: TxnCoordinatorState, e: TxnEvent): TxnCoordinat
       const committed = t.state === 'PrepareCommit';
       return withTxn(state, { ...t, state: committed ? 'CompleteCommit' : 'CompleteAbort', partitions: [], pendingOffsets: [], lastUpdateTs: e.at });
     }
+    case 'TxnOffsetsDropped': {
+      const dropped = (o: { groupId: string; topic: string; partition: number }) =>
+        o.groupId === e.groupId && (e.partitions === null || e.partitions.some((p) => p.topic === o.topic && p.partition === o.partition));
+      for (const t of state.txns.values()) {
+        if (t.pendingOffsets.some(dropped)) withTxn(state, { ...t, pendingOffsets: t.pendingOffsets.filter((o) => !dropped(o)) });
+      }
+      return state;
+    }
     case 'TxnIdExpired':
       (state.txns as Map<string, TxnMetadata>).delete(e.txnId);
       return state;
