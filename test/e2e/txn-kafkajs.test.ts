@@ -20,7 +20,7 @@ describe('transactions with kafkajs (issue 16 acceptance)', () => {
   let kafka: Kafka;
   let admin: Admin;
   beforeAll(async () => {
-    broker = await startBrokerProcess();
+    broker = await startBrokerProcess({ args: ['--transaction-abort-timed-out-transaction-cleanup-interval-ms', '200'] });
     kafka = new Kafka({ clientId: 'txn-e2e', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
     admin = kafka.admin();
     await admin.connect();
@@ -91,5 +91,28 @@ describe('transactions with kafkajs (issue 16 acceptance)', () => {
     await first.disconnect().catch(() => undefined);
     await second.disconnect();
     expect(await readAll(kafka, 'tx-fence', false)).toEqual(['winner']);
+  });
+
+  it('TX-59 MK-22: an abandoned transaction blocks read_committed until its timeout, then is aborted; later commits are read, the abandoned records never', async () => {
+    await admin.createTopics({ topics: [{ topic: 'tx-timeout' }] });
+    const abandoned = kafka.producer({ transactionalId: 'abandoned', maxInFlightRequests: 1, idempotent: true, transactionTimeout: 1500 });
+    await abandoned.connect();
+    const t = await abandoned.transaction();
+    await t.send({ topic: 'tx-timeout', messages: [{ value: 'never' }] });
+    await abandoned.disconnect(); // gone without EndTxn
+    const later = kafka.producer({ transactionalId: 'later', maxInFlightRequests: 1, idempotent: true });
+    await later.connect();
+    const t2 = await later.transaction();
+    await t2.send({ topic: 'tx-timeout', messages: [{ value: 'after' }] });
+    await t2.commit();
+    await later.disconnect();
+    // Until the timeout, the open transaction holds the LSO (kafkajs asks read_committed, MK-23) at its first record.
+    const [before] = await admin.fetchTopicOffsets('tx-timeout');
+    expect(before!.high).toBe('0');
+    const seen = await readAll(kafka, 'tx-timeout', false, 3000);
+    expect(seen).toEqual(['after']);
+    // never (0), after (1), later's COMMIT (2), the timeout's ABORT (3): everything is stable now.
+    const [after] = await admin.fetchTopicOffsets('tx-timeout');
+    expect(after!.high).toBe('4');
   });
 });

@@ -94,4 +94,32 @@ describe('transactions over the wire (issue 16)', () => {
     expect(await verify(p.producerEpoch + 1)).toEqual([90, 90]);
     expect(await describe('verify-only')).toMatchObject({ transactionState: 'Ongoing', topics: [{ topic: 'raw-tx', partitions: [0] }] });
   });
+
+  it('OF-33 TO-6: OffsetFetch require_stable answers UNSTABLE_OFFSET_COMMIT while a transactional offset is pending; without it the old offset; after the commit the new one', async () => {
+    const fetchOffset = async (requireStable: boolean) => (await c.send(API_KEY.OffsetFetch, 7, {
+      ...defaultMessage('OffsetFetchRequest'), groupId: 'stable-group', topics: [{ name: 'raw-tx', partitionIndexes: [0] }], requireStable,
+    })).body.topics[0].partitions[0];
+    const commit = await c.send(API_KEY.OffsetCommit, 2, {
+      ...defaultMessage('OffsetCommitRequest'), groupId: 'stable-group', generationIdOrMemberEpoch: -1, memberId: '', retentionTimeMs: -1n,
+      topics: [{ name: 'raw-tx', partitions: [{ partitionIndex: 0, committedOffset: 3n, committedMetadata: '' }] }],
+    });
+    expect(commit.body.topics[0].partitions[0].errorCode).toBe(0);
+    const p = await init('stable-tx');
+    const id = { transactionalId: 'stable-tx', producerId: p.producerId, producerEpoch: p.producerEpoch };
+    expect((await c.send(API_KEY.AddOffsetsToTxn, 3, { ...id, groupId: 'stable-group' })).body.errorCode).toBe(0);
+    const txnCommit = await c.send(API_KEY.TxnOffsetCommit, 3, {
+      ...defaultMessage('TxnOffsetCommitRequest'), ...id, groupId: 'stable-group',
+      topics: [{ name: 'raw-tx', partitions: [{ partitionIndex: 0, committedOffset: 9n, committedLeaderEpoch: -1, committedMetadata: 'tx' }] }],
+    });
+    expect(txnCommit.body.topics[0].partitions[0].errorCode).toBe(0);
+    expect(await fetchOffset(true)).toMatchObject({ errorCode: 88, committedOffset: -1n });
+    expect(await fetchOffset(false)).toMatchObject({ errorCode: 0, committedOffset: 3n });
+    expect(await endTxn('stable-tx', p.producerId, p.producerEpoch, true)).toBe(0);
+    let after = await fetchOffset(true);
+    for (let i = 0; i < 100 && after.errorCode !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      after = await fetchOffset(true);
+    }
+    expect(after).toMatchObject({ errorCode: 0, committedOffset: 9n, metadata: 'tx' });
+  });
 });

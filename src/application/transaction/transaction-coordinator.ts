@@ -53,7 +53,7 @@ export type CompletionStarter = (txnId: string) => void;
  * of transactional ids with a write in flight (TX-12 `pendingState`).
  */
 export class TransactionCoordinator {
-  private state: TxnCoordinatorState = initialTxnCoordinatorState;
+  private state: TxnCoordinatorState = initialTxnCoordinatorState();
   private readonly pending = new Set<string>();
   private status: 'loading' | 'active' | 'inactive' = 'loading';
   readonly producerIds: ProducerIdAllocator;
@@ -235,6 +235,16 @@ export class TransactionCoordinator {
       if (t.pendingOffsets.some((o) => o.groupId === groupId && o.topic === topic && o.partition === partition)) return true;
     }
     return false;
+  }
+
+  /**
+   * TO-6: OffsetDelete (`partitions`) or DeleteGroups (null) also removes the group's pending
+   * transactional offsets, so a later commit does not write them back.
+   */
+  async dropPendingOffsets(groupId: string, partitions: readonly TopicPartitionRef[] | null): Promise<void> {
+    const matches = (o: PendingTxnOffset) => o.groupId === groupId && (partitions === null || partitions.some((p) => p.topic === o.topic && p.partition === o.partition));
+    if (![...this.state.txns.values()].some((t) => t.pendingOffsets.some(matches))) return;
+    await this.write([{ type: 'TxnOffsetsDropped', groupId, partitions }]).catch((err: Error) => this.log.error({ err: err.message }, 'dropping pending offsets failed'));
   }
 
   /** TO-6: whether the group has any pending transactional offset. */

@@ -28,6 +28,8 @@ export type TxnEvent =
   | { readonly type: 'TxnAbortPrepared'; readonly txnId: string; readonly producerEpoch: number; readonly at: number }
   /** TX-27/28/86: every marker is durable → CompleteCommit/CompleteAbort. */
   | { readonly type: 'TxnCompleted'; readonly txnId: string; readonly at: number }
+  /** TO-6: OffsetDelete (these partitions) or DeleteGroups (`partitions` null) removed the group's pending offsets. */
+  | { readonly type: 'TxnOffsetsDropped'; readonly groupId: string; readonly partitions: readonly TopicPartitionRef[] | null }
   /** EV-4 / TX-60: the transactional id is forgotten. */
   | { readonly type: 'TxnIdExpired'; readonly txnId: string }
   /** Snapshot form of one transactional id (the journal's snapshot, PE-9). */
@@ -41,6 +43,7 @@ export const TXN_EVENT_TYPES: ReadonlySet<string> = new Set([
   'TxnCommitPrepared',
   'TxnAbortPrepared',
   'TxnCompleted',
+  'TxnOffsetsDropped',
   'TxnIdExpired',
   'TxnRestored',
 ]);

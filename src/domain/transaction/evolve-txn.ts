@@ -1,21 +1,21 @@
 import type { TxnEvent } from './events';
 import { hasPartition, NO_PRODUCER_ID, type TxnCoordinatorState, type TxnMetadata } from './txn-metadata';
 
+/** The map is updated in place, confined to one fold step (O(1) per event, as the group evolve does). */
 const withTxn = (state: TxnCoordinatorState, txn: TxnMetadata): TxnCoordinatorState => {
-  const txns = new Map(state.txns);
-  txns.set(txn.txnId, txn);
-  return { ...state, txns };
+  (state.txns as Map<string, TxnMetadata>).set(txn.txnId, txn);
+  return state;
 };
 
 /**
- * Folds one transaction event (never validates: `decide…` did). Copies the txn map per event; the
- * number of transactional ids per broker is small compared to groups' offsets.
+ * Folds one transaction event (never validates: `decide…` did). The aggregate's map is updated in
+ * place, so a state must come from `initialTxnCoordinatorState()` and belong to one fold.
  */
 export const evolveTxn = (state: TxnCoordinatorState, e: TxnEvent): TxnCoordinatorState => {
   switch (e.type) {
     case 'ProducerIdBlockAllocated': {
       const end = e.firstProducerId + BigInt(e.size);
-      return end > state.producerIdEnd ? { ...state, producerIdEnd: end } : state;
+      return end > state.producerIdEnd ? { txns: state.txns, producerIdEnd: end } : state;
     }
     case 'TxnProducerInitialized': {
       const end = e.producerId + 1n > state.producerIdEnd ? e.producerId + 1n : state.producerIdEnd;
@@ -81,12 +81,17 @@ export const evolveTxn = (state: TxnCoordinatorState, e: TxnEvent): TxnCoordinat
       const committed = t.state === 'PrepareCommit';
       return withTxn(state, { ...t, state: committed ? 'CompleteCommit' : 'CompleteAbort', partitions: [], pendingOffsets: [], lastUpdateTs: e.at });
     }
-    case 'TxnIdExpired': {
-      if (!state.txns.has(e.txnId)) return state;
-      const txns = new Map(state.txns);
-      txns.delete(e.txnId);
-      return { ...state, txns };
+    case 'TxnOffsetsDropped': {
+      const dropped = (o: { groupId: string; topic: string; partition: number }) =>
+        o.groupId === e.groupId && (e.partitions === null || e.partitions.some((p) => p.topic === o.topic && p.partition === o.partition));
+      for (const t of state.txns.values()) {
+        if (t.pendingOffsets.some(dropped)) withTxn(state, { ...t, pendingOffsets: t.pendingOffsets.filter((o) => !dropped(o)) });
+      }
+      return state;
     }
+    case 'TxnIdExpired':
+      (state.txns as Map<string, TxnMetadata>).delete(e.txnId);
+      return state;
     case 'TxnRestored': {
       const end = e.txn.producerId !== NO_PRODUCER_ID && e.txn.producerId + 1n > state.producerIdEnd ? e.txn.producerId + 1n : state.producerIdEnd;
       return { ...withTxn(state, e.txn), producerIdEnd: end };

@@ -48,7 +48,8 @@ export interface TxnCoordinatorState {
   readonly producerIdEnd: bigint;
 }
 
-export const initialTxnCoordinatorState: TxnCoordinatorState = { txns: new Map(), producerIdEnd: 0n };
+/** A fresh, empty aggregate (evolveTxn updates its map in place: never share one between folds). */
+export const initialTxnCoordinatorState = (): TxnCoordinatorState => ({ txns: new Map(), producerIdEnd: 0n });
 
 /** Short.MAX_VALUE − 1: an epoch at or above this is exhausted (TX-45). */
 export const MAX_PRODUCER_EPOCH = 32766;

@@ -193,6 +193,23 @@ describe('transaction coordinator: AddPartitions / AddOffsets / EndTxn (TX-51…
     expect(h.coordinator.hasPendingOffsets('g')).toBe(false);
   });
 
+  it('TO-6 TT-40: OffsetDelete drops a partition\'s pending offset, DeleteGroups all of the group\'s; a later commit writes back only what is left', async () => {
+    const { h, id } = await setup();
+    await h.coordinator.addOffsets(id, 'g');
+    const o = (partition: number) => ({ groupId: 'g', topic: 'in', partition, offset: 5, leaderEpoch: -1, metadata: '', commitTimestamp: 1 });
+    await h.coordinator.txnOffsetCommit(id, 'g', [o(0), o(1)], 3);
+    await h.coordinator.dropPendingOffsets('g', [tp('in', 0)]);
+    expect(h.coordinator.hasPendingOffset('g', 'in', 0)).toBe(false);
+    expect(h.coordinator.hasPendingOffset('g', 'in', 1)).toBe(true);
+    await h.coordinator.endTxn(id, true);
+    await settle();
+    expect(h.materialized.map((x) => x.partition)).toEqual([1]);
+    await h.coordinator.addOffsets(id, 'g');
+    await h.coordinator.txnOffsetCommit(id, 'g', [o(2)], 3);
+    await h.coordinator.dropPendingOffsets('g', null);
+    expect(h.coordinator.hasPendingOffsets('g')).toBe(false);
+  });
+
   it('TO-4: TxnOffsetCommit without AddOffsetsToTxn → INVALID_TXN_STATE (v3) / TRANSACTION_ABORTABLE (v4); stale epoch → INVALID_PRODUCER_EPOCH', async () => {
     const { h, id } = await setup();
     const o = [{ groupId: 'g', topic: 'in', partition: 0, offset: 5, leaderEpoch: -1, metadata: '', commitTimestamp: 1 }];
@@ -282,8 +299,8 @@ describe('transaction coordinator: timeouts, expiration, recovery (TX-59, TX-60,
     await h.coordinator.addPartitions(id, [tp('a')]);
     await h.coordinator.addOffsets(id, 'g');
     await h.init('other');
-    const replayed = h.log.durableEvents().filter(isTxnEvent).reduce(evolveTxn, initialTxnCoordinatorState);
-    const fromSnapshot = txnSnapshotEvents(replayed).reduce((s: typeof replayed, e: TxnEvent) => evolveTxn(s, e), initialTxnCoordinatorState);
+    const replayed = h.log.durableEvents().filter(isTxnEvent).reduce(evolveTxn, initialTxnCoordinatorState());
+    const fromSnapshot = txnSnapshotEvents(replayed).reduce((s: typeof replayed, e: TxnEvent) => evolveTxn(s, e), initialTxnCoordinatorState());
     expect(fromSnapshot).toEqual(replayed);
   });
 

@@ -17,6 +17,8 @@ describe('transaction events in the MetaLog encoding', () => {
       { type: 'TxnAbortPrepared', txnId: 'tx', producerEpoch: 32767, at: 4 },
       { type: 'TxnCompleted', txnId: 'tx', at: 5 },
       { type: 'TxnIdExpired', txnId: 'tx' },
+      { type: 'TxnOffsetsDropped', groupId: 'g', partitions: [{ topic: 'in', partition: 0 }] },
+      { type: 'TxnOffsetsDropped', groupId: 'g', partitions: null },
       {
         type: 'TxnRestored',
         txn: {

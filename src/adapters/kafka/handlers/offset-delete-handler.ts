@@ -1,12 +1,16 @@
 import { ErrorCode } from '../../../domain/error-code';
 import type { GroupCoordinator } from '../../../application/group-coordinator';
 import type { TopicCatalog } from '../../../application/topic-catalog';
+import type { TransactionCoordinator } from '../../../application/transaction/transaction-coordinator';
 import type { OffsetDeleteRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
-/** OffsetDelete v0 (KIP-496, OF-40/41); unknown topics/partitions are answered here (API layer). */
-export const offsetDeleteHandler = (coordinator: GroupCoordinator, topics: TopicCatalog): ApiHandler => ({
+/**
+ * OffsetDelete v0 (KIP-496, OF-40/41); unknown topics/partitions are answered here (API layer). The
+ * deleted partitions' pending transactional offsets go too (TO-6).
+ */
+export const offsetDeleteHandler = (coordinator: GroupCoordinator, topics: TopicCatalog, txns: TransactionCoordinator | null = null): ApiHandler => ({
   apiKey: API_KEY.OffsetDelete,
   minVersion: 0,
   maxVersion: 0,
@@ -26,6 +30,10 @@ export const offsetDeleteHandler = (coordinator: GroupCoordinator, topics: Topic
     const result = await coordinator.offsetDelete({ groupId: request.groupId, topics: known });
     const codes = new Map<string, number>();
     for (const t of result.topics) for (const p of t.partitions) codes.set(`${t.name}/${p.partitionIndex}`, p.errorCode);
+    if (result.errorCode === ErrorCode.NONE) {
+      const deleted = result.topics.flatMap((t) => t.partitions.filter((p) => p.errorCode === ErrorCode.NONE).map((p) => ({ topic: t.name, partition: p.partitionIndex })));
+      if (deleted.length > 0) await txns?.dropPendingOffsets(request.groupId, deleted);
+    }
     return {
       errorCode: result.errorCode,
       throttleTimeMs: 0,
