@@ -144,7 +144,11 @@ describe('PE-13 group history with real kafkajs consumers', () => {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${metricsPort}/groups/${encodeURIComponent(GROUP)}`);
     expect(await page.locator('#group-id').textContent()).toBe(GROUP);
-    expect(await page.locator('svg rect.generation').count()).toBe(after.generations.length);
+    // alpha's client may rejoin once more after the restart, so the page can hold a later generation
+    // than the CLI read: every generation read is drawn, and the timeline and the table agree.
+    const drawn = await page.locator('svg rect.generation').count();
+    expect(drawn).toBeGreaterThanOrEqual(after.generations.length);
+    expect(await page.locator('tr.generation-row').count()).toBe(drawn);
     const triggerCells = await page.locator('tr.generation-row td.trigger').allTextContents();
     const n = before.generations.length;
     expect(triggerCells[n - 2]).toContain(`member ${bravo.memberId} left: sent LeaveGroup`);
