@@ -13,6 +13,8 @@ export interface JetStreamMetaLogOptions {
   readonly replicas: number;
   /** Written into every message's Cohort-Owner header (`<nodeId>:<lease revision>`). */
   readonly owner: string;
+  /** A follower's copy (the metadata shard on a non-controller): appends reject, nothing fails. */
+  readonly readOnly?: boolean;
   /** Publish ack timeout: an append not acknowledged in time fails the log. */
   readonly ackTimeoutMs?: number;
   /** Called once when the log fails (fenced or JetStream unreachable). */
@@ -21,6 +23,8 @@ export interface JetStreamMetaLogOptions {
 
 /** Error code of a publish refused because another writer appended first (JetStream 10071). */
 export const FENCED = 'FENCED';
+/** An append on a follower's read-only copy. */
+export const NOT_OWNER = 'NOT_OWNER';
 /** JetStream did not acknowledge (unreachable, no quorum, timeout). */
 export const UNAVAILABLE = 'EUNAVAILABLE';
 
@@ -51,8 +55,31 @@ export class JetStreamMetaLog implements MetaLog {
   private failed: MetaLogError | null = null;
   private closed = false;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Position and last sequence confirmed by an ack or a replay (what `resume` goes back to). */
+  private confirmed = { next: 0, seq: 0 };
+  private owner: string;
+  private readOnly: boolean;
 
-  constructor(private readonly o: JetStreamMetaLogOptions) {}
+  constructor(private readonly o: JetStreamMetaLogOptions) {
+    this.owner = o.owner;
+    this.readOnly = o.readOnly === true;
+  }
+
+  /**
+   * The metadata shard changes hands without a new adapter: a follower becomes the writer (after
+   * replaying to the end; then `fence`), or the writer steps down (read-only again). A failed log is
+   * revived from what was confirmed: unacknowledged appends were never reported durable.
+   */
+  becomeWriter(owner: string | null): void {
+    this.readOnly = owner === null;
+    if (owner !== null) this.owner = owner;
+    if (owner !== null && this.failed !== null) {
+      this.failed = null;
+      this.next = this.confirmed.next;
+      this.expectedLast = this.confirmed.seq;
+      this.tail = Promise.resolve();
+    }
+  }
 
   private ensure(): Promise<void> {
     this.ready ??= ensureShardStream(this.o.jsm, this.o.stream, this.o.subject, this.o.replicas);
@@ -71,6 +98,7 @@ export class JetStreamMetaLog implements MetaLog {
     const known = this.expectedLast;
     if (info.state.messages === 0) {
       this.expectedLast = Math.max(known, last);
+      this.confirmed = { next: this.next, seq: this.expectedLast };
       return this.next;
     }
     // Events already read are read again from the message holding `from`; new ones continue the tail.
@@ -110,6 +138,7 @@ export class JetStreamMetaLog implements MetaLog {
       if (got === 0) throw new MetaLogError(`${this.o.stream}: no messages while replaying to seq ${last}`, UNAVAILABLE);
     }
     this.expectedLast = Math.max(known, last);
+    this.confirmed = { next: this.next, seq: this.expectedLast };
     return this.next;
   }
 
@@ -129,13 +158,14 @@ export class JetStreamMetaLog implements MetaLog {
   private publish(data: Uint8Array, count: number, fence: boolean): Promise<LogPosition> {
     if (this.failed !== null) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new MetaLogError(`${this.o.stream}: MetaLog closed`, 'ECLOSED'));
+    if (this.readOnly) return Promise.reject(new MetaLogError(`${this.o.stream}: this broker does not own the shard`, NOT_OWNER));
     const pos = this.next;
     this.next += count;
     const expect = this.expectedLast;
     this.expectedLast += 1;
     const h = natsHeaders();
     h.set(HEADER_POSITION, String(pos));
-    h.set(HEADER_OWNER, this.o.owner);
+    h.set(HEADER_OWNER, this.owner);
     if (fence) h.set(HEADER_FENCE, '1');
     const published = this.o.js
       .publish(this.o.subject, data, { headers: h, expect: { lastSequence: expect }, timeout: this.o.ackTimeoutMs ?? 5000 })
@@ -143,6 +173,7 @@ export class JetStreamMetaLog implements MetaLog {
         (ack) => {
           if (ack.seq !== expect + 1) throw this.fail(new MetaLogError(`${this.o.stream}: stored at seq ${ack.seq}, expected ${expect + 1}`, FENCED));
           this.index.push({ pos, seq: ack.seq });
+          if (this.failed === null) this.confirmed = { next: pos + count, seq: ack.seq };
           return pos;
         },
         (err: NatsError) => {

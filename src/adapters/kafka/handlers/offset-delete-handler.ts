@@ -1,12 +1,12 @@
 import { ErrorCode } from '../../../domain/error-code';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { TopicCatalog } from '../../../application/topic-catalog';
 import type { OffsetDeleteRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
 /** OffsetDelete v0 (KIP-496, OF-40/41); unknown topics/partitions are answered here (API layer). */
-export const offsetDeleteHandler = (coordinator: GroupCoordinator, topics: TopicCatalog): ApiHandler => ({
+export const offsetDeleteHandler = (coordinator: GroupRequests, topics: TopicCatalog): ApiHandler => ({
   apiKey: API_KEY.OffsetDelete,
   minVersion: 0,
   maxVersion: 0,

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../../domain/error-code';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { OffsetFetchGroupResult } from '../../../application/group/group-api';
 import type { OffsetFetchRequest } from '../protocol';
 import { API_KEY } from '../protocol';
@@ -19,7 +19,7 @@ const wirePartitions = (g: OffsetFetchGroupResult, copyGroupError: boolean) =>
   }));
 
 /** OffsetFetch v0–v9 (OF-30…OF-35): one group up to v7, a list of groups from v8. */
-export const offsetFetchHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const offsetFetchHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.OffsetFetch,
   minVersion: 0,
   maxVersion: 9,
