@@ -158,7 +158,14 @@ test(`issue 15: SIGKILL of the coordinating broker, ${ROUNDS} rounds with random
   const drainStarted = Date.now();
   const deadline = Date.now() + 60_000;
   const drained = () => [...ledgers.values()].every((l) => [...ends].every(([p, end]) => (l.consumed.get(p)?.size ?? 0) >= end && (l.acked.get(p) ?? 0) >= end));
-  while (!drained() && Date.now() < deadline) await sleep(250);
+  let lastReport = Date.now();
+  while (!drained() && Date.now() < deadline) {
+    await sleep(250);
+    if (process.env['FAILOVER_DEBUG'] && Date.now() - lastReport > 5000) {
+      lastReport = Date.now();
+      console.log(`draining: ${JSON.stringify([...ledgers].map(([g, l]) => [g, [...l.acked], [...l.consumed].map(([p, x]) => [p, x.size])]))}`);
+    }
+  }
   if (!drained()) console.log(`not drained: ${JSON.stringify([...ledgers].map(([g, l]) => [g, [...l.acked], [...l.consumed].map(([p, x]) => [p, x.size])]))}`);
   if (process.env['FAILOVER_DEBUG']) {
     const a = new Kafka({ clientId: 'dbg', brokers: all(), logLevel: logLevel.NOTHING }).admin();

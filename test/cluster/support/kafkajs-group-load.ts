@@ -13,13 +13,13 @@ export interface GroupLedger {
 export const newLedger = (): GroupLedger => ({ consumed: new Map(), acked: new Map(), assignments: new Map() });
 
 const client = (bootstrap: string[], clientId: string) =>
-  new Kafka({ clientId, brokers: bootstrap, logLevel: logLevel.NOTHING, retry: { retries: 50, initialRetryTime: 100, maxRetryTime: 1000 } });
+  new Kafka({ clientId, brokers: bootstrap, logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 50, initialRetryTime: 100, maxRetryTime: 1000 } });
 
 let consumerSeq = 0;
 
 /** A kafkajs consumer committing what it consumed every 100 ms (autoCommit); acknowledged commits come from COMMIT_OFFSETS. */
 export const startCommittingConsumer = async (bootstrap: string[], groupId: string, topic: string, ledger: GroupLedger): Promise<Consumer> => {
-  const consumer = client(bootstrap, `failover-${groupId}`).consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } });
+  const consumer = client(bootstrap, `failover-${groupId}`).consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 500 } });
   const me = `consumer-${++consumerSeq}`;
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     const parts = (e.payload.memberAssignment[topic] as number[] | undefined) ?? [];
