@@ -23,8 +23,10 @@ export interface NatsCluster {
   readonly servers: string[];
   /** SIGKILLs one node (a NATS node loss). */
   kill(index: number): Promise<void>;
-  /** Restarts a killed node on the same ports and store directory. */
+  /** Restarts a killed node on the same ports and store directory (does not wait: a lone node has no quorum). */
   restart(index: number): Promise<void>;
+  /** Waits until JetStream answers (a meta leader is elected). */
+  ready(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,8 +105,8 @@ export const startNatsCluster = async (size = 3): Promise<NatsCluster> => {
     kill: (i) => killNode(nodes[i]!),
     restart: async (i) => {
       nodes[i]!.child = spawnNode(nodes[i]!, routes);
-      await waitForJetStream([servers[i]!]);
     },
+    ready: () => waitForJetStream(servers),
     stop: async () => {
       for (const n of nodes) await killNode(n);
       fs.rmSync(root, { recursive: true, force: true });
