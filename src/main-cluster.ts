@@ -108,6 +108,8 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
     release: (shard) => leases?.release(shardKey(shard)),
     nodeId: config.nodeId,
     snapshotEveryEvents: config.snapshotEveryEvents,
+    loadTimeoutMs: Math.max(5000, config.leaseTtlMs),
+    scheduler,
     log: log.child({ component: 'shards' }),
     metrics,
   });

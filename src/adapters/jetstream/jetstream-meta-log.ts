@@ -114,7 +114,7 @@ export class JetStreamMetaLog implements MetaLog {
     let seq = start - 1;
     let first = true;
     while (seq < last) {
-      const batch = await consumer.fetch({ max_messages: 500, expires: 2000 });
+      const batch = await consumer.fetch({ max_messages: 500, expires: 2000, idle_heartbeat: 500 });
       let got = 0;
       for await (const m of batch) {
         got++;

@@ -2,6 +2,7 @@ import { isGroupEvent } from '../../domain/group/events';
 import type { Logger } from '../../ports/logger';
 import type { MetaLog, MetaLogError } from '../../ports/meta-log';
 import type { Metrics } from '../../ports/metrics';
+import type { Scheduler } from '../../ports/scheduler';
 import type { SnapshotStore } from '../../ports/snapshot-store';
 import type { GroupCoordinator } from '../group-coordinator';
 import { MetaJournal } from '../meta-journal';
@@ -22,6 +23,9 @@ export interface ShardHostDeps {
   release(shard: number): void;
   readonly nodeId: number;
   readonly snapshotEveryEvents: number;
+  /** A load (snapshot + replay + fence) not done by then is given up and retried (a stream leader lost mid-read). */
+  readonly loadTimeoutMs: number;
+  readonly scheduler: Scheduler;
   readonly log: Logger;
   readonly metrics: Metrics;
 }
@@ -71,13 +75,21 @@ export class ShardHost {
     coordinator.beginLoad();
     this.hosted.set(shard, { generation, coordinator, journal, dispose });
     const started = Date.now();
+    const timerKey = `shard-load-${shard}-${generation}`;
     try {
-      const stats = await recover(journal, storage.snapshots, (e) => {
-        if (isGroupEvent(e)) coordinator.applyReplayed(e);
-      }, log);
-      journal.setLoadedSnapshot(stats.snapshotPosition);
-      journal.setSnapshotSource(() => coordinator.snapshotEvents());
-      await storage.log.fence();
+      const load = (async () => {
+        const stats = await recover(journal, storage.snapshots, (e) => {
+          if (isGroupEvent(e) && this.hosted.get(shard)?.generation === generation) coordinator.applyReplayed(e);
+        }, log);
+        journal.setLoadedSnapshot(stats.snapshotPosition);
+        journal.setSnapshotSource(() => coordinator.snapshotEvents());
+        await storage.log.fence();
+        return stats;
+      })();
+      const stats = await new Promise<Awaited<typeof load>>((resolve, reject) => {
+        this.d.scheduler.schedule(timerKey, this.d.loadTimeoutMs, () => reject(new Error(`load not done within ${this.d.loadTimeoutMs} ms`)));
+        load.then(resolve, reject);
+      }).finally(() => this.d.scheduler.cancel(timerKey));
       if (this.hosted.get(shard)?.generation !== generation) return;
       coordinator.completeLoad();
       log.info({ ...stats, ms: Date.now() - started, revision }, 'shard loaded');
