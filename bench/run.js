@@ -20,6 +20,8 @@ const SUITES = {
   sessions: ['./suites/issue13-compaction-sessions', 'sessions'],
   security: './suites/security',
   c8: './suites/c8-consumer-reconcile',
+  // Issue 15: durable commit on JetStream R3 vs the file WAL; failover time of a shard with 10k groups.
+  cluster: './suites/cluster',
 };
 
 async function main(argv) {
