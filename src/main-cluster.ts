@@ -15,6 +15,7 @@ import { FilePartitionLogStore } from './adapters/partition-log/file-partition-l
 import { parseFsyncPolicy } from './adapters/partition-log/fsync-policy';
 import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
 import { parseListeners } from './adapters/config/security-config';
+import { partitionLeaderGuard } from './adapters/kafka/handlers/partition-leader-guard';
 import { parseJetStreamUrl } from './adapters/jetstream/jetstream-url';
 import { openJetStreamCluster, type JetStreamCluster } from './adapters/jetstream/jetstream-cluster';
 import { JetStreamMetaLog } from './adapters/jetstream/jetstream-meta-log';
@@ -127,7 +128,7 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
   topics.onChange(() => shards.all().forEach((c) => c.onTopicMetadataChanged()));
 
   let markReady!: () => void;
-  const server = kafkaServer(container, config, listeners, identity, new Promise<void>((r) => (markReady = r)), { coordinator: router, view });
+  const server = kafkaServer(container, config, listeners, identity, new Promise<void>((r) => (markReady = r)), { coordinator: router, view, wrap: partitionLeaderGuard(() => controller) });
   const boundPorts = await server.listen();
   const ports = advertiseBoundPorts(identity, listeners, boundPorts);
   log.info({ nodeId: config.nodeId, port: identity.port, jetstream: servers.join(','), replicas: jet.replicas, shards: n }, 'listening (cluster mode)');

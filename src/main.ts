@@ -217,7 +217,7 @@ export const kafkaServer = (
   identity: BrokerIdentity,
   ready: Promise<void>,
   /** Cluster mode (main-cluster.ts): the shard router and the cluster's view of brokers and owners. */
-  cluster: { coordinator?: GroupRequests; view?: ClusterView } = {},
+  cluster: { coordinator?: GroupRequests; view?: ClusterView; wrap?: (h: ApiHandler) => ApiHandler } = {},
 ): KafkaServer => {
   const registry = new HandlerRegistry();
   const clock = container.get<Clock>(TYPES.Clock);
@@ -240,7 +240,7 @@ export const kafkaServer = (
   const log = container.get<Logger>(TYPES.Logger);
   const authorizer = container.get<Authorizer>(AUTHORIZER);
   const topics = container.get(TopicService);
-  for (const h of handlers) registry.register(withAuthorization(afterLoad(h), authorizer, AUTHORIZATION_RULES, { topics }, log.child({ component: 'authorizer' })));
+  for (const h of handlers) registry.register(withAuthorization(afterLoad(cluster.wrap?.(h) ?? h), authorizer, AUTHORIZATION_RULES, { topics }, log.child({ component: 'authorizer' })));
   const metrics = container.get<Metrics>(METRICS);
   const options = {
     listeners: listenerSpecs(listeners, config, container.get(SecurityService), registry.get(18)!),

@@ -5,6 +5,8 @@ import { sleep, type BrokerProcess } from '../e2e/support/broker-process';
 import { shardOf } from '../../src/domain/cluster/shard-of';
 import { RawClient } from '../e2e/support/raw-client';
 import { API_KEY } from '../../src/adapters/kafka/protocol';
+import { ErrorCode } from '../../src/domain/error-code';
+import { buildRecordBatch } from '../../src/adapters/kafka/record-batch/batch-builder';
 
 /**
  * Issue 15, cluster mode basics: three brokers on one 3-node JetStream cluster; Metadata lists all
@@ -108,3 +110,27 @@ const findCoordinator = async (b: BrokerProcess, groupId: string): Promise<{ coo
     c.close();
   }
 };
+
+test('issue 15: Produce and Fetch sent to a broker that does not lead the partition answer NOT_LEADER_OR_FOLLOWER', async () => {
+  await waitForOwners();
+  const a = kafka(brokers[0]!).admin();
+  await a.connect();
+  const controller = (await a.describeCluster()).controller!;
+  await a.createTopics({ topics: [{ topic: 'guarded', numPartitions: 1 }], waitForLeaders: true });
+  await a.disconnect();
+  const follower = brokers[controller === 1 ? 1 : 0]!;
+  await sleep(500);
+  const c = await RawClient.connect(follower.port);
+  try {
+    const produced = await c.send(API_KEY.Produce, 7, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'guarded', partitionData: [{ index: 0, records: buildRecordBatch({ records: [{ value: Buffer.from('v') }] }) }] }] });
+    expect(produced.body.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    const fetched = await c.send(API_KEY.Fetch, 11, {
+      replicaId: -1, maxWaitMs: 10, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: 'guarded', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    });
+    expect(fetched.body.responses[0].partitions[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  } finally {
+    c.close();
+  }
+});

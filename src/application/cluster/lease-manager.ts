@@ -141,7 +141,7 @@ export class LeaseManager {
   private scheduleTick(delay: number): void {
     if (this.stopped) return;
     this.scheduler.schedule('lease-tick', delay, () => {
-      void this.tick().finally(() => this.scheduleTick(Math.max(50, Math.floor(this.o.ttlMs / 3))));
+      void this.tick().finally(() => this.scheduleTick(Math.max(50, Math.min(1000, Math.floor(this.o.ttlMs / 3)))));
     });
   }
 
@@ -180,17 +180,38 @@ export class LeaseManager {
     }
   }
 
+  /**
+   * How many ordinary (non-sticky) leases this broker should hold: the controller (holder of a
+   * sticky lease: the metadata shard and the partition data) holds none while another broker is
+   * live; the others share them evenly.
+   */
+  private fairShare(live: readonly BrokerEndpoint[]): number {
+    const ordinary = this.o.keys.filter((k) => !this.o.sticky.has(k)).length;
+    if (live.length <= 1) return ordinary;
+    const mine = [...this.o.sticky].some((k) => this.owns(k));
+    if (mine) return 0;
+    const controllerLive = [...this.o.sticky].some((k) => {
+      const owner = this.ownerOf(k);
+      return owner !== null && live.some((b) => b.nodeId === owner.nodeId);
+    });
+    return Math.ceil(ordinary / Math.max(1, live.length - (controllerLive ? 1 : 0)));
+  }
+
+  private ordinaryOwned(): number {
+    return [...this.owned.keys()].filter((k) => !this.o.sticky.has(k)).length;
+  }
+
   private async acquire(): Promise<void> {
     const now = this.clock.now();
     const live = this.liveBrokers();
-    const fair = Math.ceil(this.o.keys.length / live.length);
-    // Let other brokers register for one TTL before taking more than a fair share of a busy cluster.
+    // Let other brokers register for one TTL before handing leases back.
     const warm = now - this.startedAt >= this.o.ttlMs;
     // Start at a node-specific offset, so brokers starting together contend on different keys first.
     const start = (this.o.self.nodeId * 7) % this.o.keys.length;
-    const order = [...this.o.keys.slice(start), ...this.o.keys.slice(0, start)];
+    const order = [...this.o.keys.slice(start), ...this.o.keys.slice(0, start)].sort((a, b) => Number(this.o.sticky.has(b)) - Number(this.o.sticky.has(a)));
     for (const key of order) {
-      if (this.owned.size >= fair && live.length > 1) break;
+      const sticky = this.o.sticky.has(key);
+      if (!sticky && this.ordinaryOwned() >= this.fairShare(live)) break;
       if (this.owned.has(key)) continue;
       const s = this.seen.get(key);
       let revision: number | null = null;
@@ -210,12 +231,12 @@ export class LeaseManager {
       this.log.info({ key, revision }, 'lease acquired');
       this.listener.acquired(key, revision);
     }
-    if (warm && live.length > 1) await this.releaseExtra(fair);
+    if (warm && live.length > 1) await this.releaseExtra(this.fairShare(live));
   }
 
   /** Hands leases beyond the fair share back (unload first, then delete the key: others take it at once). */
   private async releaseExtra(fair: number): Promise<void> {
-    const extra = [...this.owned.keys()].filter((k) => !this.o.sticky.has(k)).slice(0, Math.max(0, this.owned.size - fair));
+    const extra = [...this.owned.keys()].filter((k) => !this.o.sticky.has(k)).slice(0, Math.max(0, this.ordinaryOwned() - fair));
     for (const key of extra) {
       this.lose(key, 'rebalancing leases across brokers');
       await this.kv.delete(key).catch(() => undefined);
