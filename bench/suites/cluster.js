@@ -85,14 +85,18 @@ async function run(ctx) {
     rows.push(pairedRow({ bench: 'CLUSTER', name: `${n} JetStream R3 rate`, unit: 'req/s', cohort: { side: 'jetstream', pick: (m) => m.rate }, baseline: { side: 'file', pick: (m) => m.rate }, baselineName: 'file WAL rate' }, out));
     for (const b of brokers.splice(0)) await stopBroker(b, 'SIGKILL');
 
-    // Failover of one shard holding 10k groups: all groups in one shard, broker 1 owns it, broker 2 takes over.
+    // Failover of one shard holding 10k groups: all groups in one shard. Broker 3 starts first and
+    // becomes the controller (which leaves group shards to others), broker 1 takes the group shard,
+    // broker 2 joins; then broker 1 is SIGKILLed and broker 2 must wait out the lease and load the shard.
     const groupsCount = Number(process.env.BENCH_CLUSTER_GROUPS || (ctx.quick ? 2000 : 10000));
     const times = []; const replays = [];
     for (let round = 0; round < ctx.runs; round++) {
       const clusterId = `bench-fo-${round}`;
+      const c = await startBroker({ dataDir: makeDataDir('cluster-c'), flags: clusterFlags(nats.url, 3, clusterId, 1) });
+      brokers.push(c);
+      await ensureTopic(c.port, TOPIC, 1);
       const a = await startBroker({ dataDir: makeDataDir('cluster-a'), flags: clusterFlags(nats.url, 1, clusterId, 1) });
       brokers.push(a);
-      await ensureTopic(a.port, TOPIC, 1);
       await waitServes(a.port, ['fo-0'], 30000);
       const frames = Array.from({ length: groupsCount }, (_, i) => commitFrame(`fo-${i}`));
       let i = 0;
