@@ -49,6 +49,9 @@ test('issue 15: one NATS node SIGKILLed under commit load — writes continue, n
     expect(beforeKill.get(g) ?? 0).toBeGreaterThan(0);
     expect({ group: g, after: (load.count.get(g) ?? 0) - (atKill.get(g) ?? 0) > 0 }).toEqual({ group: g, after: true });
   }
-  const { committed } = await waitCoordinated(brokers, groups, TOPIC, [0], 30_000);
+  const { committed } = await waitCoordinated(brokers, groups, TOPIC, [0], 30_000).catch((err) => {
+    if (process.env['NATSLOSS_DEBUG']) for (const b of brokers) console.log(b.port, b.logs.filter((l) => /"level":[45]0/.test(l)).slice(-30).join('\n'));
+    throw err;
+  });
   for (const g of groups) expect(committed.get(g)!.get(0)!).toBeGreaterThanOrEqual(load.acked.get(g)!);
 }, 120_000);

@@ -47,6 +47,8 @@ export class LeaseManager {
   private stopped = false;
   private ticking = false;
   private startedAt = 0;
+  /** Last time the watch delivered anything: this broker's own registration echoes back every tick. */
+  private lastWatchEventAt = 0;
 
   constructor(
     private readonly kv: ClusterKv,
@@ -59,6 +61,7 @@ export class LeaseManager {
 
   async start(): Promise<void> {
     this.startedAt = this.clock.now();
+    this.lastWatchEventAt = this.startedAt;
     await this.kv.watch((e) => this.onEntry(e));
     await this.register();
     this.scheduleTick(0);
@@ -118,6 +121,7 @@ export class LeaseManager {
   }
 
   private onEntry(e: KvEntry): void {
+    this.lastWatchEventAt = this.clock.now();
     const prev = this.seen.get(e.key);
     if (prev !== undefined && prev.revision >= e.revision) return;
     let value: BrokerEndpoint | null = null;
@@ -158,7 +162,18 @@ export class LeaseManager {
     if (this.ticking || this.stopped) return;
     this.ticking = true;
     try {
-      await this.register().catch((err: Error) => this.log.warn({ err: err.message }, 'broker registration failed'));
+      const registered = await this.register().then(() => true, (err: Error) => {
+        this.log.warn({ err: err.message }, 'broker registration failed');
+        return false;
+      });
+      // The registration was stored but no watch event arrived for a whole TTL: the watch is dead (a
+      // reconnect it did not survive); without it other brokers' renewals would look like expiries.
+      if (registered && this.clock.now() - this.lastWatchEventAt > this.o.ttlMs) {
+        this.log.warn({}, 'lease watch silent for a TTL; restarting it');
+        this.lastWatchEventAt = this.clock.now();
+        await this.kv.close().catch(() => undefined);
+        await this.kv.watch((e) => this.onEntry(e)).catch((err: Error) => this.log.warn({ err: err.message }, 'lease watch restart failed'));
+      }
       await Promise.all([...this.owned.entries()].map(([k, o]) => this.renew(k, o.revision)));
       await this.acquire();
     } finally {
