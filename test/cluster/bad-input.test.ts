@@ -5,7 +5,7 @@ import { startNatsCluster, type NatsCluster } from '../support/nats-cluster';
 import { startClusterBrokers } from '../e2e/support/cluster-brokers';
 import { freePort, sleep, tempDir, type BrokerProcess } from '../e2e/support/broker-process';
 import { ErrorCode } from '../../src/domain/error-code';
-import { waitCoordinated } from './support/cluster-probe';
+import { topicOnEveryBroker, waitCoordinated } from './support/cluster-probe';
 import { startCommitLoad } from './support/commit-load';
 
 /**
@@ -54,6 +54,7 @@ describe('JetStream lost mid-run', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'lost', numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();
+    await topicOnEveryBroker(brokers, 'lost');
     const groups = Array.from({ length: 4 }, (_, i) => `lost-${i}`);
     await waitCoordinated(brokers, groups, 'lost', [0], 30_000);
     const load = startCommitLoad(() => brokers, groups, 'lost');

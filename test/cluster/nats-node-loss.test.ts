@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { startNatsCluster, type NatsCluster } from '../support/nats-cluster';
 import { startClusterBrokers } from '../e2e/support/cluster-brokers';
 import { sleep, type BrokerProcess } from '../e2e/support/broker-process';
-import { waitCoordinated } from './support/cluster-probe';
+import { topicOnEveryBroker, waitCoordinated } from './support/cluster-probe';
 import { startCommitLoad } from './support/commit-load';
 
 /**
@@ -30,6 +30,7 @@ test('issue 15: one NATS node SIGKILLed under commit load — writes continue, n
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1 }], waitForLeaders: true });
   await admin.disconnect();
+  await topicOnEveryBroker(brokers, TOPIC);
   const groups = Array.from({ length: 6 }, (_, i) => `natsloss-${i}`);
   await waitCoordinated(brokers, groups, TOPIC, [0], 30_000);
   const load = startCommitLoad(() => brokers, groups, TOPIC);

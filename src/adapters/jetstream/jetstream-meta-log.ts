@@ -21,6 +21,15 @@ export interface JetStreamMetaLogOptions {
   readonly onFailure?: (error: MetaLogError) => void;
 }
 
+/** Most events one message carries when appends of a turn are merged (NATS payloads are limited, 1 MB by default). */
+const MAX_BATCH_EVENTS = 1000;
+
+interface PendingBatch {
+  readonly first: LogPosition;
+  readonly events: MetaEvent[];
+  readonly waiters: Array<{ pos: LogPosition; resolve: (pos: LogPosition) => void; reject: (err: unknown) => void }>;
+}
+
 /** Error code of a publish refused because another writer appended first (JetStream 10071). */
 export const FENCED = 'FENCED';
 /** An append on a follower's read-only copy. */
@@ -55,6 +64,8 @@ export class JetStreamMetaLog implements MetaLog {
   private failed: MetaLogError | null = null;
   private closed = false;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Appends of the current event-loop turn, published together (group commit). */
+  private batch: PendingBatch | null = null;
   /** Position and last sequence confirmed by an ack or a replay (what `resume` goes back to). */
   private confirmed = { next: 0, seq: 0 };
   private owner: string;
@@ -148,19 +159,53 @@ export class JetStreamMetaLog implements MetaLog {
 
   /** The new owner's first write: a message without events that every older writer's publish now contradicts. */
   fence(): Promise<void> {
-    return this.publish(new Uint8Array(0), 0, true).then(() => undefined);
+    this.flush();
+    return this.publishAt(new Uint8Array(0), this.next, 0, true).then(() => undefined);
   }
 
+  /**
+   * Group commit (as the file WAL): the appends of one event-loop turn go out as one message (up to
+   * MAX_BATCH_EVENTS events; an append is never split), and all of them resolve on its ack.
+   */
   append(events: readonly MetaEvent[]): Promise<LogPosition> {
-    return this.publish(encodeEventBatch(events), events.length, false);
+    const refused = this.refusal();
+    if (refused !== null) return Promise.reject(refused);
+    if (this.batch !== null && this.batch.events.length + events.length > MAX_BATCH_EVENTS) this.flush();
+    if (this.batch === null) {
+      const batch: PendingBatch = { first: this.next, events: [], waiters: [] };
+      this.batch = batch;
+      setImmediate(() => {
+        if (this.batch === batch) this.flush();
+      });
+    }
+    const pos = this.next;
+    this.next += events.length;
+    this.batch.events.push(...events);
+    const waiters = this.batch.waiters;
+    return new Promise<LogPosition>((resolve, reject) => waiters.push({ pos, resolve, reject }));
   }
 
-  private publish(data: Uint8Array, count: number, fence: boolean): Promise<LogPosition> {
-    if (this.failed !== null) return Promise.reject(this.failed);
-    if (this.closed) return Promise.reject(new MetaLogError(`${this.o.stream}: MetaLog closed`, 'ECLOSED'));
-    if (this.readOnly) return Promise.reject(new MetaLogError(`${this.o.stream}: this broker does not own the shard`, NOT_OWNER));
-    const pos = this.next;
-    this.next += count;
+  private flush(): void {
+    const b = this.batch;
+    this.batch = null;
+    if (b === null) return;
+    this.publishAt(encodeEventBatch(b.events), b.first, b.events.length, false).then(
+      () => b.waiters.forEach((w) => w.resolve(w.pos)),
+      (err: unknown) => b.waiters.forEach((w) => w.reject(err)),
+    );
+  }
+
+  private refusal(): MetaLogError | null {
+    if (this.failed !== null) return this.failed;
+    if (this.closed) return new MetaLogError(`${this.o.stream}: MetaLog closed`, 'ECLOSED');
+    if (this.readOnly) return new MetaLogError(`${this.o.stream}: this broker does not own the shard`, NOT_OWNER);
+    return null;
+  }
+
+  /** Publishes one message holding `count` events from position `pos` (already counted in `next`). */
+  private publishAt(data: Uint8Array, pos: LogPosition, count: number, fence: boolean): Promise<LogPosition> {
+    const refused = this.refusal();
+    if (refused !== null) return Promise.reject(refused);
     const expect = this.expectedLast;
     this.expectedLast += 1;
     const h = natsHeaders();
@@ -207,6 +252,7 @@ export class JetStreamMetaLog implements MetaLog {
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.closed = true;
     await this.tail;
   }

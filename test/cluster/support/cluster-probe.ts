@@ -60,3 +60,21 @@ export const waitCoordinated = async (
   }
   return { ms: Date.now() - started, committed };
 };
+
+/** Followers learn topics by tailing the metadata shard: waits until every broker's Metadata lists `topic`. */
+export const topicOnEveryBroker = async (brokers: BrokerProcess[], topic: string, timeoutMs = 15_000): Promise<void> => {
+  const started = Date.now();
+  for (const b of brokers) {
+    for (;;) {
+      const c = await RawClient.connect(b.port);
+      try {
+        const r = await c.send(API_KEY.Metadata, 4, { topics: [{ name: topic }], allowAutoTopicCreation: false });
+        if (r.body.topics[0]?.errorCode === 0) break;
+      } finally {
+        c.close();
+      }
+      if (Date.now() - started > timeoutMs) throw new Error(`topic ${topic} not on broker ${b.port} within ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+};
