@@ -22,6 +22,8 @@ const SUITES = {
   security: './suites/security',
   c8: './suites/c8-consumer-reconcile',
   transactions: './suites/transactions',
+  // Issue 15: durable commit on JetStream R3 vs the file WAL; failover time of a shard with 10k groups.
+  cluster: './suites/cluster',
 };
 
 async function main(argv) {

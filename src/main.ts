@@ -36,6 +36,8 @@ import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
 import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
 import { groupRoute } from './adapters/http/group-routes';
 import type { BrokerIdentity } from './application/broker-identity';
+import type { GroupRequests } from './application/group-requests';
+import type { ClusterView } from './application/cluster/cluster-view';
 import { TopicService } from './application/topic-service';
 import { AppendNotifier } from './application/append-notifier';
 import { PartitionWriter } from './application/partition-writer';
@@ -93,15 +95,15 @@ export interface StartOptions {
 }
 
 /** Internal symbol: the raw MetaLog adapter that the journal decorates. */
-const RAW_META_LOG = Symbol.for('RawMetaLog');
+export const RAW_META_LOG = Symbol.for('RawMetaLog');
 /** Internal symbol: the Prometheus registry, or null when `--metrics-port` is unset. */
-const PROM_METRICS = Symbol.for('PromMetrics');
+export const PROM_METRICS = Symbol.for('PromMetrics');
 
 /** APIs that need topic metadata or security state (ACLs, credentials): they wait until recovery has loaded it. */
 const AFTER_LOAD_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 37, 44, 50, 51, 61, 65, 66]);
 
 /** Clock, timers, logging, metrics and the file system. */
-const systemModule = (config: BrokerConfig, log: Logger): ContainerModule =>
+export const systemModule = (config: BrokerConfig, log: Logger): ContainerModule =>
   new ContainerModule(({ bind }) => {
     const prom = config.metricsPort === null ? null : new PromMetrics();
     bind<BrokerConfig>(TYPES.BrokerConfig).toConstantValue(config);
@@ -146,7 +148,7 @@ const storageModule = (config: BrokerConfig, log: Logger, options: StartOptions)
   });
 
 /** The group coordinator's settings (its services come with `groupCoordinatorModule`) and the topic service. */
-const servicesModule = (config: BrokerConfig): ContainerModule =>
+export const servicesModule = (config: BrokerConfig): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind(GROUP_COORDINATOR_CONFIG).toConstantValue(
       defaultGroupCoordinatorConfig({
@@ -220,10 +222,10 @@ const servicesModule = (config: BrokerConfig): ContainerModule =>
       .inSingletonScope();
   });
 
-type MutableIdentity = { -readonly [K in keyof BrokerIdentity]: BrokerIdentity[K] };
+export type MutableIdentity = { -readonly [K in keyof BrokerIdentity]: BrokerIdentity[K] };
 
 /** Who clients reconnect to, per listener; ports are filled in once bound (port 0 picks a free one). */
-const brokerIdentity = (config: BrokerConfig, listeners: readonly ListenerConfig[]): MutableIdentity => ({
+export const brokerIdentity = (config: BrokerConfig, listeners: readonly ListenerConfig[]): MutableIdentity => ({
   nodeId: config.nodeId,
   host: listeners[0]!.advertisedHost,
   port: listeners[0]!.advertisedPort ?? listeners[0]!.port,
@@ -233,7 +235,15 @@ const brokerIdentity = (config: BrokerConfig, listeners: readonly ListenerConfig
 });
 
 /** The Kafka listeners with every API, authorized per the table; topic and security APIs wait for `ready`. */
-const kafkaServer = (container: Container, config: BrokerConfig, listeners: readonly ListenerConfig[], identity: BrokerIdentity, ready: Promise<void>): KafkaServer => {
+export const kafkaServer = (
+  container: Container,
+  config: BrokerConfig,
+  listeners: readonly ListenerConfig[],
+  identity: BrokerIdentity,
+  ready: Promise<void>,
+  /** Cluster mode (main-cluster.ts): the shard router and the cluster's view of brokers and owners. */
+  cluster: { coordinator?: GroupRequests; view?: ClusterView; wrap?: (h: ApiHandler) => ApiHandler } = {},
+): KafkaServer => {
   const registry = new HandlerRegistry();
   const clock = container.get<Clock>(TYPES.Clock);
   const notifier = container.get(AppendNotifier);
@@ -241,7 +251,7 @@ const kafkaServer = (container: Container, config: BrokerConfig, listeners: read
     registry,
     identity,
     topics: container.get(TopicService),
-    coordinator: container.get(GroupCoordinator),
+    coordinator: cluster.coordinator ?? container.get(GroupCoordinator),
     writer: container.get(PartitionWriter),
     txns: container.get(TransactionCoordinator),
     notifier,
@@ -249,13 +259,14 @@ const kafkaServer = (container: Container, config: BrokerConfig, listeners: read
     fetchSessions: new FetchSessionCache(config.maxIncrementalFetchSessionCacheSlots, () => clock.now()),
     nodeId: config.nodeId,
     now: () => clock.now(),
+    cluster: cluster.view,
   });
   const afterLoad = (h: ApiHandler): ApiHandler =>
     AFTER_LOAD_APIS.has(h.apiKey) ? { ...h, handle: async (req, ctx) => { await ready; return h.handle(req, ctx); } } : h;
   const log = container.get<Logger>(TYPES.Logger);
   const authorizer = container.get<Authorizer>(AUTHORIZER);
   const topics = container.get(TopicService);
-  for (const h of handlers) registry.register(withAuthorization(afterLoad(h), authorizer, AUTHORIZATION_RULES, { topics }, log.child({ component: 'authorizer' })));
+  for (const h of handlers) registry.register(withAuthorization(afterLoad(cluster.wrap?.(h) ?? h), authorizer, AUTHORIZATION_RULES, { topics }, log.child({ component: 'authorizer' })));
   const metrics = container.get<Metrics>(METRICS);
   const options = {
     listeners: listenerSpecs(listeners, config, container.get(SecurityService), registry.get(18)!),
@@ -281,7 +292,7 @@ const metricsServer = (container: Container, config: BrokerConfig): MetricsHttpS
 };
 
 /** The log cleaner of cleanup.policy=compact topics; its pace and backoff follow dynamic broker configs. */
-const logCleaner = (container: Container, config: BrokerConfig): LogCleanerService | null => {
+export const logCleaner = (container: Container, config: BrokerConfig): LogCleanerService | null => {
   if (!config.logCleanerEnable) return null;
   const topics = container.get(TopicService);
   const writer = container.get(PartitionWriter);
@@ -306,7 +317,7 @@ const logCleaner = (container: Container, config: BrokerConfig): LogCleanerServi
 };
 
 /** PE-7…PE-11: snapshot + MetaLog tail into the coordinator and the topics, then recover and serve. */
-const loadState = async (container: Container): Promise<void> => {
+export const loadState = async (container: Container): Promise<void> => {
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
   const coordinator = container.get(GroupCoordinator);
   const topics = container.get(TopicService);
@@ -413,7 +424,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
 };
 
 /** Port 0 picks a free port: each listener advertises what it bound unless an advertised port was given. */
-const advertiseBoundPorts = (identity: MutableIdentity, listeners: readonly ListenerConfig[], bound: readonly number[]): Map<string, number> => {
+export const advertiseBoundPorts = (identity: MutableIdentity, listeners: readonly ListenerConfig[], bound: readonly number[]): Map<string, number> => {
   const ports = new Map(listeners.map((l, i) => [l.name, bound[i]!] as const));
   const advertised = identity.listeners as Map<string, { host: string; port: number }>;
   listeners.forEach((l, i) => {

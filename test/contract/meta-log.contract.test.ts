@@ -7,6 +7,19 @@ import { FileMetaLog } from '../../src/adapters/wal/file-meta-log';
 import { NodeFileSystem } from '../../src/adapters/wal/node-file-system';
 import type { FileSystem } from '../../src/ports/file-system';
 import { MetaLogError, type MetaLog } from '../../src/ports/meta-log';
+import { connect, type NatsConnection } from 'nats';
+import { JetStreamMetaLog } from '../../src/adapters/jetstream/jetstream-meta-log';
+import { startNatsCluster, type NatsCluster } from '../support/nats-cluster';
+
+// Issue 15: the same contract on JetStream (a 3-node cluster on loopback, R3 streams).
+let nats: NatsCluster | null = null;
+let streams = 0;
+beforeAll(async () => {
+  nats = await startNatsCluster(3);
+}, 60_000);
+afterAll(async () => {
+  await nats?.stop();
+});
 
 /**
  * The MetaLog port contract (src/ports/meta-log.ts), run against every adapter: FileMetaLog on the
@@ -15,7 +28,7 @@ import { MetaLogError, type MetaLog } from '../../src/ports/meta-log';
 interface Harness {
   /** A fresh MetaLog over the same directory (a restart). */
   reopen(options?: { segmentBytes?: number }): MetaLog;
-  cleanup(): void;
+  cleanup(): void | Promise<void>;
 }
 
 const commit = (i: number, groupId = 'g'): MetaEvent => ({
@@ -36,7 +49,7 @@ const readAll = async (log: MetaLog, from = 0): Promise<Array<[number, MetaEvent
   return out;
 };
 
-const adapters: Array<[string, (fsync: string) => Harness]> = [
+const adapters: Array<[string, (fsync: string) => Harness | Promise<Harness>]> = [
   [
     'FileMetaLog on the Node FS',
     (fsync) => {
@@ -58,13 +71,30 @@ const adapters: Array<[string, (fsync: string) => Harness]> = [
       };
     },
   ],
+  [
+    'JetStreamMetaLog on a 3-node JetStream cluster (R3)',
+    async () => {
+      const stream = `CONTRACT_${process.pid}_${++streams}`;
+      const nc: NatsConnection = await connect({ servers: nats!.servers });
+      const js = nc.jetstream();
+      const jsm = await nc.jetstreamManager();
+      return {
+        // A restart is a new adapter over the same stream (it knows nothing but what it replays).
+        reopen: () => new JetStreamMetaLog({ js, jsm, stream, subject: `contract.${stream}`, replicas: 3, owner: 'test:1' }),
+        cleanup: async () => {
+          await jsm.streams.delete(stream).catch(() => undefined);
+          await nc.close();
+        },
+      };
+    },
+  ],
 ];
 
 describe.each(adapters)('MetaLog contract: %s', (_name, make) => {
   describe.each(['always', 'interval:5', 'os'])('fsync=%s', (fsync) => {
     let h: Harness;
-    beforeEach(() => {
-      h = make(fsync);
+    beforeEach(async () => {
+      h = await make(fsync);
     });
     afterEach(() => h.cleanup());
 

@@ -43,7 +43,9 @@ export const runServer = async (config: BrokerConfig, options: { repairMetalog: 
   });
 
   try {
-    broker = await startBroker(config, {
+    // Issue 15: `--metalog jetstream://…` selects cluster mode (docs/scale-out.md); the file WAL stays the default.
+    const start = config.metalog === 'file' ? startBroker : (await import('../../main-cluster')).startClusterBroker;
+    broker = await start(config, {
       repairMetalog: options.repairMetalog,
       // Fail-stop (T-DUR-7): the failing requests were answered with an error; exit within a second.
       onFatal: () => setTimeout(() => process.exit(74), 100).unref(),

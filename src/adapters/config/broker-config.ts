@@ -26,12 +26,18 @@ const AssignorList = t.refinement(
 /** KC-62 `group.consumer.migration.policy`. */
 const MigrationPolicy = t.keyof({ bidirectional: null, upgrade: null, downgrade: null, disabled: null });
 const FsyncPolicy = t.refinement(t.string, (s) => s === 'always' || s === 'os' || /^interval:[1-9][0-9]*$/.test(s), 'FsyncPolicy');
+/** `file`, or `jetstream://host:port[,host:port...]` (cluster mode). */
+const MetaLogUrl = t.refinement(t.string, (s) => s === 'file' || /^jetstream:\/\/[A-Za-z0-9.\-[\]:]+:\d{1,5}(,[A-Za-z0-9.\-[\]:]+:\d{1,5})*$/.test(s), 'MetaLogUrl (file | jetstream://host:port,...)');
 /** `ssl.client.auth` (security.md LS-5). */
 const SslClientAuth = t.keyof({ required: null, requested: null, none: null });
 
 /** Every broker setting, decoded from flags, COHORT_* variables and an optional JSON file. */
 export const BrokerConfigCodec = t.strict({
   dataDir: t.string,
+  /** Issue 15: `file` (single node) or `jetstream://host:port,...` (cluster mode, docs/scale-out.md). */
+  metalog: MetaLogUrl,
+  offsetsTopicNumPartitions: PositiveInt,
+  leaseTtlMs: PositiveInt,
   host: t.string,
   port: Port,
   advertisedHost: t.union([t.string, t.null]),
@@ -104,6 +110,9 @@ export type BrokerConfig = t.TypeOf<typeof BrokerConfigCodec>;
 /** Embedded defaults: Kafka's where Kafka has one (group-coordinator.md section 6). */
 export const DEFAULT_CONFIG: BrokerConfig = {
   dataDir: './data',
+  metalog: 'file',
+  offsetsTopicNumPartitions: 50,
+  leaseTtlMs: 9000,
   host: '0.0.0.0',
   port: 9092,
   advertisedHost: null,
@@ -168,6 +177,9 @@ export const DEFAULT_CONFIG: BrokerConfig = {
 /** Option names as users type them (flags, env suffix, JSON keys) mapped to config keys. */
 export const OPTION_NAMES: Record<keyof BrokerConfig, string> = {
   dataDir: 'data-dir',
+  metalog: 'metalog',
+  offsetsTopicNumPartitions: 'offsets-topic-num-partitions',
+  leaseTtlMs: 'lease-ttl-ms',
   host: 'host',
   port: 'port',
   advertisedHost: 'advertised-host',

@@ -1,6 +1,7 @@
 import type { AppendNotifier } from '../../../application/append-notifier';
 import type { BrokerIdentity } from '../../../application/broker-identity';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { ClusterView } from '../../../application/cluster/cluster-view';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { FetchSessionCache } from '../../../application/fetch-sessions';
 import type { PartitionWriter } from '../../../application/partition-writer';
 import type { SecurityService } from '../../../application/security-service';
@@ -48,7 +49,7 @@ export interface BrokerServices {
   readonly registry: HandlerRegistry;
   readonly identity: BrokerIdentity;
   readonly topics: TopicService;
-  readonly coordinator: GroupCoordinator;
+  readonly coordinator: GroupRequests;
   readonly writer: PartitionWriter;
   readonly notifier: AppendNotifier;
   /** ACLs and SCRAM credentials (issue 17). */
@@ -59,14 +60,16 @@ export interface BrokerServices {
   readonly txns: TransactionCoordinator;
   readonly nodeId: number;
   readonly now: () => number;
+  /** Cluster mode (issue 15): live brokers, controller and shard owners; absent on a single node. */
+  readonly cluster?: ClusterView;
 }
 
 /** Every API this broker serves, one handler each (GEN-10: ApiVersions advertises exactly these). */
 export const brokerHandlers = (s: BrokerServices): ApiHandler[] => [
   apiVersionsHandler(s.registry),
-  metadataHandler(s.identity, s.topics),
-  findCoordinatorHandler(s.identity),
-  describeClusterHandler(s.identity),
+  metadataHandler(s.identity, s.topics, s.cluster),
+  findCoordinatorHandler(s.identity, s.cluster),
+  describeClusterHandler(s.identity, s.cluster),
   joinGroupHandler(s.coordinator),
   syncGroupHandler(s.coordinator),
   heartbeatHandler(s.coordinator),

@@ -1,5 +1,5 @@
 import { AUTHORIZED_OPERATIONS_OMITTED } from '../../../application/broker-identity';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { NamedTopicPartitions } from '../../../application/group/group-api';
 import type { ConsumerGroupDescribeRequest } from '../protocol';
 import { API_KEY } from '../protocol';
@@ -14,7 +14,7 @@ const wire = (a: readonly NamedTopicPartitions[]) => ({ topicPartitions: a.map((
  * ConsumerGroupDescribe v0 (KC-50). Kafka 4.0's v1 (KIP-1099 member type) is not in the protocol
  * definitions the codec is generated from; librdkafka 2.12 sends v0.
  */
-export const consumerGroupDescribeHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const consumerGroupDescribeHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.ConsumerGroupDescribe,
   minVersion: 0,
   maxVersion: 0,

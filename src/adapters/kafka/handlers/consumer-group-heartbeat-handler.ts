@@ -1,4 +1,4 @@
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import { normalize } from '../../../domain/group/consumer/assignment';
 import type { ConsumerGroupHeartbeatRequest } from '../protocol';
 import { API_KEY } from '../protocol';
@@ -8,7 +8,7 @@ import type { ApiHandler } from '../server/api-handler';
  * ConsumerGroupHeartbeat v0–v1 (KIP-848, KC-10…KC-32). v1 adds SubscribedTopicRegex and, with
  * KIP-1082, requires the client to generate its member id; librdkafka 2.12 sends only v1.
  */
-export const consumerGroupHeartbeatHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const consumerGroupHeartbeatHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.ConsumerGroupHeartbeat,
   minVersion: 0,
   maxVersion: 1,

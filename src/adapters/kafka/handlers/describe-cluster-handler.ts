@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../../domain/error-code';
 import { AUTHORIZED_OPERATIONS_OMITTED, advertisedEndpoint, type BrokerIdentity } from '../../../application/broker-identity';
+import type { ClusterView } from '../../../application/cluster/cluster-view';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
@@ -8,7 +9,7 @@ const ENDPOINT_BROKERS = 1;
 const CLUSTER_OPERATIONS_ALL = (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
 
 /** DescribeCluster v0–v1 (KIP-700): this node is the only broker and the controller. */
-export const describeClusterHandler = (broker: BrokerIdentity): ApiHandler => ({
+export const describeClusterHandler = (broker: BrokerIdentity, cluster?: ClusterView): ApiHandler => ({
   apiKey: API_KEY.DescribeCluster,
   minVersion: 0,
   maxVersion: 1,
@@ -26,8 +27,10 @@ export const describeClusterHandler = (broker: BrokerIdentity): ApiHandler => ({
       errorMessage: null,
       endpointType: ENDPOINT_BROKERS,
       clusterId: broker.clusterId,
-      controllerId: broker.nodeId,
-      brokers: [{ brokerId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), rack: broker.rack }],
+      controllerId: cluster === undefined ? broker.nodeId : cluster.controllerId(),
+      brokers: cluster === undefined
+        ? [{ brokerId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), rack: broker.rack }]
+        : cluster.brokers().map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: null })),
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS_ALL : AUTHORIZED_OPERATIONS_OMITTED,
     };
   },

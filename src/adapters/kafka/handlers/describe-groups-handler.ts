@@ -1,4 +1,4 @@
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import { AUTHORIZED_OPERATIONS_OMITTED } from '../../../application/broker-identity';
 import type { DescribeGroupsRequest } from '../protocol';
 import { API_KEY } from '../protocol';
@@ -8,7 +8,7 @@ import type { ApiHandler } from '../server/api-handler';
 const GROUP_OPERATIONS_ALL = 3400;
 
 /** DescribeGroups v0–v5 (CG-70); reads committed state (GEN-6). */
-export const describeGroupsHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const describeGroupsHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.DescribeGroups,
   minVersion: 0,
   maxVersion: 5,

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../../domain/error-code';
 import { advertisedEndpoint, type BrokerIdentity } from '../../../application/broker-identity';
+import type { ClusterView } from '../../../application/cluster/cluster-view';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
@@ -9,8 +10,10 @@ const KEY_TYPE_TRANSACTION = 1;
 /**
  * FindCoordinator v0–v6. A single node owns every coordinator shard, so it names itself for every
  * group and transactional id (GEN-1); v4+ batches keys (KIP-699). Unknown key types get INVALID_REQUEST.
+ * In cluster mode a group id gets its shard's owner and a transactional id the controller, or
+ * COORDINATOR_NOT_AVAILABLE while none holds it.
  */
-export const findCoordinatorHandler = (broker: BrokerIdentity): ApiHandler => ({
+export const findCoordinatorHandler = (broker: BrokerIdentity, cluster?: ClusterView): ApiHandler => ({
   apiKey: API_KEY.FindCoordinator,
   minVersion: 0,
   maxVersion: 6,
@@ -18,6 +21,15 @@ export const findCoordinatorHandler = (broker: BrokerIdentity): ApiHandler => ({
     const answer = (key: string) => {
       if (request.keyType !== KEY_TYPE_GROUP && request.keyType !== KEY_TYPE_TRANSACTION) {
         return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unknown key type ${request.keyType}` };
+      }
+      if (cluster !== undefined) {
+        // Transactions are coordinated with the partitions, by the controller, in this release.
+        const owner =
+          request.keyType === KEY_TYPE_TRANSACTION
+            ? cluster.brokers().find((b) => b.nodeId === cluster.controllerId()) ?? null
+            : cluster.coordinatorOf(key);
+        if (owner === null) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'the shard has no owner yet' };
+        if (owner.nodeId !== broker.nodeId) return { key, nodeId: owner.nodeId, host: owner.host, port: owner.port, errorCode: ErrorCode.NONE, errorMessage: null };
       }
       return { key, nodeId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), errorCode: ErrorCode.NONE, errorMessage: null };
     };

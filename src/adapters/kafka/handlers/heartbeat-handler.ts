@@ -1,10 +1,10 @@
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { HeartbeatRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
 /** Heartbeat v0–v4 (CG-45); answers NONE while the coordinator loads (GEN-2). */
-export const heartbeatHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const heartbeatHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.Heartbeat,
   minVersion: 0,
   maxVersion: 4,

@@ -1,11 +1,11 @@
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { JoinGroupRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 import { subscriptionTopics } from './consumer-subscription-topics';
 
 /** JoinGroup v0–v9 (CG-20…CG-34): v0 has no rebalance timeout (CG-3); v7+ carries protocolType; v9 skipAssignment (KIP-814). */
-export const joinGroupHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const joinGroupHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.JoinGroup,
   minVersion: 0,
   maxVersion: 9,

@@ -1,10 +1,10 @@
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { LeaveGroupRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
 /** LeaveGroup v0–v5 (CG-52/53): v0–v2 carry one member id, v3+ a batch with instance ids. */
-export const leaveGroupHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const leaveGroupHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.LeaveGroup,
   minVersion: 0,
   maxVersion: 5,

@@ -1,10 +1,10 @@
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { ListGroupsRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
 /** ListGroups v0–v5 (CG-71): state filter v4+, type filter v5+, both case-insensitive. */
-export const listGroupsHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const listGroupsHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.ListGroups,
   minVersion: 0,
   maxVersion: 5,

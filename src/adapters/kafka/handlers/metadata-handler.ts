@@ -1,6 +1,7 @@
 import { ErrorCode, type KafkaError } from '../../../domain/error-code';
 import { AUTHORIZED_OPERATIONS_OMITTED, advertisedEndpoint, type BrokerIdentity } from '../../../application/broker-identity';
 import type { TopicCatalog, TopicView } from '../../../application/topic-catalog';
+import type { ClusterView } from '../../../application/cluster/cluster-view';
 import { API_KEY, ZERO_UUID } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
@@ -15,9 +16,10 @@ interface MetadataRequestTopic {
 /**
  * Metadata v0–v12 on a single node: this broker leads every partition, replicas = ISR = [self].
  * A null topic list (v1+) or an empty one at v0 means every topic. Unknown topics are auto-created
- * when both the request (v4+) and `auto.create.topics.enable` allow it, as Kafka does.
+ * when both the request (v4+) and `auto.create.topics.enable` allow it, as Kafka does. In cluster mode
+ * (docs/scale-out.md) the live brokers are listed and the controller leads every partition.
  */
-export const metadataHandler = (broker: BrokerIdentity, topics: TopicCatalog): ApiHandler => ({
+export const metadataHandler = (broker: BrokerIdentity, topics: TopicCatalog, cluster?: ClusterView): ApiHandler => ({
   apiKey: API_KEY.Metadata,
   minVersion: 0,
   maxVersion: 12,
@@ -34,18 +36,19 @@ export const metadataHandler = (broker: BrokerIdentity, topics: TopicCatalog): A
     const allowAuto = (version < 4 || request.allowAutoTopicCreation) && topics.autoCreateEnabled();
     const topicOps = request.includeTopicAuthorizedOperations ? TOPIC_OPERATIONS_ALL : AUTHORIZED_OPERATIONS_OMITTED;
 
+    const leader = cluster === undefined ? broker.nodeId : cluster.partitionLeader();
     const describe = (t: TopicView) => ({
       errorCode: ErrorCode.NONE,
       name: t.name,
       topicId: t.topicId,
       isInternal: false,
       partitions: Array.from({ length: t.partitions }, (_, p) => ({
-        errorCode: ErrorCode.NONE,
+        errorCode: leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
         partitionIndex: p,
-        leaderId: broker.nodeId,
+        leaderId: leader,
         leaderEpoch: 0,
-        replicaNodes: [broker.nodeId],
-        isrNodes: [broker.nodeId],
+        replicaNodes: [leader],
+        isrNodes: [leader],
         offlineReplicas: [],
       })),
       topicAuthorizedOperations: topicOps,
@@ -78,9 +81,11 @@ export const metadataHandler = (broker: BrokerIdentity, topics: TopicCatalog): A
     }
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), rack: broker.rack }],
+      brokers: cluster === undefined
+        ? [{ nodeId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), rack: broker.rack }]
+        : cluster.brokers().map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: null })),
       clusterId: broker.clusterId,
-      controllerId: broker.nodeId,
+      controllerId: cluster === undefined ? broker.nodeId : cluster.controllerId(),
       topics: out,
       clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     };

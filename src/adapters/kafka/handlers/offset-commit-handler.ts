@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../../domain/error-code';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { TopicCatalog } from '../../../application/topic-catalog';
 import type { OffsetCommitRequest } from '../protocol';
 import { API_KEY } from '../protocol';
@@ -13,7 +13,7 @@ type Outcome = { partitionIndex: number; errorCode: number };
  * INVALID_COMMIT_OFFSET_SIZE (a documented deviation; no client commits such offsets).
  * v0 (ZooKeeper storage in old Kafka) is served like v1 with generation −1 (an admin commit).
  */
-export const offsetCommitHandler = (coordinator: GroupCoordinator, topics: TopicCatalog): ApiHandler => ({
+export const offsetCommitHandler = (coordinator: GroupRequests, topics: TopicCatalog): ApiHandler => ({
   apiKey: API_KEY.OffsetCommit,
   minVersion: 0,
   maxVersion: 9,

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../../domain/error-code';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { TopicCatalog } from '../../../application/topic-catalog';
 import type { TransactionCoordinator } from '../../../application/transaction/transaction-coordinator';
 import type { OffsetDeleteRequest } from '../protocol';
@@ -10,7 +10,7 @@ import type { ApiHandler } from '../server/api-handler';
  * OffsetDelete v0 (KIP-496, OF-40/41); unknown topics/partitions are answered here (API layer). The
  * deleted partitions' pending transactional offsets go too (TO-6).
  */
-export const offsetDeleteHandler = (coordinator: GroupCoordinator, topics: TopicCatalog, txns: TransactionCoordinator | null = null): ApiHandler => ({
+export const offsetDeleteHandler = (coordinator: GroupRequests, topics: TopicCatalog, txns: TransactionCoordinator | null = null): ApiHandler => ({
   apiKey: API_KEY.OffsetDelete,
   minVersion: 0,
   maxVersion: 0,

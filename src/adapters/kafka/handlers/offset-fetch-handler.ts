@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../../domain/error-code';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { OffsetFetchGroupResult } from '../../../application/group/group-api';
 import type { TransactionCoordinator } from '../../../application/transaction/transaction-coordinator';
 import type { OffsetFetchRequest } from '../protocol';
@@ -33,7 +33,7 @@ const markUnstable = (g: OffsetFetchGroupResult, txns: TransactionCoordinator | 
       };
 
 /** OffsetFetch v0–v9 (OF-30…OF-35): one group up to v7, a list of groups from v8. */
-export const offsetFetchHandler = (coordinator: GroupCoordinator, txns: TransactionCoordinator | null = null): ApiHandler => ({
+export const offsetFetchHandler = (coordinator: GroupRequests, txns: TransactionCoordinator | null = null): ApiHandler => ({
   apiKey: API_KEY.OffsetFetch,
   minVersion: 0,
   maxVersion: 9,

