@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Container, ContainerModule } from 'inversify';
 import type { BrokerConfig } from './adapters/config/broker-config';
 import { TYPES } from './ports/symbols';
@@ -13,7 +12,6 @@ import type { PartitionLogStore } from './ports/partition-log';
 import { FILE_SYSTEM, type FileSystem } from './ports/file-system';
 import { METRICS, NOOP_METRICS, type Metrics } from './ports/metrics';
 import { isGroupEvent } from './domain/group/events';
-import { topicIdFromBytes } from './domain/topic/topic-id';
 import type { TopicEvent } from './domain/topic/events';
 import { SystemClock } from './adapters/system/system-clock';
 import { TimerHeapScheduler } from './adapters/system/timer-heap-scheduler';
@@ -43,29 +41,26 @@ import { AppendNotifier } from './application/append-notifier';
 import { PartitionWriter } from './application/partition-writer';
 import { MetaJournal } from './application/meta-journal';
 import { recover } from './application/recovery';
-import { GroupCoordinator, GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, groupCoordinatorModule } from './application/group-coordinator';
+import { GroupCoordinator, groupCoordinatorModule } from './application/group-coordinator';
 import { IoThrottle } from './adapters/partition-log/cleaner-throttle';
 import { LogCleanerService } from './application/log-cleaner-service';
 import { FetchSessionCache } from './application/fetch-sessions';
 import { AUTHORIZER, type Authorizer } from './ports/authorizer';
 import { isSecurityEvent } from './domain/security/events';
 import { SecurityService } from './application/security-service';
-import { parseListeners, parseSuperUsers, type ListenerConfig } from './adapters/config/security-config';
+import { parseListeners, type ListenerConfig } from './adapters/config/security-config';
 import { listenerSpecs } from './adapters/security/listener-security';
 import { withAuthorization } from './adapters/kafka/authorization/authorizing-handler';
 import { AUTHORIZATION_RULES } from './adapters/kafka/authorization/authorization-table';
-import { TOPIC_METADATA, type TopicMetadataSource } from './ports/topic-metadata';
-import { TOPIC_REGEX, type TopicRegexCompiler } from './ports/topic-regex';
-import { re2TopicRegex } from './adapters/regex/re2-topic-regex';
-import { CONSUMER_PROTOCOL, type ConsumerProtocolCodec } from './ports/consumer-protocol';
-import { consumerProtocolCodec } from './adapters/kafka/protocol/consumer-protocol-codec';
 import { isTxnEvent } from './domain/transaction/events';
 import { TransactionCoordinator } from './application/transaction/transaction-coordinator';
 import { TransactionCompletion } from './application/transaction/transaction-completion';
 import { TransactionTimers } from './application/transaction/transaction-timers';
-import { TRANSACTION_SETTINGS, transactionModule } from './application/transaction/transaction-module';
-import { TXN_MARKER_SINK } from './ports/transaction-sinks';
-import { PartitionTxnMarkerSink } from './adapters/kafka/txn-marker-writer';
+import { transactionModule } from './application/transaction/transaction-module';
+
+import { servicesModule } from './main-services';
+
+export { servicesModule };
 
 /** A started broker. */
 export interface RunningBroker {
@@ -144,81 +139,6 @@ const storageModule = (config: BrokerConfig, log: Logger, options: StartOptions)
       .inSingletonScope();
     bind<MetaJournal>(TYPES.MetaLog)
       .toDynamicValue((ctx) => new MetaJournal(ctx.get<MetaLog>(RAW_META_LOG), ctx.get<SnapshotStore>(TYPES.SnapshotStore), config.snapshotEveryEvents, log.child({ component: 'metalog' }), ctx.get<Metrics>(METRICS)))
-      .inSingletonScope();
-  });
-
-/** The group coordinator's settings (its services come with `groupCoordinatorModule`) and the topic service. */
-export const servicesModule = (config: BrokerConfig): ContainerModule =>
-  new ContainerModule(({ bind }) => {
-    bind(GROUP_COORDINATOR_CONFIG).toConstantValue(
-      defaultGroupCoordinatorConfig({
-        groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,
-        groupMaxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
-        groupInitialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
-        groupMaxSize: config.groupMaxSize,
-        offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
-        offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
-        offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
-        offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
-        historyMaxGenerations: config.groupHistoryMaxGenerations,
-        consumerHeartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
-        consumerSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
-        consumerMaxSize: config.groupConsumerMaxSize,
-        consumerAssignors: config.groupConsumerAssignors.split(',').map((n) => n.trim()),
-        consumerMigrationPolicy: config.groupConsumerMigrationPolicy,
-      }),
-    );
-    bind(SecurityService)
-      .toDynamicValue((ctx) => new SecurityService(
-        ctx.get<MetaJournal>(TYPES.MetaLog),
-        { enabled: config.authorizerEnabled, superUsers: parseSuperUsers(config.superUsers), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound },
-        () => topicIdFromBytes(randomBytes(16)),
-      ))
-      .inSingletonScope();
-    bind<Authorizer>(AUTHORIZER).toDynamicValue((ctx) => ctx.get(SecurityService)).inSingletonScope();
-    // KIP-848 assignors see the durable topics (KC-24) and compile regexes as RE2/J does (KC-12).
-    bind<TopicMetadataSource>(TOPIC_METADATA).toDynamicValue((ctx) => ctx.get(TopicService)).inSingletonScope();
-    bind<TopicRegexCompiler>(TOPIC_REGEX).toConstantValue(re2TopicRegex);
-    // Classic members of KIP-848 groups and conversions read and write consumer-protocol bytes (KC-60…KC-62).
-    bind<ConsumerProtocolCodec>(CONSUMER_PROTOCOL).toConstantValue(consumerProtocolCodec);
-    // Issue 16: one partition writer (producer state, LSO, aborted index) for Produce, Fetch and the markers.
-    bind(AppendNotifier).toConstantValue(new AppendNotifier());
-    bind(PartitionWriter).toDynamicValue((ctx) => {
-      const clock = ctx.get<Clock>(TYPES.Clock);
-      return new PartitionWriter(ctx.get(AppendNotifier), () => clock.now());
-    }).inSingletonScope();
-    bind(TRANSACTION_SETTINGS).toConstantValue({
-      maxTimeoutMs: config.transactionMaxTimeoutMs,
-      idExpirationMs: config.transactionalIdExpirationMs,
-      abortTimedOutIntervalMs: config.transactionAbortTimedOutTransactionCleanupIntervalMs,
-      removeExpiredIntervalMs: config.transactionRemoveExpiredTransactionCleanupIntervalMs,
-      producerIdExpirationMs: config.producerIdExpirationMs,
-      producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
-    });
-    bind(TXN_MARKER_SINK).toDynamicValue((ctx) => {
-      const clock = ctx.get<Clock>(TYPES.Clock);
-      return new PartitionTxnMarkerSink(ctx.get(TopicService), ctx.get(PartitionWriter), () => clock.now());
-    }).inSingletonScope();
-    bind(TopicService)
-      .toDynamicValue((ctx) => {
-        const clock = ctx.get<Clock>(TYPES.Clock);
-        const brokerSettings = new Map([
-          ['message.max.bytes', String(config.messageMaxBytes)],
-          ['num.partitions', String(config.numPartitions)],
-          ['auto.create.topics.enable', String(config.autoCreateTopics)],
-          ['log.cleaner.enable', String(config.logCleanerEnable)],
-          ['log.cleaner.backoff.ms', String(config.logCleanerBackoffMs)],
-          ...(config.logCleanerIoMaxBytesPerSecond === null ? [] : [['log.cleaner.io.max.bytes.per.second', String(config.logCleanerIoMaxBytesPerSecond)] as [string, string]]),
-          ['max.incremental.fetch.session.cache.slots', String(config.maxIncrementalFetchSessionCacheSlots)],
-        ]);
-        return new TopicService(
-          ctx.get<MetaJournal>(TYPES.MetaLog),
-          ctx.get<PartitionLogStore>(TYPES.PartitionLogStore),
-          { autoCreateTopics: config.autoCreateTopics, numPartitions: config.numPartitions, nodeId: config.nodeId, brokerSettings },
-          () => topicIdFromBytes(randomBytes(16)),
-          () => clock.now(),
-        );
-      })
       .inSingletonScope();
   });
 
