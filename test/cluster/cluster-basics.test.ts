@@ -92,6 +92,12 @@ test('issue 15: FindCoordinator answers each shard owner; groups spread over bro
   const g = groups[0]!;
   const a = k.admin();
   await a.connect();
+  // The follower learns of the topic by tailing the metadata shard: wait until its Metadata names it.
+  for (const deadline = Date.now() + 20_000; ; await sleep(200)) {
+    const md = await a.fetchTopicMetadata({ topics: ['basics'] }).catch(() => null);
+    if (md !== null && md.topics[0]?.partitions.length === 3) break;
+    if (Date.now() > deadline) throw new Error('the follower never listed topic basics');
+  }
   await a.setOffsets({ groupId: g, topic: 'basics', partitions: [{ partition: 0, offset: '42' }, { partition: 2, offset: '7' }] });
   const fetched = await a.fetchOffsets({ groupId: g, topics: ['basics'] });
   expect(fetched[0]!.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([[0, '42'], [1, '-1'], [2, '7']]);
