@@ -6,7 +6,7 @@ import type { GroupLedger } from './kafkajs-group-load';
  * (partition, offset) goes into the group's ledger. Per TOOLCHAIN.md, auto.offset.reset=earliest
  * (never `-o beginning`, which would ignore committed offsets).
  */
-export const startKcatConsumer = (bootstrap: string[], groupId: string, topic: string, ledger: GroupLedger): { child: ChildProcess; stop(): Promise<void> } => {
+export const startKcatConsumer = (bootstrap: string[], groupId: string, topic: string, ledger: GroupLedger): { child: ChildProcess; stderr: string[]; stop(): Promise<void> } => {
   const child = spawn('kcat', [
     '-b', bootstrap.join(','), '-G', groupId, '-q', '-u', '-f', '%p %o\\n',
     '-X', 'auto.offset.reset=earliest', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100',
@@ -27,9 +27,15 @@ export const startKcatConsumer = (bootstrap: string[], groupId: string, topic: s
       set.add(Number(m[2]));
     }
   });
-  child.stderr!.resume();
+  const stderr: string[] = [];
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr.push(...d.toString().split('\n').filter((l) => l.trim() !== ''));
+    if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
+  });
+  child.once('exit', (code, signal) => stderr.push(`kcat exited code=${code} signal=${signal}`));
   return {
     child,
+    stderr,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
