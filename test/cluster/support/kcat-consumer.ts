@@ -6,7 +6,7 @@ import type { GroupLedger } from './kafkajs-group-load';
  * (partition, offset) goes into the group's ledger. Per TOOLCHAIN.md, auto.offset.reset=earliest
  * (never `-o beginning`, which would ignore committed offsets).
  */
-export const startKcatConsumer = (bootstrap: string[], groupId: string, topic: string, ledger: GroupLedger): { child: ChildProcess; stderr: string[]; stop(): Promise<void> } => {
+export const startKcatConsumer = (bootstrap: string[], groupId: string, topic: string, ledger: GroupLedger): { child: ChildProcess; groupId: string; stderr: string[]; stop(): Promise<void> } => {
   const child = spawn('kcat', [
     '-b', bootstrap.join(','), '-G', groupId, '-q', '-u', '-f', '%p %o\\n',
     '-X', 'auto.offset.reset=earliest', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100',
@@ -35,6 +35,7 @@ export const startKcatConsumer = (bootstrap: string[], groupId: string, topic: s
   child.once('exit', (code, signal) => stderr.push(`kcat exited code=${code} signal=${signal}`));
   return {
     child,
+    groupId,
     stderr,
     stop: async () => {
       if (child.exitCode !== null) return;
