@@ -17,6 +17,7 @@ import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-l
 import { parseListeners } from './adapters/config/security-config';
 import { partitionLeaderGuard } from './adapters/kafka/handlers/partition-leader-guard';
 import { transactionCoordinatorGuard } from './adapters/kafka/handlers/transaction-coordinator-guard';
+import { controllerGuard } from './adapters/kafka/handlers/controller-guard';
 import { transactionModule } from './application/transaction/transaction-module';
 import { parseJetStreamUrl } from './adapters/jetstream/jetstream-url';
 import { openJetStreamCluster, type JetStreamCluster } from './adapters/jetstream/jetstream-cluster';
@@ -133,8 +134,9 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
   const server = kafkaServer(container, config, listeners, identity, new Promise<void>((r) => (markReady = r)), {
     coordinator: router,
     view,
-    // Partitions, producer ids and transactions live with the controller in this release (docs/scale-out.md).
-    wrap: (h) => transactionCoordinatorGuard(() => controller, () => false)(partitionLeaderGuard(() => controller)(h)),
+    // Partitions, producer ids and transactions live with the controller in this release, and only
+    // the controller writes topics, configs and ACLs (docs/scale-out.md).
+    wrap: (h) => controllerGuard(() => controller)(transactionCoordinatorGuard(() => controller, () => false)(partitionLeaderGuard(() => controller)(h))),
   });
   const boundPorts = await server.listen();
   const ports = advertiseBoundPorts(identity, listeners, boundPorts);

@@ -4,7 +4,7 @@ import { startClusterBrokers } from '../e2e/support/cluster-brokers';
 import { sleep, type BrokerProcess } from '../e2e/support/broker-process';
 import { shardOf } from '../../src/domain/cluster/shard-of';
 import { RawClient } from '../e2e/support/raw-client';
-import { API_KEY } from '../../src/adapters/kafka/protocol';
+import { API_KEY, ZERO_UUID } from '../../src/adapters/kafka/protocol';
 import { ErrorCode } from '../../src/domain/error-code';
 import { buildRecordBatch } from '../../src/adapters/kafka/record-batch/batch-builder';
 
@@ -140,3 +140,38 @@ test('issue 15: Produce and Fetch sent to a broker that does not lead the partit
     c.close();
   }
 });
+
+test('issue 15: a follower answers topic, config and ACL writes NOT_CONTROLLER and writes nothing; kafkajs admin bootstrapped at it follows controllerId', async () => {
+  await waitForOwners();
+  const a0 = kafka(brokers[0]!).admin();
+  await a0.connect();
+  const controller = (await a0.describeCluster()).controller!;
+  await a0.disconnect();
+  const follower = brokers.find((b) => b !== brokers[controller - 1])!;
+  const c = await RawClient.connect(follower.port);
+  try {
+    const created = await c.send(API_KEY.CreateTopics, 7, {
+      topics: [{ name: 'nc-topic', numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false,
+    });
+    expect(created.body.topics[0].errorCode).toBe(ErrorCode.NOT_CONTROLLER);
+    const deleted = await c.send(API_KEY.DeleteTopics, 6, { topics: [{ name: 'basics', topicId: ZERO_UUID }], timeoutMs: 5000 });
+    expect(deleted.body.responses[0].errorCode).toBe(ErrorCode.NOT_CONTROLLER);
+    const altered = await c.send(API_KEY.IncrementalAlterConfigs, 1, {
+      resources: [{ resourceType: 2, resourceName: 'basics', configs: [{ name: 'retention.ms', configOperation: 0, value: '1000' }] }], validateOnly: false,
+    });
+    expect(altered.body.responses[0].errorCode).toBe(ErrorCode.NOT_CONTROLLER);
+    // The follower stays up and its Metadata has no trace of the refused topic.
+    const md = await c.send(API_KEY.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+    expect(md.body.topics.map((t: { name: string }) => t.name)).not.toContain('nc-topic');
+  } finally {
+    c.close();
+  }
+  // A real client sends these to Metadata's controllerId, whichever broker it bootstrapped from.
+  const admin = kafka(follower).admin();
+  await admin.connect();
+  expect(await admin.createTopics({ topics: [{ topic: 'via-follower', numPartitions: 2 }], waitForLeaders: true })).toBe(true);
+  await admin.createPartitions({ topicPartitions: [{ topic: 'via-follower', count: 3 }] });
+  await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: 'via-follower', configEntries: [{ name: 'retention.ms', value: '3600000' }] }] });
+  await admin.deleteTopics({ topics: ['via-follower'] });
+  await admin.disconnect();
+}, 60_000);
