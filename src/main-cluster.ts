@@ -35,7 +35,8 @@ import { LeaseManager } from './application/cluster/lease-manager';
 import { ShardHost } from './application/cluster/shard-host';
 import { ShardRouter } from './application/cluster/shard-router';
 import type { ClusterView } from './application/cluster/cluster-view';
-import { RAW_META_LOG, advertiseBoundPorts, brokerIdentity, kafkaServer, loadState, servicesModule, systemModule, type RunningBroker, type StartOptions } from './main';
+import { RAW_META_LOG, advertiseBoundPorts, brokerIdentity, kafkaServer, loadState, metricsServer, servicesModule, systemModule, type RunningBroker, type StartOptions } from './main';
+import { GroupMetrics } from './adapters/metrics/group-metrics';
 
 const META = 'shard.meta';
 const shardKey = (shard: number): string => `shard.${shard}`;
@@ -138,16 +139,27 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
     // the controller writes topics, configs and ACLs (docs/scale-out.md).
     wrap: (h) => controllerGuard(() => controller)(transactionCoordinatorGuard(() => controller, () => false)(partitionLeaderGuard(() => controller)(h))),
   });
-  const boundPorts = await server.listen();
+  // Prometheus and the group pages show the groups of the shards this broker coordinates now.
+  const metricsHttp = metricsServer(container, config, router);
+  const groupMetrics = new GroupMetrics(router, metrics);
+  const metricsPort = metricsHttp === null ? null : await metricsHttp.listen();
+  if (metricsPort !== null) log.info({ host: config.metricsHost, port: metricsPort }, 'metrics endpoint listening');
+  const boundPorts = await server.listen().catch(async (err: unknown) => {
+    await metricsHttp?.close();
+    await jet.close();
+    throw err;
+  });
   const ports = advertiseBoundPorts(identity, listeners, boundPorts);
   log.info({ nodeId: config.nodeId, port: identity.port, jetstream: servers.join(','), replicas: jet.replicas, shards: n }, 'listening (cluster mode)');
   try {
     await loadState(container);
   } catch (err) {
     await server.close();
+    await metricsHttp?.close();
     await jet.close();
     throw err;
   }
+  groupMetrics.baseline();
   markReady();
 
   // Followers tail the metadata shard: topics, configs and ACLs the controller writes.
@@ -215,6 +227,7 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
   const close = async (): Promise<void> => {
     clearInterval(tail);
     await server.close();
+    await metricsHttp?.close();
     await leases?.stop(true);
     shards.closeAll();
     await topics.close();
@@ -224,7 +237,7 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
   };
   return {
     port: boundPorts[0]!, ports, security, reloadTls: () => server.reloadTls(), log, container,
-    coordinator: container.get(GroupCoordinator), topics, journal, metricsPort: null, close,
+    coordinator: container.get(GroupCoordinator), topics, journal, metricsPort, close,
     leases, shards, isController: () => controller,
   };
 };

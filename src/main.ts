@@ -32,7 +32,7 @@ import { GroupMetrics } from './adapters/metrics/group-metrics';
 import { requestMetricsHooks } from './adapters/metrics/request-metrics';
 import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
 import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
-import { groupRoute } from './adapters/http/group-routes';
+import { groupRoute, type GroupHistorySource } from './adapters/http/group-routes';
 import type { BrokerIdentity } from './application/broker-identity';
 import type { GroupRequests } from './application/group-requests';
 import type { ClusterView } from './application/cluster/cluster-view';
@@ -203,11 +203,10 @@ export const kafkaServer = (
 };
 
 /** The metrics listener (Prometheus and the group history pages), when `--metrics-port` is set. */
-const metricsServer = (container: Container, config: BrokerConfig): MetricsHttpServer | null => {
+export const metricsServer = (container: Container, config: BrokerConfig, groups: GroupHistorySource = container.get(GroupCoordinator)): MetricsHttpServer | null => {
   const prom = container.get<PromMetrics | null>(PROM_METRICS);
   if (prom === null) return null;
-  const coordinator = container.get(GroupCoordinator);
-  const options = { host: config.metricsHost, port: config.metricsPort ?? 0, routes: (p: string) => groupRoute(coordinator, p) };
+  const options = { host: config.metricsHost, port: config.metricsPort ?? 0, routes: (p: string) => groupRoute(groups, p) };
   return new MetricsHttpServer(prom, options, container.get<Logger>(TYPES.Logger).child({ component: 'metrics' }));
 };
 

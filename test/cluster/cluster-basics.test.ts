@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { startNatsCluster, type NatsCluster } from '../support/nats-cluster';
 import { startClusterBrokers } from '../e2e/support/cluster-brokers';
-import { sleep, type BrokerProcess } from '../e2e/support/broker-process';
+import { freePort, sleep, type BrokerProcess } from '../e2e/support/broker-process';
 import { shardOf } from '../../src/domain/cluster/shard-of';
 import { RawClient } from '../e2e/support/raw-client';
 import { API_KEY, ZERO_UUID } from '../../src/adapters/kafka/protocol';
@@ -16,11 +16,13 @@ import { buildRecordBatch } from '../../src/adapters/kafka/record-batch/batch-bu
  */
 let nats: NatsCluster;
 let brokers: BrokerProcess[] = [];
+const metricsPorts: number[] = [];
 const TTL = 3000;
 
 beforeAll(async () => {
   nats = await startNatsCluster(3);
-  brokers = await startClusterBrokers(nats, 3, { clusterId: `basics-${process.pid}`, leaseTtlMs: TTL });
+  for (let i = 0; i < 3; i++) metricsPorts.push(await freePort());
+  brokers = await startClusterBrokers(nats, 3, { clusterId: `basics-${process.pid}`, leaseTtlMs: TTL, extraFor: (id) => ['--metrics-port', String(metricsPorts[id - 1])] });
 }, 60_000);
 
 afterAll(async () => {
@@ -65,7 +67,7 @@ test('issue 15: Metadata lists the three live brokers and every broker names the
   expect(controllers.size).toBe(1);
 });
 
-test('issue 15: FindCoordinator answers each shard owner; groups spread over brokers; kafkajs commits and reads back', async () => {
+test('issue 15: FindCoordinator answers each shard owner; groups spread over brokers; kafkajs commits and reads back; each broker's group pages and gauges show its shards' groups', async () => {
   await waitForOwners();
   const admin = kafka(brokers[0]!).admin();
   await admin.connect();
@@ -103,6 +105,25 @@ test('issue 15: FindCoordinator answers each shard owner; groups spread over bro
   expect(fetched[0]!.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([[0, '42'], [1, '-1'], [2, '7']]);
   await a.disconnect();
   expect(shardOf(g, 12)).toBeGreaterThanOrEqual(0);
+
+  // The group pages and gauges of each broker show the groups of the shards it coordinates.
+  const get = async (nodeId: number, p: string): Promise<{ status: number; body: string }> => {
+    const r = await fetch(`http://127.0.0.1:${metricsPorts[nodeId - 1]}${p}`);
+    return { status: r.status, body: await r.text() };
+  };
+  const owner = owners.get(g)!;
+  const listed = JSON.parse((await get(owner, '/groups')).body) as Array<{ groupId: string }>;
+  expect(listed.map((x) => x.groupId)).toContain(g);
+  expect((await get(owner, `/groups/${encodeURIComponent(g)}/history`)).status).toBe(200);
+  const page = await get(owner, `/groups/${encodeURIComponent(g)}`);
+  expect(page.status).toBe(200);
+  expect(page.body).toContain(g);
+  for (const other of [1, 2, 3].filter((id) => id !== owner)) {
+    expect((await get(other, `/groups/${encodeURIComponent(g)}/history`)).status).toBe(404);
+    expect(JSON.parse((await get(other, '/groups')).body).map((x: { groupId: string }) => x.groupId)).not.toContain(g);
+  }
+  const empty = (await get(owner, '/metrics')).body.match(/^cohort_groups\{state="Empty"\} (\d+)/m);
+  expect(Number(empty?.[1])).toBeGreaterThanOrEqual(1);
 });
 
 /** FindCoordinator v4 (batched, KIP-699) over a raw connection: the coordinator node id of a group (-1: none). */

@@ -6,7 +6,7 @@ import type { Metrics } from '../../ports/metrics';
 /** The coordinator's public read API that the group gauges are derived from (no hot-path hooks). */
 export interface GroupReadApi {
   listGroups(query: ListGroupsQuery): ListGroupsResult;
-  liveState(): GroupsState;
+  liveState(): Pick<GroupsState, 'groups'>;
 }
 
 /** Every state is exported, at 0 when no group is in it, so a dashboard never sees a series vanish. */
@@ -31,7 +31,7 @@ export const generationBumps = (
   return { bumps, seen };
 };
 
-const generations = function* (state: GroupsState): Iterable<readonly [string, number]> {
+const generations = function* (state: Pick<GroupsState, 'groups'>): Iterable<readonly [string, number]> {
   for (const g of state.groups.values()) yield [g.groupId, g.kind === 'classic' ? g.generation : g.groupEpoch];
 };
 

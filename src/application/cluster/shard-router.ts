@@ -3,6 +3,8 @@ import { shardOf } from '../../domain/cluster/shard-of';
 import { joinError, syncError } from '../../domain/group/replies';
 import { heartbeatError } from '../../domain/group/consumer/heartbeat-command';
 import type { GroupCoordinator } from '../group-coordinator';
+import type { GroupSummary } from '../group/group-admin-service';
+import type { Group, GroupsState } from '../../domain/group/groups-state';
 import type { GroupRequests } from '../group-requests';
 import type {
   ConsumerHeartbeatCommand,
@@ -133,6 +135,22 @@ export class ShardRouter implements GroupRequests {
     const results = this.owned().map((c) => c.listGroups(query));
     const failed = results.find((r) => r.errorCode !== ErrorCode.NONE);
     return { errorCode: failed?.errorCode ?? ErrorCode.NONE, groups: results.flatMap((r) => r.groups) };
+  }
+
+  /** The group pages (PE-13 over HTTP) of the groups this broker coordinates now. */
+  groupSummaries(): GroupSummary[] {
+    return this.owned().flatMap((c) => c.groupSummaries());
+  }
+
+  groupHistory(groupId: string): ReturnType<GroupCoordinator['groupHistory']> {
+    return this.of(groupId)?.groupHistory(groupId);
+  }
+
+  /** The owned shards' groups, for the group gauges (a shard's groups appear once it is loaded here). */
+  liveState(): Pick<GroupsState, 'groups'> {
+    const groups = new Map<string, Group>();
+    for (const c of this.owned()) for (const [id, g] of c.liveState().groups) groups.set(id, g);
+    return { groups };
   }
 
   async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupsResult> {

@@ -8,8 +8,15 @@ export const clusterArgs = (nats: NatsCluster, nodeId: number, clusterId: string
 ];
 
 /** Starts `count` brokers (node ids 1..count) sharing the NATS cluster. */
-export const startClusterBrokers = async (nats: NatsCluster, count: number, opts: { clusterId: string; leaseTtlMs: number; extra?: string[] }): Promise<BrokerProcess[]> => {
+export const startClusterBrokers = async (
+  nats: NatsCluster,
+  count: number,
+  opts: { clusterId: string; leaseTtlMs: number; extra?: string[]; extraFor?: (nodeId: number) => string[] },
+): Promise<BrokerProcess[]> => {
   const brokers: BrokerProcess[] = [];
-  for (let i = 1; i <= count; i++) brokers.push(await startBrokerProcess({ args: clusterArgs(nats, i, opts.clusterId, opts.leaseTtlMs, opts.extra) }));
+  for (let i = 1; i <= count; i++) {
+    const extra = [...(opts.extra ?? []), ...(opts.extraFor?.(i) ?? [])];
+    brokers.push(await startBrokerProcess({ args: clusterArgs(nats, i, opts.clusterId, opts.leaseTtlMs, extra) }));
+  }
   return brokers;
 };
