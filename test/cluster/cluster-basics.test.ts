@@ -67,7 +67,7 @@ test('issue 15: Metadata lists the three live brokers and every broker names the
   expect(controllers.size).toBe(1);
 });
 
-test('issue 15: FindCoordinator answers each shard owner; groups spread over brokers; kafkajs commits and reads back; each broker's group pages and gauges show its shards' groups', async () => {
+test('issue 15: FindCoordinator answers each shard owner; groups spread over brokers; kafkajs commits and reads back; the group pages and gauges of a broker show the groups of its shards', async () => {
   await waitForOwners();
   const admin = kafka(brokers[0]!).admin();
   await admin.connect();

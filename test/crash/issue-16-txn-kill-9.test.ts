@@ -4,6 +4,7 @@ import { API_KEY, defaultMessage } from '../../src/adapters/kafka/protocol';
 import { buildRecordBatch } from '../../src/adapters/kafka/record-batch/batch-builder';
 import { freePort, sleep, startBrokerProcess, tempDir, type BrokerProcess } from '../e2e/support/broker-process';
 import { RawClient } from '../e2e/support/raw-client';
+import { readUntilQuiet } from '../e2e/support/read-until-quiet';
 import { baseSeed, seededRandom } from './seeded-random';
 
 /**
@@ -170,18 +171,7 @@ describe('issue 16: transactions survive kill -9', () => {
 
     // read_committed with a real client.
     const kafka = new Kafka({ clientId: 'txn-crash', brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING });
-    const readAll = async (topic: string, readUncommitted: boolean): Promise<string[]> => {
-      const consumer = kafka.consumer({ groupId: `reader-${topic}-${readUncommitted}`, readUncommitted, maxWaitTimeInMs: 100 });
-      const seen: string[] = [];
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      let last = Date.now();
-      await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); last = Date.now(); } });
-      const started = Date.now();
-      while (Date.now() - last < 2000 && Date.now() - started < 15_000) await sleep(100);
-      await consumer.disconnect();
-      return seen;
-    };
+    const readAll = (topic: string, readUncommitted: boolean): Promise<string[]> => readUntilQuiet(kafka, topic, { readUncommitted, settleMs: 2000, maxMs: 15_000 });
     const out = await readAll(OUT, false);
     const idemValues = await readAll(IDEM, false);
     await broker.stop();

@@ -1,19 +1,9 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { startBrokerProcess, type BrokerProcess } from './support/broker-process';
+import { readUntilQuiet } from './support/read-until-quiet';
 
-/** Reads every record of `topic` from the beginning with a fresh group until `expected` values arrived or 10 s passed. */
-const readAll = async (kafka: Kafka, topic: string, readUncommitted: boolean, settleMs = 1500): Promise<string[]> => {
-  const consumer = kafka.consumer({ groupId: `reader-${topic}-${readUncommitted}-${Math.random()}`, readUncommitted, maxWaitTimeInMs: 100 });
-  const seen: string[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let last = Date.now();
-  await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); last = Date.now(); } });
-  const started = Date.now();
-  while (Date.now() - last < settleMs && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 100));
-  await consumer.disconnect();
-  return seen;
-};
+const readAll = (kafka: Kafka, topic: string, readUncommitted: boolean, settleMs = 1500): Promise<string[]> =>
+  readUntilQuiet(kafka, topic, { readUncommitted, settleMs });
 
 describe('transactions with kafkajs (issue 16 acceptance)', () => {
   let broker: BrokerProcess;

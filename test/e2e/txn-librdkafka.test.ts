@@ -2,23 +2,13 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { startBrokerProcess, sleep, type BrokerProcess } from './support/broker-process';
+import { startBrokerProcess, type BrokerProcess } from './support/broker-process';
+import { readUntilQuiet } from './support/read-until-quiet';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 
-const readCommitted = async (kafka: Kafka, topic: string): Promise<string[]> => {
-  const consumer = kafka.consumer({ groupId: `reader-${topic}`, maxWaitTimeInMs: 100 });
-  const seen: string[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let last = Date.now();
-  await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); last = Date.now(); } });
-  const started = Date.now();
-  while (Date.now() - last < 1500 && Date.now() - started < 10_000) await sleep(100);
-  await consumer.disconnect();
-  return seen;
-};
+const readCommitted = (kafka: Kafka, topic: string): Promise<string[]> => readUntilQuiet(kafka, topic);
 
 describe('transactions with librdkafka clients (issue 16 acceptance)', () => {
   let broker: BrokerProcess;
