@@ -12,7 +12,8 @@ import {
   foldStaticMemberReplaced,
 } from './evolve-membership';
 import { fromSnapshotData } from './group-snapshot';
-import { initialGroupsState, offsetKey, type Group, type GroupsState } from './groups-state';
+import { putCommittedOffset, removeCommittedOffset } from './committed-offsets';
+import { initialGroupsState, type Group, type GroupsState } from './groups-state';
 import { newConsumerGroup, type ConsumerGroup } from './consumer/consumer-group';
 import type { ConsumerGroupEvent } from './consumer/consumer-events';
 import { fromConsumerSnapshotData } from './consumer/consumer-snapshot';
@@ -56,7 +57,7 @@ const consumerGroupFor = (state: GroupsState, e: ConsumerGroupEvent): ConsumerGr
 /**
  * Folds one event into the state. The maps of `state` are updated in place and `state` is
  * returned: callers hand over the previous value (STYLE.md: mutation confined to one fold step).
- * Objects taken from events (members, offsets) are never mutated, so two states may fold the same
+ * Objects taken from events (members) are never mutated, so two states may fold the same
  * events safely. Never validates: decide did (STYLE.md), so replay and live application are the
  * same code — and an event for a member that is gone is simply a no-op.
  */
@@ -94,22 +95,25 @@ export const evolve = (state: GroupsState, event: GroupEvent): GroupsState => {
       return state;
     case 'OffsetCommitted':
       // PE-8: a commit for a missing group creates a simple group.
-      offsetsGroup(state, event.groupId).offsets.set(offsetKey(event.topic, event.partition), {
-        topic: event.topic,
-        partition: event.partition,
-        offset: event.offset,
-        leaderEpoch: event.leaderEpoch,
-        metadata: event.metadata,
-        commitTimestamp: event.commitTimestamp,
-        expireTimestamp: event.expireTimestamp,
-      });
+      putCommittedOffset(
+        offsetsGroup(state, event.groupId).offsets,
+        event.topic,
+        event.partition,
+        event.offset,
+        event.leaderEpoch,
+        event.metadata,
+        event.commitTimestamp,
+        event.expireTimestamp,
+      );
       return state;
-    case 'OffsetDeleted':
-      state.groups.get(event.groupId)?.offsets.delete(offsetKey(event.topic, event.partition));
+    case 'OffsetDeleted': {
+      const group = state.groups.get(event.groupId);
+      if (group !== undefined) removeCommittedOffset(group.offsets, event.topic, event.partition);
       return state;
+    }
     case 'OffsetsExpired': {
       const group = state.groups.get(event.groupId);
-      if (group !== undefined) for (const p of event.partitions) group.offsets.delete(offsetKey(p.topic, p.partition));
+      if (group !== undefined) for (const p of event.partitions) removeCommittedOffset(group.offsets, p.topic, p.partition);
       return state;
     }
     case 'GroupDeleted':

@@ -1,3 +1,4 @@
+import { forEachCommittedOffset } from './committed-offsets';
 import type { GroupEvent } from './events';
 import { toSnapshotData } from './group-snapshot';
 import { toConsumerSnapshotData } from './consumer/consumer-snapshot';
@@ -15,7 +16,7 @@ export const snapshotEvents = (state: GroupsState, history: HistoryState): Group
     const h = history.get(group.groupId) ?? null;
     if (group.kind === 'classic') out.push({ type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: h });
     else out.push({ type: 'ConsumerGroupSnapshot', groupId: group.groupId, group: toConsumerSnapshotData(group), history: h });
-    for (const o of group.offsets.values()) out.push({ type: 'OffsetCommitted', groupId: group.groupId, ...o });
+    forEachCommittedOffset(group.offsets, (o) => out.push({ type: 'OffsetCommitted', groupId: group.groupId, ...o }));
   }
   return out;
 };

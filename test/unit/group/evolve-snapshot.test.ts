@@ -90,8 +90,7 @@ describe('group domain', () => {
       { type: 'OffsetCommitted', groupId: 'g', topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: 0, expireTimestamp: 50 },
       { type: 'OffsetCommitted', groupId: 'g', topic: 'u', partition: 0, offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: 0, expireTimestamp: null },
     ]).groups.get('g')!.offsets;
-    const g = newClassicGroup('g', 100);
-    for (const [k, o] of offsets) g.offsets.set(k, o);
+    const g = newClassicGroup('g', 100, offsets);
     g.protocolType = 'consumer';
     expect(decideOffsetExpiry(g, 60, 1000)).toEqual([{ type: 'OffsetsExpired', groupId: 'g', partitions: [{ topic: 't', partition: 0 }] }]);
     expect(decideOffsetExpiry(g, 1100, 1000)).toEqual([
