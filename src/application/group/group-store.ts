@@ -162,7 +162,7 @@ export class GroupStore {
   }
 
   /** Events that rebuild the aggregate and the history (PE-9, PE-13); the journal writes them as a snapshot. */
-  snapshotEvents(): GroupEvent[] {
+  snapshotEvents(): Iterable<GroupEvent> {
     return snapshotEvents(this.state, this.history);
   }
 

@@ -14,6 +14,9 @@
  * The tables are owned by the aggregate and changed only by `evolve` (STYLE.md: mutation confined
  * to one fold step); readers get `CommittedOffset` values, fresh objects never shared with the table.
  */
+import type { GroupEvent } from './events';
+
+type OffsetCommittedEvent = Extract<GroupEvent, { type: 'OffsetCommitted' }>;
 
 /** A committed offset as stored (OF-6); leaderEpoch −1 = absent. */
 export interface CommittedOffset {
@@ -133,3 +136,39 @@ export const removeCommittedOffset = (offsets: GroupOffsets, topic: string, part
   if (t.metadata !== null && t.metadata[partition] !== undefined) t.metadata = removed(t.metadata, partition);
   if (t.offset.length === 0) offsets.topics.delete(topic);
 };
+
+/** A copy of `offsets` that later folds do not change (a snapshot's capture: arrays of numbers, no object per offset). */
+export const copyGroupOffsets = (offsets: GroupOffsets): GroupOffsets => {
+  const topics = new Map<string, TopicOffsets>();
+  for (const [topic, t] of offsets.topics) {
+    topics.set(topic, {
+      offset: t.offset.slice(),
+      leaderEpoch: t.leaderEpoch.slice(),
+      commitTimestamp: t.commitTimestamp.slice(),
+      expireTimestamp: t.expireTimestamp === null ? null : t.expireTimestamp.slice(),
+      metadata: t.metadata === null ? null : t.metadata.slice(),
+    });
+  }
+  return { topics, size: offsets.size };
+};
+
+/** The OffsetCommitted events that rebuild `offsets` for `groupId` (PE-9), made one at a time, in `forEachCommittedOffset` order. */
+export function* offsetCommittedEvents(groupId: string, offsets: GroupOffsets): Generator<OffsetCommittedEvent> {
+  for (const [topic, t] of offsets.topics) {
+    const o = t.offset;
+    for (let p = 0; p < o.length; p++) {
+      if (o[p] === undefined) continue;
+      yield {
+        type: 'OffsetCommitted',
+        groupId,
+        topic,
+        partition: p,
+        offset: o[p]!,
+        leaderEpoch: t.leaderEpoch[p]!,
+        metadata: t.metadata?.[p] ?? '',
+        commitTimestamp: t.commitTimestamp[p]!,
+        expireTimestamp: t.expireTimestamp?.[p] ?? null,
+      };
+    }
+  }
+}
