@@ -54,6 +54,12 @@ const consumerGroupFor = (state: GroupsState, e: ConsumerGroupEvent): ConsumerGr
   return group;
 };
 
+/** OffsetCommitted (OF-6); PE-8: a commit for a missing group creates a simple group. */
+const foldOffsetCommitted = (state: GroupsState, e: Extract<GroupEvent, { type: 'OffsetCommitted' }>): GroupsState => {
+  putCommittedOffset(offsetsGroup(state, e.groupId).offsets, e.topic, e.partition, e.offset, e.leaderEpoch, e.metadata, e.commitTimestamp, e.expireTimestamp);
+  return state;
+};
+
 /**
  * Folds one event into the state. The maps of `state` are updated in place and `state` is
  * returned: callers hand over the previous value (STYLE.md: mutation confined to one fold step).
@@ -62,6 +68,8 @@ const consumerGroupFor = (state: GroupsState, e: ConsumerGroupEvent): ConsumerGr
  * same code — and an event for a member that is gone is simply a no-op.
  */
 export const evolve = (state: GroupsState, event: GroupEvent): GroupsState => {
+  // Most of a MetaLog is commits (C4): they skip the dispatch below.
+  if (event.type === 'OffsetCommitted') return foldOffsetCommitted(state, event);
   switch (event.type) {
     case 'GroupCreated':
       groupOrCreate(state, event.groupId, event.at).stateTimestamp = event.at;
@@ -92,19 +100,6 @@ export const evolve = (state: GroupsState, event: GroupEvent): GroupsState => {
       return state;
     case 'GroupRecovered':
       withGroup(state, event.groupId, foldGroupRecovered);
-      return state;
-    case 'OffsetCommitted':
-      // PE-8: a commit for a missing group creates a simple group.
-      putCommittedOffset(
-        offsetsGroup(state, event.groupId).offsets,
-        event.topic,
-        event.partition,
-        event.offset,
-        event.leaderEpoch,
-        event.metadata,
-        event.commitTimestamp,
-        event.expireTimestamp,
-      );
       return state;
     case 'OffsetDeleted': {
       const group = state.groups.get(event.groupId);
