@@ -39,7 +39,7 @@ import type { ClusterView } from './application/cluster/cluster-view';
 import { TopicService } from './application/topic-service';
 import { AppendNotifier } from './application/append-notifier';
 import { PartitionWriter } from './application/partition-writer';
-import { MetaJournal } from './application/meta-journal';
+import { MetaJournal, snapshotParts } from './application/meta-journal';
 import { recover } from './application/recovery';
 import { GroupCoordinator, groupCoordinatorModule } from './application/group-coordinator';
 import { IoThrottle } from './adapters/partition-log/cleaner-throttle';
@@ -276,7 +276,7 @@ const compose = async (config: BrokerConfig, options: StartOptions): Promise<Con
   const topics = container.get(TopicService);
   const security = container.get(SecurityService);
   const txns = container.get(TransactionCoordinator);
-  journal.setSnapshotSource(() => [...topics.snapshotEvents(), ...coordinator.snapshotEvents(), ...security.snapshotEvents(), ...txns.snapshotEvents()]);
+  journal.setSnapshotSource(() => snapshotParts(topics.snapshotEvents(), coordinator.snapshotEvents(), security.snapshotEvents(), txns.snapshotEvents()));
   container.get(TransactionCompletion); // issue 16: connects markers, pending offsets and the EV-8 repair
   // KC-24: created, deleted or grown topics make KIP-848 groups recompute their subscription metadata.
   topics.onChange(() => coordinator.onTopicMetadataChanged());

@@ -198,7 +198,7 @@ export class GroupCoordinator {
     return this.store.historyState();
   }
   /** Events rebuilding the aggregate and history (the MetaJournal's snapshot source). */
-  snapshotEvents(): GroupEvent[] {
+  snapshotEvents(): Iterable<GroupEvent> {
     return this.store.snapshotEvents();
   }
 }

@@ -6,9 +6,17 @@ import type { SnapshotStore } from '../ports/snapshot-store';
 
 /**
  * Where the snapshot's events come from: the state of every service as folded from every event
- * appended so far (durable or not); the journal pairs it with the log's next position.
+ * appended so far (durable or not); the journal pairs it with the log's next position. The events
+ * may be made while the store iterates them, but are fixed by the call (SnapshotToSave).
  */
-export type DurableStateSource = () => MetaEvent[];
+export type DurableStateSource = () => Iterable<MetaEvent>;
+
+/** The snapshot events of several services, each taken now, in order. */
+export const snapshotParts = (...parts: ReadonlyArray<Iterable<MetaEvent>>): Iterable<MetaEvent> => ({
+  *[Symbol.iterator]() {
+    for (const p of parts) yield* p;
+  },
+});
 
 /**
  * The MetaLog as the services see it: a decorator that tracks the durable position and takes a
@@ -80,7 +88,16 @@ export class MetaJournal implements MetaLog {
   async snapshotNow(): Promise<void> {
     if (this.source === null) return;
     const position = this.inner.nextPosition();
-    const events = this.source();
+    const source = this.source();
+    let count = 0;
+    const events: Iterable<MetaEvent> = {
+      *[Symbol.iterator]() {
+        for (const e of source) {
+          count++;
+          yield e;
+        }
+      },
+    };
     this.inner.checkpoint?.(position);
     const started = Date.now();
     const durable = await this.lastAppend.then(
@@ -96,7 +113,7 @@ export class MetaJournal implements MetaLog {
     this.lastSnapshotAt = Date.now();
     this.metrics.increment('cohort_snapshots_total');
     this.metrics.set('cohort_snapshot_duration_seconds', (this.lastSnapshotAt - started) / 1000);
-    this.log.info({ position, events: events.length, ms: this.lastSnapshotAt - started }, 'snapshot written');
+    this.log.info({ position, events: count, ms: this.lastSnapshotAt - started }, 'snapshot written');
   }
 
   async replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition> {

@@ -9,6 +9,15 @@ export interface Snapshot {
 }
 
 /**
+ * A snapshot to write: its events may be made while they are iterated (a store iterates them
+ * once), but their content is fixed when the snapshot is taken — later appends do not change it.
+ */
+export interface SnapshotToSave {
+  readonly position: LogPosition;
+  readonly events: Iterable<MetaEvent>;
+}
+
+/**
  * SnapshotStore port.
  *
  * Contract:
@@ -20,6 +29,6 @@ export interface Snapshot {
  *   state that replaying the whole MetaLog gives (PE-9).
  */
 export interface SnapshotStore {
-  save(snapshot: Snapshot): Promise<void>;
+  save(snapshot: SnapshotToSave): Promise<void>;
   loadLatest(): Promise<Snapshot | null>;
 }

@@ -1,4 +1,4 @@
-import type { Snapshot, SnapshotStore } from '../../src/ports/snapshot-store';
+import type { Snapshot, SnapshotStore, SnapshotToSave } from '../../src/ports/snapshot-store';
 
 /** In-memory SnapshotStore for tests: keeps the newest snapshots in memory, durable at once. */
 export class MemorySnapshotStore implements SnapshotStore {
@@ -6,7 +6,7 @@ export class MemorySnapshotStore implements SnapshotStore {
 
   constructor(private readonly keep = 2) {}
 
-  async save(snapshot: Snapshot): Promise<void> {
+  async save(snapshot: SnapshotToSave): Promise<void> {
     // Copy the event list: the caller's array must not change what was saved.
     this.kept.push({ position: snapshot.position, events: [...snapshot.events] });
     this.kept.sort((a, b) => a.position - b.position);

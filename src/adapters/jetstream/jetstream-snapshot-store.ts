@@ -1,5 +1,5 @@
 import type { ObjectStore } from 'nats';
-import type { Snapshot, SnapshotStore } from '../../ports/snapshot-store';
+import type { Snapshot, SnapshotStore, SnapshotToSave } from '../../ports/snapshot-store';
 import { decodeSnapshot, encodeSnapshot } from '../snapshot/file-snapshot-store';
 
 /**
@@ -12,7 +12,7 @@ import { decodeSnapshot, encodeSnapshot } from '../snapshot/file-snapshot-store'
 export class JetStreamSnapshotStore implements SnapshotStore {
   constructor(private readonly store: ObjectStore, private readonly name: string) {}
 
-  async save(snapshot: Snapshot): Promise<void> {
+  async save(snapshot: SnapshotToSave): Promise<void> {
     await this.store.putBlob({ name: this.name }, await encodeSnapshot(snapshot));
   }
 

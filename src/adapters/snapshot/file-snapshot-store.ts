@@ -3,7 +3,7 @@ import { dirname, join } from 'path';
 import { inject, injectable } from 'inversify';
 import type { MetaEvent } from '../../domain/meta-event';
 import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
-import type { Snapshot, SnapshotStore } from '../../ports/snapshot-store';
+import type { Snapshot, SnapshotStore, SnapshotToSave } from '../../ports/snapshot-store';
 import { ByteReader } from '../wal/byte-reader';
 import { ByteWriter } from '../wal/byte-writer';
 import { ValueDecoder, ValueEncoder } from '../wal/value-codec';
@@ -45,15 +45,15 @@ export class SnapshotDamagedError extends Error {
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Encodes a snapshot, yielding to the event loop whenever a slice has run `sliceMs`. */
-export const encodeSnapshot = async (snapshot: Snapshot, sliceMs = 10): Promise<Uint8Array> => {
+export const encodeSnapshot = async (snapshot: SnapshotToSave, sliceMs = 10): Promise<Uint8Array> => {
   const out = new ByteWriter(64 * 1024);
   for (let i = 0; i < HEADER_BYTES; i++) out.u8(0);
   const encoder = new ValueEncoder();
   let sliceStart = performance.now();
-  const events = snapshot.events;
-  for (let i = 0; i < events.length; i++) {
-    encoder.encode(out, events[i]);
-    if ((i & 255) === 255 && performance.now() - sliceStart > sliceMs) {
+  let count = 0;
+  for (const e of snapshot.events) {
+    encoder.encode(out, e);
+    if ((++count & 255) === 0 && performance.now() - sliceStart > sliceMs) {
       await yieldToLoop();
       sliceStart = performance.now();
     }
@@ -64,7 +64,7 @@ export const encodeSnapshot = async (snapshot: Snapshot, sliceMs = 10): Promise<
   view.setUint16(4, VERSION, true);
   view.setUint16(6, HEADER_BYTES, true);
   view.setFloat64(8, snapshot.position, true);
-  view.setFloat64(16, events.length, true);
+  view.setFloat64(16, count, true);
   view.setFloat64(24, bytes.length - HEADER_BYTES, true);
   view.setUint32(32, CRC32.buf(bytes.subarray(HEADER_BYTES)) >>> 0, true);
   view.setUint32(44, CRC32.buf(bytes.subarray(0, 44)) >>> 0, true);
@@ -121,13 +121,13 @@ export class FileSnapshotStore implements SnapshotStore {
   }
 
   /** Saves are serialized: `prune` must never see another save's temp file half-written. */
-  save(snapshot: Snapshot): Promise<void> {
+  save(snapshot: SnapshotToSave): Promise<void> {
     const run = this.saving.then(() => this.write(snapshot));
     this.saving = run.catch(() => undefined);
     return run;
   }
 
-  private async write(snapshot: Snapshot): Promise<void> {
+  private async write(snapshot: SnapshotToSave): Promise<void> {
     const dir = this.options.dir;
     if (!this.dirDurable) {
       // A new directory's entry lives in its parent: sync the parent, or a power loss can drop the

@@ -1,5 +1,9 @@
 import type { GroupEvent } from '../../domain/group/events';
-import { offsetKey, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
+import { committedOffset, forEachCommittedOffset } from '../../domain/group/committed-offsets';
+import type { CommittedOffset, Group, GroupsState } from '../../domain/group/groups-state';
+
+/** Overlay key of a partition's offset (topic names cannot contain NUL). */
+const offsetKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 interface Undo {
   readonly groupId: string;
@@ -25,12 +29,14 @@ export class CommittedReads {
     const undo: Undo[] = [];
     const created: string[] = [];
     const seen = new Set<string>();
-    const remember = (groupId: string, key: string, group: Group | undefined): void => {
+    const remember = (groupId: string, topic: string, partition: number, group: Group | undefined): void => {
+      const key = offsetKey(topic, partition);
       let byKey = this.offsets.get(groupId);
       if (byKey === undefined) this.offsets.set(groupId, (byKey = new Map()));
       let list = byKey.get(key);
       if (list === undefined) byKey.set(key, (list = []));
-      list.push(group?.offsets.get(key));
+      // A value, not a view: the group's offset tables change in place when the batch folds.
+      list.push(group === undefined ? undefined : committedOffset(group.offsets, topic, partition));
       undo.push({ groupId, key });
     };
     for (const e of events) {
@@ -45,13 +51,13 @@ export class CommittedReads {
       switch (e.type) {
         case 'OffsetCommitted':
         case 'OffsetDeleted':
-          remember(e.groupId, offsetKey(e.topic, e.partition), group);
+          remember(e.groupId, e.topic, e.partition, group);
           break;
         case 'OffsetsExpired':
-          for (const p of e.partitions) remember(e.groupId, offsetKey(p.topic, p.partition), group);
+          for (const p of e.partitions) remember(e.groupId, p.topic, p.partition, group);
           break;
         case 'GroupDeleted':
-          if (group !== undefined) for (const key of group.offsets.keys()) remember(e.groupId, key, group);
+          if (group !== undefined) forEachCommittedOffset(group.offsets, (o) => remember(e.groupId, o.topic, o.partition, group));
           break;
         default:
           break;
@@ -83,10 +89,10 @@ export class CommittedReads {
   }
 
   /** The durable offset of a partition, given the live group. */
-  offset(groupId: string, key: string, live: Group | undefined): CommittedOffset | undefined {
-    const list = this.offsets.get(groupId)?.get(key);
+  offset(groupId: string, topic: string, partition: number, live: Group | undefined): CommittedOffset | undefined {
+    const list = this.offsets.get(groupId)?.get(offsetKey(topic, partition));
     if (list !== undefined) return list[0];
-    return this.created.has(groupId) ? undefined : live?.offsets.get(key);
+    return this.created.has(groupId) || live === undefined ? undefined : committedOffset(live.offsets, topic, partition);
   }
 
   /** Every durable offset of a group, given the live group. */
@@ -94,7 +100,9 @@ export class CommittedReads {
     const pending = this.offsets.get(groupId);
     const out: CommittedOffset[] = [];
     if (!this.created.has(groupId) && live !== undefined) {
-      for (const [key, o] of live.offsets) if (pending === undefined || !pending.has(key)) out.push(o);
+      forEachCommittedOffset(live.offsets, (o) => {
+        if (pending === undefined || !pending.has(offsetKey(o.topic, o.partition))) out.push(o);
+      });
     }
     if (pending !== undefined) for (const list of pending.values()) if (list[0] !== undefined) out.push(list[0]);
     return out;

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../domain/error-code';
 import type { ClassicGroup } from '../../domain/group/classic-group';
 import type { GroupEvent } from '../../domain/group/events';
 import { evolve } from '../../domain/group/evolve';
-import { initialGroupsState, offsetKey, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
+import { initialGroupsState, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
 import type { ConsumerGroup } from '../../domain/group/consumer/consumer-group';
 import { evolveHistory, initialHistoryState, type GroupHistory, type HistoryState } from '../../domain/group/history';
 import { snapshotEvents } from '../../domain/group/snapshot-events';
@@ -130,7 +130,7 @@ export class GroupStore {
   }
 
   committedOffset(groupId: string, topic: string, partition: number): CommittedOffset | undefined {
-    return this.reads.offset(groupId, offsetKey(topic, partition), this.state.groups.get(groupId));
+    return this.reads.offset(groupId, topic, partition, this.state.groups.get(groupId));
   }
 
   committedOffsets(groupId: string): CommittedOffset[] {
@@ -162,7 +162,7 @@ export class GroupStore {
   }
 
   /** Events that rebuild the aggregate and the history (PE-9, PE-13); the journal writes them as a snapshot. */
-  snapshotEvents(): GroupEvent[] {
+  snapshotEvents(): Iterable<GroupEvent> {
     return snapshotEvents(this.state, this.history);
   }
 

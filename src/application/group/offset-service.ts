@@ -8,7 +8,7 @@ import { decideOffsetDelete } from '../../domain/group/decide-offset-delete';
 import { decideOffsetExpiry } from '../../domain/group/decide-offset-expiry';
 import { validateConsumerOffsetFetch } from '../../domain/group/consumer/validate-consumer-offsets';
 import type { GroupEvent } from '../../domain/group/events';
-import type { CommittedOffset } from '../../domain/group/groups-state';
+import { forEachCommittedOffset, type CommittedOffset } from '../../domain/group/committed-offsets';
 import type { Clock } from '../../ports/clock';
 import type { Scheduler } from '../../ports/scheduler';
 import { TYPES } from '../../ports/symbols';
@@ -176,9 +176,9 @@ export class OffsetService {
     const deleted = new Set(topics);
     const events: GroupEvent[] = [];
     for (const g of this.store.groups()) {
-      for (const o of g.offsets.values()) {
+      forEachCommittedOffset(g.offsets, (o) => {
         if (deleted.has(o.topic)) events.push({ type: 'OffsetDeleted', groupId: g.groupId, topic: o.topic, partition: o.partition });
-      }
+      });
     }
     await this.writes.write(events).durable;
   }

@@ -8,7 +8,7 @@
  * rebalance, and events' objects can be shared by several folds.
  */
 import type { ClassicGroupState, MemberProtocol, RebalanceTrigger } from './events';
-import type { CommittedOffset } from './groups-state';
+import { emptyGroupOffsets, type GroupOffsets } from './committed-offsets';
 
 export type { ClassicGroupState, MemberProtocol };
 
@@ -108,12 +108,12 @@ export interface ClassicGroup {
   rebalanceStartedAt: number | null;
   /** The hard state a reload gives while membership events have moved the live group past it. */
   base: GroupBase | null;
-  /** Keyed by `offsetKey(topic, partition)`. */
-  readonly offsets: Map<string, CommittedOffset>;
+  /** Per-topic tables (committed-offsets.ts). */
+  readonly offsets: GroupOffsets;
 }
 
 /** A fresh Empty group (CG-22); `at` null = a simple group created by a commit (PE-8). */
-export const newClassicGroup = (groupId: string, at: number | null, offsets: Map<string, CommittedOffset> = new Map()): ClassicGroup => ({
+export const newClassicGroup = (groupId: string, at: number | null, offsets: GroupOffsets = emptyGroupOffsets()): ClassicGroup => ({
   kind: 'classic',
   groupId,
   state: 'Empty',

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/Either';
 import { ErrorCode, kafkaError, type KafkaError } from '../error-code';
 import type { ClassicGroup } from './classic-group';
 import type { GroupEvent } from './events';
-import { offsetKey } from './groups-state';
+import { hasCommittedOffset } from './committed-offsets';
 import { isSubscribedTo } from './protocol-selection';
 import type { Group } from './groups-state';
 import { consumerGroupSubscribesTo } from './consumer/consumer-group';
@@ -36,7 +36,7 @@ export const decideOffsetDelete = (
       name: t.name,
       partitions: t.partitions.map((p) => {
         if (subscribed) return { partitionIndex: p, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as ErrorCode };
-        if (group.offsets.has(offsetKey(t.name, p))) {
+        if (hasCommittedOffset(group.offsets, t.name, p)) {
           events.push({ type: 'OffsetDeleted', groupId: cmd.groupId, topic: t.name, partition: p });
         }
         return { partitionIndex: p, errorCode: ErrorCode.NONE as ErrorCode };

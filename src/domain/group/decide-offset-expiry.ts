@@ -1,6 +1,6 @@
 import type { ClassicGroup } from './classic-group';
 import type { GroupEvent } from './events';
-import type { CommittedOffset } from './groups-state';
+import { forEachCommittedOffset, type CommittedOffset } from './committed-offsets';
 import { isSubscribedTo } from './protocol-selection';
 import type { Group } from './groups-state';
 import { consumerGroupSubscribesTo } from './consumer/consumer-group';
@@ -34,8 +34,8 @@ export const decideOffsetExpiry = (
   // OF-20: a KIP-848 group's offsets of unsubscribed topics count from their commit time.
   const subscribed = (topic: string) => (group.kind === 'consumer' ? consumerGroupSubscribesTo(group, topic) : isSubscribedTo(group, topic));
   const baseOf = (o: CommittedOffset) => (group.kind === 'consumer' ? o.commitTimestamp : retentionBase(group, o));
-  for (const o of group.offsets.values()) {
-    if (subscribed(o.topic) || hasPendingTxnOffset(o.topic, o.partition)) continue;
+  forEachCommittedOffset(group.offsets, (o) => {
+    if (subscribed(o.topic) || hasPendingTxnOffset(o.topic, o.partition)) return;
     const due =
       o.expireTimestamp !== null
         ? now >= o.expireTimestamp
@@ -44,7 +44,7 @@ export const decideOffsetExpiry = (
             return base !== null && now - base >= retentionMs;
           })();
     if (due) expired.push({ topic: o.topic, partition: o.partition });
-  }
+  });
   const events: GroupEvent[] = [];
   if (expired.length > 0) events.push({ type: 'OffsetsExpired', groupId: group.groupId, partitions: expired });
   const empty = group.kind === 'consumer' ? group.members.size === 0 : group.state === 'Empty';

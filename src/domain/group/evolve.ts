@@ -12,7 +12,8 @@ import {
   foldStaticMemberReplaced,
 } from './evolve-membership';
 import { fromSnapshotData } from './group-snapshot';
-import { initialGroupsState, offsetKey, type Group, type GroupsState } from './groups-state';
+import { putCommittedOffset, removeCommittedOffset } from './committed-offsets';
+import { initialGroupsState, type Group, type GroupsState } from './groups-state';
 import { newConsumerGroup, type ConsumerGroup } from './consumer/consumer-group';
 import type { ConsumerGroupEvent } from './consumer/consumer-events';
 import { fromConsumerSnapshotData } from './consumer/consumer-snapshot';
@@ -53,14 +54,22 @@ const consumerGroupFor = (state: GroupsState, e: ConsumerGroupEvent): ConsumerGr
   return group;
 };
 
+/** OffsetCommitted (OF-6); PE-8: a commit for a missing group creates a simple group. */
+const foldOffsetCommitted = (state: GroupsState, e: Extract<GroupEvent, { type: 'OffsetCommitted' }>): GroupsState => {
+  putCommittedOffset(offsetsGroup(state, e.groupId).offsets, e.topic, e.partition, e.offset, e.leaderEpoch, e.metadata, e.commitTimestamp, e.expireTimestamp);
+  return state;
+};
+
 /**
  * Folds one event into the state. The maps of `state` are updated in place and `state` is
  * returned: callers hand over the previous value (STYLE.md: mutation confined to one fold step).
- * Objects taken from events (members, offsets) are never mutated, so two states may fold the same
+ * Objects taken from events (members) are never mutated, so two states may fold the same
  * events safely. Never validates: decide did (STYLE.md), so replay and live application are the
  * same code — and an event for a member that is gone is simply a no-op.
  */
 export const evolve = (state: GroupsState, event: GroupEvent): GroupsState => {
+  // Most of a MetaLog is commits (C4): they skip the dispatch below.
+  if (event.type === 'OffsetCommitted') return foldOffsetCommitted(state, event);
   switch (event.type) {
     case 'GroupCreated':
       groupOrCreate(state, event.groupId, event.at).stateTimestamp = event.at;
@@ -92,24 +101,14 @@ export const evolve = (state: GroupsState, event: GroupEvent): GroupsState => {
     case 'GroupRecovered':
       withGroup(state, event.groupId, foldGroupRecovered);
       return state;
-    case 'OffsetCommitted':
-      // PE-8: a commit for a missing group creates a simple group.
-      offsetsGroup(state, event.groupId).offsets.set(offsetKey(event.topic, event.partition), {
-        topic: event.topic,
-        partition: event.partition,
-        offset: event.offset,
-        leaderEpoch: event.leaderEpoch,
-        metadata: event.metadata,
-        commitTimestamp: event.commitTimestamp,
-        expireTimestamp: event.expireTimestamp,
-      });
+    case 'OffsetDeleted': {
+      const group = state.groups.get(event.groupId);
+      if (group !== undefined) removeCommittedOffset(group.offsets, event.topic, event.partition);
       return state;
-    case 'OffsetDeleted':
-      state.groups.get(event.groupId)?.offsets.delete(offsetKey(event.topic, event.partition));
-      return state;
+    }
     case 'OffsetsExpired': {
       const group = state.groups.get(event.groupId);
-      if (group !== undefined) for (const p of event.partitions) group.offsets.delete(offsetKey(p.topic, p.partition));
+      if (group !== undefined) for (const p of event.partitions) removeCommittedOffset(group.offsets, p.topic, p.partition);
       return state;
     }
     case 'GroupDeleted':

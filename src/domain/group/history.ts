@@ -106,6 +106,9 @@ const membersOf = (group: ClassicGroup | undefined, ids: readonly string[]): His
  * was folded (it supplies member details). Pure apart from replacing the group's entry in `state`.
  */
 export const evolveHistory = (state: HistoryState, event: GroupEvent, group: Group | undefined, maxGenerations: number): HistoryState => {
+  // Offset events never change a history; returning before the lookup spares C4's replay an empty
+  // history object per OffsetCommitted of a group without one (issue 14).
+  if (event.type === 'OffsetCommitted' || event.type === 'OffsetDeleted' || event.type === 'OffsetsExpired') return state;
   if (event.type === 'GroupDeleted') {
     state.delete(event.groupId);
     return state;

@@ -1,3 +1,4 @@
+import { copyGroupOffsets, offsetCommittedEvents, type GroupOffsets } from './committed-offsets';
 import type { GroupEvent } from './events';
 import { toSnapshotData } from './group-snapshot';
 import { toConsumerSnapshotData } from './consumer/consumer-snapshot';
@@ -8,14 +9,27 @@ import type { HistoryState } from './history';
  * Events that rebuild `state` and `history` from the initial state: one GroupSnapshot per group
  * (its aggregate and bounded history, PE-13) and the latest committed offset per partition,
  * tombstones applied, like Kafka's compacted records (PE-9). Folding them deep-equals the input.
+ *
+ * The content is fixed when this is called; the OffsetCommitted events are made only while they
+ * are iterated (re-iterable), from a copy of the offset tables (issue 14: a snapshot of 1 M offsets
+ * held 1 M event objects while it was encoded; the copy is three arrays of numbers per topic).
  */
-export const snapshotEvents = (state: GroupsState, history: HistoryState): GroupEvent[] => {
-  const out: GroupEvent[] = [];
+export const snapshotEvents = (state: GroupsState, history: HistoryState): Iterable<GroupEvent> => {
+  const parts: Array<{ readonly head: GroupEvent; readonly offsets: GroupOffsets }> = [];
   for (const group of state.groups.values()) {
     const h = history.get(group.groupId) ?? null;
-    if (group.kind === 'classic') out.push({ type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: h });
-    else out.push({ type: 'ConsumerGroupSnapshot', groupId: group.groupId, group: toConsumerSnapshotData(group), history: h });
-    for (const o of group.offsets.values()) out.push({ type: 'OffsetCommitted', groupId: group.groupId, ...o });
+    const head: GroupEvent =
+      group.kind === 'classic'
+        ? { type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: h }
+        : { type: 'ConsumerGroupSnapshot', groupId: group.groupId, group: toConsumerSnapshotData(group), history: h };
+    parts.push({ head, offsets: copyGroupOffsets(group.offsets) });
   }
-  return out;
+  return {
+    *[Symbol.iterator]() {
+      for (const p of parts) {
+        yield p.head;
+        yield* offsetCommittedEvents(p.head.groupId, p.offsets);
+      }
+    },
+  };
 };

@@ -6,6 +6,7 @@
  */
 import type { GroupEvent } from '../../../src/domain/group/events';
 import type { GroupsState } from '../../../src/domain/group/groups-state';
+import { listCommittedOffsets } from '../../../src/domain/group/committed-offsets';
 
 export interface ReloadedMember {
   memberId: string;
@@ -138,7 +139,7 @@ export const projectForReload = (state: GroupsState): Reload => {
           protocols: m.protocols.map((p) => ({ name: p.name, metadata: bytes(p.metadata) })), assignment: bytes(m.assignment),
         }))
         .sort((a, b) => (a.memberId < b.memberId ? -1 : 1)),
-      offsets: [...g.offsets.values()].map((o) => [o.topic, o.partition, o.offset, o.metadata] as [string, number, number, string]).sort(),
+      offsets: listCommittedOffsets(g.offsets).map((o) => [o.topic, o.partition, o.offset, o.metadata] as [string, number, number, string]).sort(),
     });
   }
   return out;

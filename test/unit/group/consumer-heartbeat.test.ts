@@ -282,7 +282,7 @@ describe('KIP-848 ConsumerGroupHeartbeat', () => {
     expect(gens[2]!.left).toEqual([{ memberId: 'b', reason: 'LeaveGroup', at: h.clock.now() }]);
     await h.restart();
     expect(h.coord.groupHistory('cg')!.history).toEqual(report.history);
-    const snap = h.coord.snapshotEvents().find((e) => e.type === 'ConsumerGroupSnapshot');
+    const snap = [...h.coord.snapshotEvents()].find((e) => e.type === 'ConsumerGroupSnapshot');
     expect(snap).toMatchObject({ groupId: 'cg', history: report.history });
   });
 

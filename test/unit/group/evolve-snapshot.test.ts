@@ -5,7 +5,7 @@ import { newClassicGroup, type ClassicMember } from '../../../src/domain/group/c
 import { decideHeartbeat } from '../../../src/domain/group/decide-heartbeat';
 import { decideOffsetExpiry } from '../../../src/domain/group/decide-offset-expiry';
 import type { GroupEvent } from '../../../src/domain/group/events';
-import { replay } from '../../../src/domain/group/evolve';
+import { evolve, replay } from '../../../src/domain/group/evolve';
 import { selectProtocol, supportsProtocols } from '../../../src/domain/group/protocol-selection';
 import { snapshotEvents } from '../../../src/domain/group/snapshot-events';
 import { validateIdentity } from '../../../src/domain/group/member-identity';
@@ -45,6 +45,20 @@ describe('group domain', () => {
     const state = replay(events);
     expect((state.groups.get('g') as ClassicGroup).leaderId).toBe('a2');
     expect(replay(snapshotEvents(state, new Map()))).toEqual(state);
+  });
+
+  test('PE-9 a snapshot is fixed when taken: folds after it do not change its events, and it can be read twice', () => {
+    const commit = (topic: string, partition: number, offset: number, metadata = '', expireTimestamp: number | null = null): GroupEvent => ({
+      type: 'OffsetCommitted', groupId: 'g', topic, partition, offset, leaderEpoch: 1, metadata, commitTimestamp: 5, expireTimestamp,
+    });
+    const before: GroupEvent[] = [commit('t', 0, 1), commit('t', 1, 2, 'm', 90), commit('u', 3, 4)];
+    const state = replay(before);
+    const snapshot = snapshotEvents(state, new Map());
+    for (const e of [commit('t', 0, 10, 'x'), commit('t', 5, 11), commit('t', 1, 12), { type: 'OffsetDeleted', groupId: 'g', topic: 'u', partition: 3 } as GroupEvent]) {
+      evolve(state, e);
+    }
+    expect(replay(snapshot)).toEqual(replay(before));
+    expect(replay(snapshot)).toEqual(replay(before));
   });
 
   test('CG-6 protocol vote with leader tie-break; CG-7 compatibility', () => {
@@ -90,8 +104,7 @@ describe('group domain', () => {
       { type: 'OffsetCommitted', groupId: 'g', topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: 0, expireTimestamp: 50 },
       { type: 'OffsetCommitted', groupId: 'g', topic: 'u', partition: 0, offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: 0, expireTimestamp: null },
     ]).groups.get('g')!.offsets;
-    const g = newClassicGroup('g', 100);
-    for (const [k, o] of offsets) g.offsets.set(k, o);
+    const g = newClassicGroup('g', 100, offsets);
     g.protocolType = 'consumer';
     expect(decideOffsetExpiry(g, 60, 1000)).toEqual([{ type: 'OffsetsExpired', groupId: 'g', partitions: [{ topic: 't', partition: 0 }] }]);
     expect(decideOffsetExpiry(g, 1100, 1000)).toEqual([

@@ -4,6 +4,7 @@ import { replay } from '../../../src/domain/group/evolve';
 import type { GroupEvent } from '../../../src/domain/group/events';
 import type { OffsetCommitCommand } from '../../../src/application/group/group-api';
 import { joinCmd, makeHarness, settle, stableGroup } from './group-harness';
+import { listCommittedOffsets } from '../../../src/domain/group/committed-offsets';
 
 const commit = (over: Partial<OffsetCommitCommand> = {}): OffsetCommitCommand => ({
   groupId: 'g',
@@ -66,7 +67,7 @@ describe('offsets', () => {
       ] }],
     }));
     expect(codes(r)).toEqual([ErrorCode.OFFSET_METADATA_TOO_LARGE, ErrorCode.NONE]);
-    const stored = [...h.durable().groups.get('g')!.offsets.values()];
+    const stored = listCommittedOffsets(h.durable().groups.get('g')!.offsets);
     expect(stored).toEqual([{ topic: 't', partition: 1, offset: 2, leaderEpoch: -1, metadata: '', commitTimestamp: h.clock.now(), expireTimestamp: h.clock.now() + 1000 }]);
   });
 
@@ -109,7 +110,7 @@ describe('offsets', () => {
     const r = await h.coord.offsetDelete({ groupId: 'g', topics: [{ name: 't', partitions: [0] }, { name: 'u', partitions: [0, 1] }] });
     expect(r.errorCode).toBe(ErrorCode.NONE);
     expect(codes(r)).toEqual([ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.NONE, ErrorCode.NONE]);
-    expect([...h.durable().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['t']);
+    expect(listCommittedOffsets(h.durable().groups.get('g')!.offsets).map((o) => o.topic)).toEqual(['t']);
   });
 
   test('OF-40 non-consumer group with members → NON_EMPTY_GROUP (TS-65)', async () => {
@@ -147,7 +148,7 @@ describe('offsets', () => {
     h.clock.advance(2000);
     await h.coord.heartbeat({ groupId: 'g', memberId: ids[0]!, groupInstanceId: null, generationId: 1 });
     await h.coord.expireOffsets();
-    expect([...h.durable().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['t']);
+    expect(listCommittedOffsets(h.durable().groups.get('g')!.offsets).map((o) => o.topic)).toEqual(['t']);
   });
 });
 

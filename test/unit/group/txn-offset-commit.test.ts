@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../../src/domain/error-code';
 import { makeHarness, stableGroup } from './group-harness';
 import { consumerHarness, joinHb } from './consumer-harness';
+import { listCommittedOffsets } from '../../../src/domain/group/committed-offsets';
 
 const offset = (groupId: string, topic = 't', partition = 0, value = 7) => ({ groupId, topic, partition, offset: value, leaderEpoch: -1, metadata: 'm', commitTimestamp: 1 });
 
@@ -40,6 +41,6 @@ describe('TxnOffsetCommit on the group side (TO-2, TO-5, TO-6)', () => {
     await h.coord.materializeTxnOffsets([offset('g', 't', 0), offset('g', 't', 1)]);
     h.coord.setPendingTxnOffsets((groupId, topic, partition) => groupId === 'g' && topic === 't' && partition === 0);
     await h.advance(1_200_000);
-    expect([...h.durable().groups.get('g')!.offsets.values()].map((o) => o.partition)).toEqual([0]);
+    expect(listCommittedOffsets(h.durable().groups.get('g')!.offsets).map((o) => o.partition)).toEqual([0]);
   });
 });

@@ -12,6 +12,7 @@ import { CONSUMER_PROTOCOL } from '../../../src/ports/consumer-protocol';
 import { consumerProtocolCodec } from '../../../src/adapters/kafka/protocol/consumer-protocol-codec';
 import { MemoryTopics } from '../../fakes/memory-topics';
 import { joinCmd, makeHarness, silentLogger } from './group-harness';
+import { listCommittedOffsets } from '../../../src/domain/group/committed-offsets';
 
 describe('wiring and adapters', () => {
   test('the coordinator resolves from an inversify container with the port symbols', async () => {
@@ -79,6 +80,6 @@ describe('wiring and adapters', () => {
       topics: ['t', 'u'].map((name) => ({ name, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null, commitTimestamp: -1 }] })),
     });
     await h.coord.onTopicsDeleted(['t']);
-    expect([...h.durable().groups.get('g')!.offsets.values()].map((o) => o.topic)).toEqual(['u']);
+    expect(listCommittedOffsets(h.durable().groups.get('g')!.offsets).map((o) => o.topic)).toEqual(['u']);
   });
 });

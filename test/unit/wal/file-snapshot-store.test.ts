@@ -25,6 +25,22 @@ describe('FileSnapshotStore', () => {
     expect(fs.paths()).toEqual([`/s/${snapshotName(10)}`, `/s/${snapshotName(15)}`]);
   });
 
+  test('events made while they are iterated (a lazy snapshot source) are written once each, with their count', async () => {
+    const store = new FileSnapshotStore(new CrashFileSystem(), { dir: '/s', sliceMs: 0 });
+    let made = 0;
+    const events: Iterable<MetaEvent> = {
+      *[Symbol.iterator]() {
+        for (let i = 0; i < 1000; i++) {
+          made++;
+          yield commit(i);
+        }
+      },
+    };
+    await store.save({ position: 7, events });
+    expect(made).toBe(1000);
+    expect(await store.loadLatest()).toEqual({ position: 7, events: Array.from({ length: 1000 }, (_, i) => commit(i)) });
+  });
+
   test('a crash at any point of a save leaves the previous snapshot or the new one, never neither', async () => {
     for (let cut = 0; cut < 12; cut++) {
       for (const keep of [0.1, 0.5, 0.9]) {

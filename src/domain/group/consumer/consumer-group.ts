@@ -4,7 +4,7 @@
  * `partitionEpochs` (the owner epoch of every assigned or revoking partition, KC-26) is an index
  * derived from the members by the same folds — rebuilt, never read back from the log (PE-10).
  */
-import type { CommittedOffset } from '../groups-state';
+import { emptyGroupOffsets, type GroupOffsets } from '../committed-offsets';
 import type { MemberProtocol } from '../events';
 import type { Assignment } from './assignment';
 
@@ -81,11 +81,11 @@ export interface ConsumerGroup {
   readonly partitionEpochs: Map<string, Map<number, number>>;
   /** Wall-clock ms of the last group-epoch bump (history, ListGroups). */
   stateTimestamp: number | null;
-  /** Keyed by `offsetKey(topic, partition)`, shared with the classic kind. */
-  readonly offsets: Map<string, CommittedOffset>;
+  /** Per-topic tables (committed-offsets.ts), shared with the classic kind. */
+  readonly offsets: GroupOffsets;
 }
 
-export const newConsumerGroup = (groupId: string, offsets: Map<string, CommittedOffset> = new Map()): ConsumerGroup => ({
+export const newConsumerGroup = (groupId: string, offsets: GroupOffsets = emptyGroupOffsets()): ConsumerGroup => ({
   kind: 'consumer',
   groupId,
   groupEpoch: 0,

@@ -5,7 +5,7 @@
 import type { Assignment } from './assignment';
 import { newConsumerGroup, type ConsumerGroup, type ConsumerMember, type TopicMetadata } from './consumer-group';
 import { addEpochs } from './evolve-consumer';
-import type { CommittedOffset } from '../groups-state';
+import type { GroupOffsets } from '../committed-offsets';
 
 export interface ConsumerGroupSnapshotData {
   readonly groupEpoch: number;
@@ -30,7 +30,7 @@ export const toConsumerSnapshotData = (g: ConsumerGroup): ConsumerGroupSnapshotD
 });
 
 /** Rebuilds the aggregate (offsets are given: they travel as OffsetCommitted events). */
-export const fromConsumerSnapshotData = (groupId: string, d: ConsumerGroupSnapshotData, offsets: Map<string, CommittedOffset> = new Map()): ConsumerGroup => {
+export const fromConsumerSnapshotData = (groupId: string, d: ConsumerGroupSnapshotData, offsets?: GroupOffsets): ConsumerGroup => {
   const g = newConsumerGroup(groupId, offsets);
   g.groupEpoch = d.groupEpoch;
   g.assignmentEpoch = d.assignmentEpoch;
