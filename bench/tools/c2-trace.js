@@ -3,7 +3,9 @@
 // member, rejoin at once on REBALANCE_IN_PROGRESS) against the current broker and the previous release, one
 // after the other; every request of each rebalance is printed with its send and answer time relative to the
 // newcomer's first JoinGroup, and each version's median is given at the end.
-//   node bench/tools/c2-trace.js [N=10] [rebalances=5] [which=both|cohort|previous]
+//   node bench/tools/c2-trace.js [N=10] [rebalances=5] [which=both|cohort|previous] [rounds=1]
+// C2_TRACE_REFS=<ref>,<ref> adds builds of other commits (built like the previous release); the versions
+// alternate round by round, and only the step medians are printed unless C2_TRACE_VERBOSE=1 (or rounds = 1).
 // With C2_TRACE_STRACE=1 each broker runs under `strace -f -ttt -e trace=fdatasync,pwrite64` and the fsyncs
 // of each rebalance are printed on the same time line (strace slows every syscall; use it for shape only).
 // With C2_TRACE_HOOK=1 each broker preloads c2-trace-hook.js and the broker's own view is printed too: when
@@ -134,19 +136,57 @@ async function traceVersion(label, bin, N, count) {
   }
   const syscalls = useStrace ? parseStrace(straceFile) : [];
   const hooked = useHook && fs.existsSync(hookFile) ? fs.readFileSync(hookFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
-  results.forEach((r, i) => print(`${label} rebalance ${i + 1} (N=${N + i} → ${N + i + 1})`, r, syscalls, hooked));
-  const ms = results.map((r) => r.end - r.t0).sort((a, b) => a - b);
-  return ms[ms.length >> 1];
+  if (verbose) results.forEach((r, i) => print(`${label} rebalance ${i + 1} (N=${N + i} → ${N + i + 1})`, r, syscalls, hooked));
+  return results;
+}
+
+let verbose = true;
+
+/**
+ * Medians of the steps of a rebalance as the driver sees them: the newcomer's MEMBER_ID_REQUIRED round trip;
+ * from its second JoinGroup to the last REBALANCE_IN_PROGRESS heartbeat answer; from then to the last
+ * JoinGroup answer (the join phase ends when the last member rejoins); from then to the last SyncGroup answer.
+ */
+function phaseSummary(label, results) {
+  const phases = { memberIdRequired: [], toLastRebalanceInProgress: [], toLastJoinAnswer: [], toLastSyncAnswer: [] };
+  for (const { recs } of results) {
+    const joins = recs.filter((r) => r.api === 'JoinGroup' && r.done > 0);
+    const first = joins.find((r) => r.error === 79);
+    const second = joins.find((r) => r.who === 'new' && r.error === 0);
+    const rip = recs.filter((r) => r.api === 'Heartbeat' && r.error === 27);
+    const syncs = recs.filter((r) => r.api === 'SyncGroup' && r.done > 0);
+    if (!first || !second || rip.length === 0 || syncs.length === 0) continue;
+    const lastRip = Math.max(...rip.map((r) => r.done));
+    const lastJoin = Math.max(...joins.filter((r) => r.error === 0).map((r) => r.done));
+    const lastSync = Math.max(...syncs.map((r) => r.done));
+    phases.memberIdRequired.push(first.done - first.sent);
+    phases.toLastRebalanceInProgress.push(lastRip - second.sent);
+    phases.toLastJoinAnswer.push(lastJoin - lastRip);
+    phases.toLastSyncAnswer.push(lastSync - lastJoin);
+  }
+  const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[s.length >> 1].toFixed(2) : '-'; };
+  console.log(`${label} step medians (ms): ${Object.entries(phases).map(([k, v]) => `${k} ${med(v)}`).join(', ')}`);
 }
 
 async function main() {
   const N = Number(process.argv[2] || 10);
   const count = Number(process.argv[3] || 5);
   const which = process.argv[4] || 'both';
-  const summary = [];
-  if (which !== 'previous') summary.push(['cohort', await traceVersion('cohort', null, N, count)]);
-  if (which !== 'cohort') summary.push(['previous', await traceVersion('previous', previousReleaseBin(), N, count)]);
-  for (const [label, p50] of summary) console.log(`${label}: median ${p50.toFixed(2)} ms over ${count} rebalances`);
+  const rounds = Number(process.argv[5] || 1);
+  verbose = rounds === 1 || process.env.C2_TRACE_VERBOSE === '1';
+  const versions = [];
+  if (which !== 'previous') versions.push(['cohort', null]);
+  if (which !== 'cohort') versions.push(['previous', previousReleaseBin()]);
+  for (const ref of (process.env.C2_TRACE_REFS || '').split(',').filter(Boolean)) versions.push([ref, previousReleaseBin(ref)]);
+  const all = new Map(versions.map(([label]) => [label, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [label, bin] of versions) all.get(label).push(...(await traceVersion(label, bin, N, count)));
+  }
+  for (const [label, results] of all) {
+    const ms = results.map((x) => x.end - x.t0).sort((a, b) => a - b);
+    phaseSummary(label, results);
+    console.log(`${label}: median ${ms[ms.length >> 1].toFixed(2)} ms over ${ms.length} rebalances (N=${N}…${N + count})`);
+  }
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
