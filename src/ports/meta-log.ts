@@ -35,8 +35,9 @@ export interface AppendOptions {
  * - `close()` flushes what is pending and releases files; appends after close reject.
  * - `append(events, { deferrable: true })` (PE-10: events no response waits for): the batch takes its
  *   position in order at once, and the promise still resolves only once it is durable, but the log
- *   need not spend a flush on it alone: it may write it at once and make it durable with the next
- *   non-deferrable append's flush, or after a bounded delay. A log may ignore the option.
+ *   need not spend a flush on it alone: it may hold it back and write it with the next
+ *   non-deferrable append (one record, one flush), or after a bounded delay. Until then a crash may
+ *   lose it (never an append that resolved). A log may ignore the option.
  */
 export interface MetaLog {
   append(events: readonly MetaEvent[], options?: AppendOptions): Promise<LogPosition>;

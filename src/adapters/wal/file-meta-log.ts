@@ -23,9 +23,8 @@ export interface FileMetaLogOptions {
   /** Flush and fdatasync timings (metrics). */
   readonly observer?: WalObserver;
   /**
-   * `always` only: the longest a deferrable append (PE-10) waits for another append's fdatasync
-   * before the log syncs for it alone (default 100 ms): its power-loss window (a process crash loses
-   * nothing, the record is written at once).
+   * `always` only: the longest a deferrable append (PE-10) waits to ride another append's record
+   * before the log writes and syncs it alone (default 100 ms): the window in which a crash can lose it.
    */
   readonly deferredSyncMs?: number;
 }

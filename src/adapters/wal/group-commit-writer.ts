@@ -20,13 +20,13 @@ export interface WriterConfig {
   /** Told about each flush and fdatasync (metrics); never affects durability. */
   readonly observer?: WalObserver;
   /**
-   * `always` only: how long a deferrable batch (PE-10) that is written but not yet synced may wait
-   * for the fdatasync of a later non-deferrable batch before the writer syncs for it alone (ms).
+   * `always` only: how long a deferrable batch (PE-10) may wait to ride a later non-deferrable
+   * batch's record before the writer writes and syncs it alone (ms).
    */
   readonly deferredSyncMs?: number;
 }
 
-/** Default of `WriterConfig.deferredSyncMs`: the power-loss window of deferrable events. */
+/** Default of `WriterConfig.deferredSyncMs`: the crash window of deferrable events. */
 export const DEFAULT_DEFERRED_SYNC_MS = 100;
 
 /** Timings of the file pipeline, in milliseconds (issue 6: fsync latency and group-commit batch size). */
@@ -67,10 +67,11 @@ interface ActiveSegment {
  * failed batch and every later append reject with `MetaLogError`, and no I/O is ever issued again.
  *
  * Deferrable appends (PE-10: events no response waits for, e.g. a member's rejoin) under `always`:
- * a batch made only of them is written at once (so a process crash loses nothing) but not synced;
- * its appends resolve with the next fdatasync — the one of the next non-deferrable batch, or one
- * the writer issues `deferredSyncMs` later. So the rebalance's soft events never hold a flush of
- * their own in front of the write a response does wait for (the leader's assignment, PE-1).
+ * they wait in the queue, in position order, without scheduling a flush; the next non-deferrable
+ * append takes them into its record (one pwrite, one fdatasync), or the writer flushes them
+ * `deferredSyncMs` later. So a rebalance's soft events cost no I/O of their own, and never hold a
+ * flush in front of the write a response does wait for (the leader's assignment, PE-1). Until then
+ * a crash may lose them; Kafka never persists them at all.
  */
 export class GroupCommitWriter {
   private queue: Waiter[] = [];
@@ -150,7 +151,9 @@ export class GroupCommitWriter {
       const position = this.next;
       this.next += events.length;
       this.queue.push({ events, position, deferrable, resolve, reject });
-      this.schedule();
+      // PE-10: a deferrable batch waits for the next other batch (one record, one fdatasync) or the timer.
+      if (deferrable && this.config.policy.kind === 'always') this.armDeferredSync();
+      else this.schedule();
     });
   }
 
@@ -158,6 +161,10 @@ export class GroupCommitWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.failure === null && this.config.policy.kind === 'always' && (this.queue.length > 0 || this.unsynced.length > 0)) {
+      this.syncDue = true;
+      this.schedule();
+    }
     while (this.flushing || this.flushScheduled || this.queue.length > 0) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
@@ -205,6 +212,7 @@ export class GroupCommitWriter {
             this.armDeferredSync();
           }
         } else {
+          this.syncDue = false;
           if (policy.kind === 'interval' && Date.now() - this.lastSyncAt >= policy.ms) await this.sync(this.active);
           for (const w of batch) w.resolve(w.position);
         }
@@ -225,10 +233,10 @@ export class GroupCommitWriter {
 
   /** `always`: written deferrable batches get an fdatasync of their own if none comes within `deferredSyncMs`. */
   private armDeferredSync(): void {
-    if (this.deferTimer !== null || this.unsynced.length === 0) return;
+    if (this.deferTimer !== null) return;
     this.deferTimer = setTimeout(() => {
       this.deferTimer = null;
-      if (this.failure !== null || this.unsynced.length === 0) return;
+      if (this.failure !== null || (this.unsynced.length === 0 && this.queue.length === 0)) return;
       this.syncDue = true;
       this.schedule();
     }, this.config.deferredSyncMs ?? DEFAULT_DEFERRED_SYNC_MS);
@@ -242,7 +250,7 @@ export class GroupCommitWriter {
   }
 
   private afterIo(): void {
-    if (this.failure === null && (this.queue.length > 0 || this.syncDue)) {
+    if (this.failure === null && (this.syncDue || this.queue.some((w) => !w.deferrable || this.config.policy.kind !== 'always'))) {
       this.schedule();
       return;
     }
