@@ -1,6 +1,6 @@
 import type { MetaEvent } from '../domain/meta-event';
 import type { Logger } from '../ports/logger';
-import type { LogPosition, MetaLog } from '../ports/meta-log';
+import type { AppendOptions, LogPosition, MetaLog } from '../ports/meta-log';
 import { NOOP_METRICS, type Metrics } from '../ports/metrics';
 import type { SnapshotStore } from '../ports/snapshot-store';
 
@@ -61,9 +61,9 @@ export class MetaJournal implements MetaLog {
     this.source = source;
   }
 
-  async append(events: readonly MetaEvent[]): Promise<LogPosition> {
+  async append(events: readonly MetaEvent[], options?: AppendOptions): Promise<LogPosition> {
     const started = performance.now();
-    const appended = this.inner.append(events);
+    const appended = options === undefined ? this.inner.append(events) : this.inner.append(events, options);
     this.lastAppend = appended;
     const pos = await appended;
     this.metrics.observe('cohort_metalog_append_duration_seconds', (performance.now() - started) / 1000);

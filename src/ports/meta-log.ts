@@ -11,6 +11,12 @@ export class MetaLogError extends Error {
   }
 }
 
+/** How urgently an append must become durable (see `MetaLog.append`). */
+export interface AppendOptions {
+  /** No response waits for these events (PE-10): they may ride the next flush instead of forcing one. */
+  readonly deferrable?: boolean;
+}
+
 /**
  * MetaLog port: the coordinator's write-ahead log of domain events (groups, offsets, topics).
  *
@@ -27,9 +33,14 @@ export class MetaLogError extends Error {
  * - `truncateBefore(pos)` may delete whole segments that hold only records below `pos` (after a
  *   snapshot covering them is durable). It never deletes a record at or above `pos`.
  * - `close()` flushes what is pending and releases files; appends after close reject.
+ * - `append(events, { deferrable: true })` (PE-10: events no response waits for): the batch takes its
+ *   position in order at once, and the promise still resolves only once it is durable, but the log
+ *   need not spend a flush on it alone: it may hold it back and write it with the next
+ *   non-deferrable append (one record, one flush), or after a bounded delay. Until then a crash may
+ *   lose it (never an append that resolved). A log may ignore the option.
  */
 export interface MetaLog {
-  append(events: readonly MetaEvent[]): Promise<LogPosition>;
+  append(events: readonly MetaEvent[], options?: AppendOptions): Promise<LogPosition>;
   replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition>;
   /** Position the next appended event will get. */
   nextPosition(): LogPosition;

@@ -124,6 +124,22 @@ describe.each(adapters)('MetaLog contract: %s', (_name, make) => {
       await log.close();
     });
 
+    test('PE-10 deferrable and plain appends interleaved resolve in order with dense positions, and all replay after a restart', async () => {
+      const log = h.reopen();
+      await log.replay(0, () => undefined);
+      const order: number[] = [];
+      const all = Array.from({ length: 12 }, (_, i) =>
+        log.append([commit(i)], i % 3 === 2 ? undefined : { deferrable: true }).then((p) => (order.push(p), p)),
+      );
+      const lastSoft = log.append([commit(12)], { deferrable: true }).then((p) => (order.push(p), p));
+      expect(await Promise.all([...all, lastSoft])).toEqual(Array.from({ length: 13 }, (_, i) => i));
+      expect(order).toEqual(Array.from({ length: 13 }, (_, i) => i));
+      await log.close();
+      const again = h.reopen();
+      expect((await readAll(again)).map(([p]) => p)).toEqual(Array.from({ length: 13 }, (_, i) => i));
+      await again.close();
+    });
+
     test('after a restart, replay gives every appended event in order, from 0 and from the middle', async () => {
       const log = h.reopen({ segmentBytes: 1024 });
       await log.replay(0, () => undefined);

@@ -1,5 +1,5 @@
 import type { MetaEvent } from '../../src/domain/meta-event';
-import { MetaLogError, type LogPosition, type MetaLog } from '../../src/ports/meta-log';
+import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog } from '../../src/ports/meta-log';
 
 export interface MemoryMetaLogOptions {
   /**
@@ -25,6 +25,7 @@ export class MemoryMetaLog implements MetaLog {
   private readonly durable: MetaEvent[] = [];
   private readonly appended: MetaEvent[] = [];
   private readonly pending: PendingBatch[] = [];
+  private readonly deferrableFlags: boolean[] = [];
   private failure: MetaLogError | null = null;
   private injected: MetaLogError | null = null;
   private truncatedBefore = 0;
@@ -32,11 +33,12 @@ export class MemoryMetaLog implements MetaLog {
 
   constructor(private readonly options: MemoryMetaLogOptions = {}) {}
 
-  append(events: readonly MetaEvent[]): Promise<LogPosition> {
+  append(events: readonly MetaEvent[], options?: AppendOptions): Promise<LogPosition> {
     if (this.closed) return Promise.reject(new MetaLogError('meta log closed', 'ECLOSED'));
     if (this.failure !== null) return Promise.reject(this.failure);
     const position = this.appended.length;
     this.appended.push(...events);
+    this.deferrableFlags.push(options?.deferrable === true);
     return new Promise<LogPosition>((resolve, reject) => {
       this.pending.push({ events, position, resolve, reject });
       const after = this.options.durableAfter ?? 1;
@@ -67,6 +69,11 @@ export class MemoryMetaLog implements MetaLog {
   /** Every event handed to `append`, durable or not, in order. */
   appendedEvents(): readonly MetaEvent[] {
     return this.appended;
+  }
+
+  /** Per append call, in order: was it marked deferrable (PE-10)? The fake treats both kinds alike. */
+  deferrableAppends(): readonly boolean[] {
+    return this.deferrableFlags;
   }
 
   /** The events that became durable, in log order. */

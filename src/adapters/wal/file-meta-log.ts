@@ -2,7 +2,7 @@ import { dirname } from 'path';
 import { inject, injectable } from 'inversify';
 import type { MetaEvent } from '../../domain/meta-event';
 import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
-import { MetaLogError, type LogPosition, type MetaLog } from '../../ports/meta-log';
+import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog } from '../../ports/meta-log';
 import { parseFsyncPolicy, type FsyncPolicy } from './fsync-policy';
 import { GroupCommitWriter, type WalObserver } from './group-commit-writer';
 import { nonZeroEnd, readFilePrefix, readSegmentData, scanSegment } from './segment-reader';
@@ -22,6 +22,11 @@ export interface FileMetaLogOptions {
   readonly onFailure?: (error: MetaLogError) => void;
   /** Flush and fdatasync timings (metrics). */
   readonly observer?: WalObserver;
+  /**
+   * `always` only: the longest a deferrable append (PE-10) waits to ride another append's record
+   * before the log writes and syncs it alone (default 100 ms): the window in which a crash can lose it.
+   */
+  readonly deferredSyncMs?: number;
 }
 
 /** DI symbol for `FileMetaLogOptions` (kept beside the adapter; src/ports/symbols.ts is shared). */
@@ -90,6 +95,7 @@ export class FileMetaLog implements MetaLog {
         preallocate: this.options.preallocate ?? true,
         onFailure: this.options.onFailure,
         observer: this.options.observer,
+        deferredSyncMs: this.options.deferredSyncMs,
       },
       this.segments,
     );
@@ -100,9 +106,9 @@ export class FileMetaLog implements MetaLog {
     return this.writer;
   }
 
-  async append(events: readonly MetaEvent[]): Promise<LogPosition> {
+  async append(events: readonly MetaEvent[], options?: AppendOptions): Promise<LogPosition> {
     if (this.writer === null) await this.open();
-    return this.live().append(events);
+    return this.live().append(events, options?.deferrable === true);
   }
 
   nextPosition(): LogPosition {

@@ -1,7 +1,9 @@
 /**
  * When an append counts as durable (the `log.flush` knobs of Kafka, `appendfsync` of Redis):
  * - `always` (default): each group-commit batch is fdatasynced before any of its appends resolve.
- *   Loss window: none for acknowledged appends.
+ *   Loss window: none for acknowledged appends. Deferrable appends (PE-10 soft events) wait to be
+ *   written with the next other batch, or `deferredSyncMs` later: they resolve only then, and only
+ *   they can be lost by a crash before that.
  * - `interval:<ms>`: appends resolve after the write; a background fdatasync runs at most every
  *   `ms`. Loss window: up to `ms` of acknowledged appends on power loss (none on a process crash,
  *   since the page cache survives kill -9).

@@ -19,7 +19,15 @@ export interface WriterConfig {
   readonly onFailure?: (error: MetaLogError) => void;
   /** Told about each flush and fdatasync (metrics); never affects durability. */
   readonly observer?: WalObserver;
+  /**
+   * `always` only: how long a deferrable batch (PE-10) may wait to ride a later non-deferrable
+   * batch's record before the writer writes and syncs it alone (ms).
+   */
+  readonly deferredSyncMs?: number;
 }
+
+/** Default of `WriterConfig.deferredSyncMs`: the crash window of deferrable events. */
+export const DEFAULT_DEFERRED_SYNC_MS = 100;
 
 /** Timings of the file pipeline, in milliseconds (issue 6: fsync latency and group-commit batch size). */
 export interface WalObserver {
@@ -32,6 +40,8 @@ export interface WalObserver {
 interface Waiter {
   readonly events: readonly MetaEvent[];
   readonly position: LogPosition;
+  /** PE-10: nothing waits for these events; they may ride a later batch's fdatasync. */
+  readonly deferrable: boolean;
   readonly resolve: (position: LogPosition) => void;
   readonly reject: (error: MetaLogError) => void;
 }
@@ -55,6 +65,13 @@ interface ActiveSegment {
  * Fail-stop (the fsyncgate rule, T-DUR-7): after a failed write or fdatasync the page cache may hold
  * data the disk does not, and a second fdatasync on that descriptor may falsely succeed. So the
  * failed batch and every later append reject with `MetaLogError`, and no I/O is ever issued again.
+ *
+ * Deferrable appends (PE-10: events no response waits for, e.g. a member's rejoin) under `always`:
+ * they wait in the queue, in position order, without scheduling a flush; the next non-deferrable
+ * append takes them into its record (one pwrite, one fdatasync), or the writer flushes them
+ * `deferredSyncMs` later. So a rebalance's soft events cost no I/O of their own, and never hold a
+ * flush in front of the write a response does wait for (the leader's assignment, PE-1). Until then
+ * a crash may lose them; Kafka never persists them at all.
  */
 export class GroupCommitWriter {
   private queue: Waiter[] = [];
@@ -66,6 +83,11 @@ export class GroupCommitWriter {
   private lastSyncAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
+  /** `always`: deferrable appends written but not yet covered by an fdatasync, in log order. */
+  private unsynced: Waiter[] = [];
+  /** The next flush must fdatasync even if its batch is deferrable or empty. */
+  private syncDue = false;
+  private deferTimer: NodeJS.Timeout | null = null;
   private readonly out = new ByteWriter(64 * 1024);
   /** Begin a new segment before the first batch at or after this position (a snapshot's, C4). */
   private rollAtPosition: LogPosition | null = null;
@@ -122,14 +144,16 @@ export class GroupCommitWriter {
     return this.failure;
   }
 
-  append(events: readonly MetaEvent[]): Promise<LogPosition> {
+  append(events: readonly MetaEvent[], deferrable = false): Promise<LogPosition> {
     if (this.failure !== null) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new MetaLogError('MetaLog is closed', 'ECLOSED'));
     return new Promise((resolve, reject) => {
       const position = this.next;
       this.next += events.length;
-      this.queue.push({ events, position, resolve, reject });
-      this.schedule();
+      this.queue.push({ events, position, deferrable, resolve, reject });
+      // PE-10: a deferrable batch waits for the next other batch (one record, one fdatasync) or the timer.
+      if (deferrable && this.config.policy.kind === 'always') this.armDeferredSync();
+      else this.schedule();
     });
   }
 
@@ -137,10 +161,15 @@ export class GroupCommitWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.failure === null && this.config.policy.kind === 'always' && (this.queue.length > 0 || this.unsynced.length > 0)) {
+      this.syncDue = true;
+      this.schedule();
+    }
     while (this.flushing || this.flushScheduled || this.queue.length > 0) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     if (this.timer !== null) clearInterval(this.timer);
+    this.cancelDeferredSync();
     if (this.failure === null && this.active.syncedOffset < this.active.writeOffset) {
       try {
         await this.sync(this.active);
@@ -148,6 +177,7 @@ export class GroupCommitWriter {
         this.fail(e, []);
       }
     }
+    if (this.failure === null) this.resolveUnsynced();
     await this.fs.close(this.active.fd).catch(() => undefined);
   }
 
@@ -161,15 +191,32 @@ export class GroupCommitWriter {
   private async runFlush(): Promise<void> {
     this.flushScheduled = false;
     if (this.flushing) return;
-    if (this.failure === null && this.queue.length > 0) {
+    if (this.failure === null && (this.queue.length > 0 || this.syncDue)) {
       this.flushing = true;
       const batch = this.queue;
       this.queue = [];
       try {
-        await this.writeBatch(batch);
+        const started = performance.now();
+        const written = await this.writeBatch(batch);
         const policy = this.config.policy;
-        if (policy.kind === 'interval' && Date.now() - this.lastSyncAt >= policy.ms) await this.sync(this.active);
-        for (const w of batch) w.resolve(w.position);
+        if (policy.kind === 'always') {
+          if (this.syncDue || batch.some((w) => !w.deferrable)) {
+            // One fdatasync covers this batch and every deferrable one written before it.
+            this.syncDue = false;
+            this.cancelDeferredSync();
+            if (this.active.syncedOffset < this.active.writeOffset) await this.sync(this.active);
+            this.resolveUnsynced();
+            for (const w of batch) w.resolve(w.position);
+          } else {
+            for (const w of batch) this.unsynced.push(w);
+            this.armDeferredSync();
+          }
+        } else {
+          this.syncDue = false;
+          if (policy.kind === 'interval' && Date.now() - this.lastSyncAt >= policy.ms) await this.sync(this.active);
+          for (const w of batch) w.resolve(w.position);
+        }
+        if (written > 0) this.config.observer?.flushed(written, performance.now() - started);
       } catch (e) {
         this.fail(e, batch);
       }
@@ -178,8 +225,32 @@ export class GroupCommitWriter {
     this.afterIo();
   }
 
+  private resolveUnsynced(): void {
+    const synced = this.unsynced;
+    this.unsynced = [];
+    for (const w of synced) w.resolve(w.position);
+  }
+
+  /** `always`: written deferrable batches get an fdatasync of their own if none comes within `deferredSyncMs`. */
+  private armDeferredSync(): void {
+    if (this.deferTimer !== null) return;
+    this.deferTimer = setTimeout(() => {
+      this.deferTimer = null;
+      if (this.failure !== null || (this.unsynced.length === 0 && this.queue.length === 0)) return;
+      this.syncDue = true;
+      this.schedule();
+    }, this.config.deferredSyncMs ?? DEFAULT_DEFERRED_SYNC_MS);
+    this.deferTimer.unref();
+  }
+
+  private cancelDeferredSync(): void {
+    if (this.deferTimer === null) return;
+    clearTimeout(this.deferTimer);
+    this.deferTimer = null;
+  }
+
   private afterIo(): void {
-    if (this.failure === null && this.queue.length > 0) {
+    if (this.failure === null && (this.syncDue || this.queue.some((w) => !w.deferrable || this.config.policy.kind !== 'always'))) {
       this.schedule();
       return;
     }
@@ -201,11 +272,12 @@ export class GroupCommitWriter {
       });
   }
 
-  private async writeBatch(batch: readonly Waiter[]): Promise<void> {
+  /** Writes the batch as one record (never syncs it: `runFlush` applies the policy); resolves its event count. */
+  private async writeBatch(batch: readonly Waiter[]): Promise<number> {
+    if (batch.length === 0) return 0;
     const events = batch.length === 1 ? batch[0].events : batch.flatMap((w) => w.events);
-    if (events.length === 0) return;
+    if (events.length === 0) return 0;
     const first = batch[0].position;
-    const started = performance.now();
     let seg = this.active;
     this.out.reset();
     writeEventsFrame(this.out, seg.encoder, first, seg.syncedOffset, events);
@@ -219,11 +291,10 @@ export class GroupCommitWriter {
     }
     await io('write', seg.state.path, this.fs.pwrite(seg.fd, this.out.view8(), seg.writeOffset));
     seg.writeOffset += this.out.length;
-    if (this.config.policy.kind === 'always') await this.sync(seg);
     seg.state.validEnd = seg.writeOffset;
     seg.state.endPosition = first + events.length;
     seg.state.records++;
-    this.config.observer?.flushed(events.length, performance.now() - started);
+    return events.length;
   }
 
   private async sync(seg: ActiveSegment): Promise<void> {
@@ -249,10 +320,14 @@ export class GroupCommitWriter {
     if (this.failure === null) {
       this.failure = error instanceof MetaLogError ? error : new MetaLogError(`MetaLog I/O failed: ${errnoCode(error)}`, errnoCode(error));
       if (this.timer !== null) clearInterval(this.timer);
+      this.cancelDeferredSync();
       this.config.onFailure?.(this.failure);
     }
     const queued = this.queue;
     this.queue = [];
+    const unsynced = this.unsynced;
+    this.unsynced = [];
+    for (const w of unsynced) w.reject(this.failure);
     for (const w of batch) w.reject(this.failure);
     for (const w of queued) w.reject(this.failure);
   }

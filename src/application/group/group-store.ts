@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
 import type { ClassicGroup } from '../../domain/group/classic-group';
-import type { GroupEvent } from '../../domain/group/events';
+import { isHardEvent, type GroupEvent } from '../../domain/group/events';
 import { evolve } from '../../domain/group/evolve';
 import { initialGroupsState, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
 import type { ConsumerGroup } from '../../domain/group/consumer/consumer-group';
@@ -29,6 +29,7 @@ export class GroupStore {
   private history: HistoryState = initialHistoryState();
   private readonly reads = new CommittedReads();
   private seq = 0;
+  /** The latest append holding hard state (PE-1…PE-6); appends settle in order. */
   private lastWrite: Promise<boolean> = Promise.resolve(true);
   private readonly failureListeners: Array<() => void> = [];
   private readonly log: Logger;
@@ -93,12 +94,18 @@ export class GroupStore {
     return this.history;
   }
 
-  /** Folds `events` and appends them; resolves true once durable, false if the write failed. */
+  /**
+   * Folds `events` and appends them; resolves true once durable, false if the write failed. A batch
+   * without hard state (PE-10: joins, rejoins, leaves, a rebalance's start and its generation) is
+   * deferrable: no response waits for it, so it rides the next flush instead of forcing its own
+   * fdatasync in front of the one a response waits for (issue 14, C2).
+   */
   append(events: readonly GroupEvent[]): Promise<boolean> {
     const seq = ++this.seq;
     this.reads.record(seq, events, this.state);
     for (const e of events) this.fold(e);
-    const write = this.metaLog.append(events).then(
+    const hard = events.some(isHardEvent);
+    const write = (hard ? this.metaLog.append(events) : this.metaLog.append(events, { deferrable: true })).then(
       () => {
         this.reads.durable(seq);
         return true;
@@ -108,11 +115,14 @@ export class GroupStore {
         return false;
       },
     );
-    this.lastWrite = write;
+    if (hard) this.lastWrite = write;
     return write;
   }
 
-  /** Resolves when every append so far has settled (OF-33's write-ordered read). */
+  /**
+   * Resolves when every append of hard state so far has settled (OF-33's write-ordered read); a
+   * later deferrable append of soft events (PE-10) is not waited for.
+   */
   settled(): Promise<boolean> {
     return this.lastWrite;
   }
