@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { startNatsCluster, type NatsCluster } from '../support/nats-cluster';
-import { startClusterBrokers } from '../e2e/support/cluster-brokers';
-import { sleep, type BrokerProcess } from '../e2e/support/broker-process';
+import { clusterArgs, startClusterBrokers } from '../e2e/support/cluster-brokers';
+import { sleep, startBrokerProcess, type BrokerProcess } from '../e2e/support/broker-process';
 import { RawClient } from '../e2e/support/raw-client';
 import { API_KEY } from '../../src/adapters/kafka/protocol';
 import { shardOf } from '../../src/domain/cluster/shard-of';
@@ -13,7 +13,9 @@ import { findCoordinators, topicOnEveryBroker } from './support/cluster-probe';
  * A kafkajs acks=-1 producer writes continuously while a kafkajs consumer group reads; the broker
  * leading partitions is SIGKILLed. Its partitions must be led again by a survivor within lease
  * TTL + 2 s (it reads the partition back from the stream and fences it), and every acknowledged
- * record must be read exactly once, at the offset its produce was acknowledged with.
+ * record must be read exactly once, at the offset its produce was acknowledged with. Then the victim
+ * restarts: the survivor hands partitions back (close, delete the lease key), the restarted broker
+ * opens and fences them, and records produced after that are read at their offsets too.
  *
  * The victim is never the controller: while other brokers are live the controller leads no
  * partition (it holds the metadata shard, which this release does not fail over with partition
@@ -26,6 +28,9 @@ const TOPIC = 'parts';
 const PARTITIONS = 4;
 const SHARDS = 12;
 
+const CLUSTER_ID = `parts-${process.pid}`;
+const EXTRA = ['--partition-logs', 'jetstream'];
+
 let nats: NatsCluster;
 let brokers: BrokerProcess[] = [];
 let producer: Producer | null = null;
@@ -33,7 +38,7 @@ let consumer: Consumer | null = null;
 
 beforeAll(async () => {
   nats = await startNatsCluster(3);
-  brokers = await startClusterBrokers(nats, 3, { clusterId: `parts-${process.pid}`, leaseTtlMs: TTL, extra: ['--partition-logs', 'jetstream'] });
+  brokers = await startClusterBrokers(nats, 3, { clusterId: CLUSTER_ID, leaseTtlMs: TTL, extra: EXTRA });
 }, 60_000);
 
 afterAll(async () => {
@@ -114,8 +119,11 @@ test('issue 15: a dead leader\'s partitions are led again within TTL + 2 s; ever
   const moved = led.flatMap((l, p) => (l === victimId ? [p] : []));
 
   // A group coordinated by the surviving non-controller broker (its shard's lease is there).
-  const owners = await findCoordinators(brokers[survivorId - 1]!.port, Array.from({ length: 60 }, (_, i) => `parts-group-${i}`));
-  const groupId = [...owners].find(([, o]) => o.nodeId === survivorId && o.errorCode === 0)?.[0];
+  let groupId: string | undefined;
+  for (const until = Date.now() + 20_000; groupId === undefined && Date.now() < until; await sleep(200)) {
+    const owners = await findCoordinators(brokers[survivorId - 1]!.port, Array.from({ length: 60 }, (_, i) => `parts-group-${i}`));
+    groupId = [...owners].find(([, o]) => o.nodeId === survivorId && o.errorCode === 0)?.[0];
+  }
   expect(groupId).toBeDefined();
   expect(shardOf(groupId!, SHARDS)).toBeGreaterThanOrEqual(0);
 
@@ -167,22 +175,63 @@ test('issue 15: a dead leader\'s partitions are led again within TTL + 2 s; ever
   running = false;
   await produce;
   expect(acked.size).toBeGreaterThan(before);
+  await expectRead(delivered, acked, failures, true);
 
-  // The consumer reaches every partition's end.
-  const ends = await Promise.all(after.map((l, p) => endOffset(brokers[l - 1]!.port, p)));
+  // The victim comes back: leases spread again by hand-back, and the restarted broker leads its share.
+  brokers[victimId - 1] = await startBrokerProcess({ args: clusterArgs(nats, victimId, CLUSTER_ID, TTL, EXTRA) });
+  const restartedAt = Date.now();
+  let again = await waitLed(brokers, 20_000);
+  while (!again.includes(victimId) && Date.now() - restartedAt < 4 * TTL + 5000) {
+    await sleep(200);
+    again = await waitLed(brokers, 20_000);
+  }
+  // eslint-disable-next-line no-console
+  console.log(`partition failover: after the restart leaders are ${again.join(',')} (${Date.now() - restartedAt} ms)`);
+  expect(again).toContain(victimId);
+  const beforeRestartPhase = new Set(acked.keys());
+  running = true;
+  const produceAgain = (async () => {
+    for (let i = 100_000; running; i++) {
+      const partition = i % PARTITIONS;
+      const value = `w${i}`;
+      try {
+        const [r] = await producer!.send({ topic: TOPIC, acks: -1, messages: [{ value, partition }] });
+        acked.set(`${partition}:${r!.baseOffset}`, value);
+      } catch {
+        failures++;
+      }
+      await sleep(10);
+    }
+  })();
+  await sleep(1500);
+  running = false;
+  await produceAgain;
+  expect(acked.size).toBeGreaterThan(beforeRestartPhase.size);
+  // Shards spread back too, so the group's coordinator may move and the group rebalance: re-reads of
+  // uncommitted offsets are then Kafka's at-least-once, not a partition fault.
+  await expectRead(delivered, acked, failures, false);
+}, 90_000);
+
+/**
+ * Waits until the consumer read every partition's end, then: every acknowledged record was read at
+ * its offset, every offset below the end was read, and (`once`) no offset was delivered twice.
+ */
+const expectRead = async (delivered: Map<string, string[]>, acked: Map<string, string>, failures: number, once: boolean): Promise<void> => {
+  const now = await waitLed(brokers.filter((b) => b.child.exitCode === null && b.child.signalCode === null), 20_000);
+  const ends = await Promise.all(now.map((l, p) => endOffset(brokers[l - 1]!.port, p)));
   const deadline = Date.now() + 20_000;
   const caughtUp = () => ends.every((e, p) => e.offset === 0 || delivered.has(`${p}:${e.offset - 1}`));
   while (!caughtUp() && Date.now() < deadline) await sleep(100);
   expect(caughtUp()).toBe(true);
 
-  const missing = [...acked].filter(([k, v]) => delivered.get(k)?.[0] !== v);
+  const missing = [...acked].filter(([k, v]) => !(delivered.get(k) ?? []).every((d) => d === v) || !delivered.has(k));
   const twice = [...delivered].filter(([, vs]) => vs.length > 1);
   // eslint-disable-next-line no-console
   console.log(`partition failover: ${acked.size} acknowledged, ${delivered.size} offsets read, ${failures} sends failed, ${twice.length} offsets read twice`);
   expect(missing).toEqual([]);
-  expect(twice).toEqual([]);
+  if (once) expect(twice).toEqual([]);
   // Offsets are dense: every offset below each end was read (unacknowledged retries included).
   ends.forEach((e, p) => {
     for (let o = 0; o < e.offset; o++) expect(delivered.has(`${p}:${o}`)).toBe(true);
   });
-}, 90_000);
+};
