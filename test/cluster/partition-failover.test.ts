@@ -10,7 +10,7 @@ import { findCoordinators, topicOnEveryBroker } from './support/cluster-probe';
 /**
  * Issue 15, partitions on JetStream (`--partition-logs jetstream`): 3 brokers, a topic of 4
  * partitions whose records live in an R3 stream, each partition led by the holder of its lease.
- * A kafkajs acks=-1 producer writes continuously while a kafkajs consumer group reads; the broker
+ * A kafkajs idempotent producer (acks=-1) writes continuously while a kafkajs consumer group reads; the broker
  * leading partitions is SIGKILLed. Its partitions must be led again by a survivor within lease
  * TTL + 2 s (it reads the partition back from the stream and fences it), and every acknowledged
  * record must be read exactly once, at the offset its produce was acknowledged with. Then the victim
@@ -139,8 +139,8 @@ test('issue 15: a dead leader\'s partitions are led again within TTL + 2 s; ever
     },
   });
 
-  // Producer: acks=-1, one record per send so each acknowledgement names one offset.
-  producer = kafka(brokers, 'parts-producer').producer({ allowAutoTopicCreation: false });
+  // Producer: idempotent (InitProducerId from the controller), acks=-1, one record per send so each acknowledgement names one offset.
+  producer = kafka(brokers, 'parts-producer').producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const acked = new Map<string, string>();
   let running = true;
@@ -230,6 +230,9 @@ const expectRead = async (delivered: Map<string, string[]>, acked: Map<string, s
   console.log(`partition failover: ${acked.size} acknowledged, ${delivered.size} offsets read, ${failures} sends failed, ${twice.length} offsets read twice`);
   expect(missing).toEqual([]);
   if (once) expect(twice).toEqual([]);
+  // Idempotent producer: a send retried across the failover is stored once (the new leader rebuilt the sequences from the log).
+  const values = [...delivered.values()].map((vs) => vs[0]);
+  expect(values.length - new Set(values).size).toBe(0);
   // Offsets are dense: every offset below each end was read (unacknowledged retries included).
   ends.forEach((e, p) => {
     for (let o = 0; o < e.offset; o++) expect(delivered.has(`${p}:${o}`)).toBe(true);
