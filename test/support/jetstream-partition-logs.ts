@@ -31,7 +31,8 @@ export const jetStreamLogs = async (): Promise<JetStreamLogs> => {
   const jsm = await nc.jetstreamManager();
   const prefix = `PLT_${process.pid}_${++made}`;
   const make = (owner = 'test'): JetStreamPartitionLogStore =>
-    new JetStreamPartitionLogStore({ js: nc.jetstream(), jsm, streamPrefix: prefix, subjectPrefix: prefix.toLowerCase(), replicas: 3, owner: () => owner });
+    // A tiny cache: most reads fetch their messages back from the stream (the path a large partition takes).
+    new JetStreamPartitionLogStore({ js: nc.jetstream(), jsm, streamPrefix: prefix, subjectPrefix: prefix.toLowerCase(), replicas: 3, owner: () => owner, cacheBytes: 256 });
   const others: JetStreamPartitionLogStore[] = [];
   let store = make();
   return {

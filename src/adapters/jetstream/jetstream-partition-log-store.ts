@@ -14,6 +14,8 @@ export interface JetStreamPartitionLogStoreOptions {
   owner(topic: string, partition: number): string;
   readonly ackTimeoutMs?: number;
   readonly maxMessageBytes?: number;
+  /** Per partition: bytes of the newest messages kept in memory (default 32 MiB). */
+  readonly cacheBytes?: number;
   readonly onFailure?: (topic: string, partition: number, error: Error) => void;
 }
 
@@ -93,6 +95,7 @@ export class JetStreamPartitionLogStore implements PartitionLogStore {
         owner: this.o.owner(topic, partition),
         ackTimeoutMs: this.o.ackTimeoutMs,
         maxMessageBytes: this.o.maxMessageBytes,
+        cacheBytes: this.o.cacheBytes,
         onFailure: (err) => this.o.onFailure?.(topic, partition, err),
       }, config),
     );

@@ -29,6 +29,8 @@ export interface JetStreamPartitionLogOptions {
   readonly maxMessageBytes?: number;
   /** Called once when the log fails (fenced, or JetStream did not acknowledge). */
   readonly onFailure?: (error: Error) => void;
+  /** Bytes of the newest messages kept in memory; older ones are read from JetStream when asked for. */
+  readonly cacheBytes?: number;
 }
 
 /** One stored message: the batches of the appends it carried, and where it sits in the stream. */
@@ -40,6 +42,8 @@ interface StoredMessage {
   readonly batches: IndexedBatch[];
   readonly size: number;
   readonly largestTimestamp: bigint;
+  /** The message's data while it is cached (the newest `cacheBytes`), else null: read from the stream. */
+  data: Buffer | null;
 }
 
 interface Waiter {
@@ -65,6 +69,7 @@ export class PartitionLogFailed extends Error {
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 - 4096;
+const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 const NO_MESSAGE = 10037;
 
 const bigintHeader = (h: MsgHdrs | undefined, name: string): bigint | null => {
@@ -96,9 +101,10 @@ const floorMessage = (xs: readonly StoredMessage[], offset: bigint): number => {
  * (a quorum of the stream's replicas stored it). Opening reads the subject to rebuild the
  * offset → message index, then fences it with a control message.
  *
- * The leader keeps the partition's batches in memory (read from the stream on open): reads never
- * go to JetStream. Retention works on whole messages (a message plays a segment's role);
- * compaction is not implemented (`compact` resolves null).
+ * The leader keeps the index (offsets, timestamps, sizes: a few dozen bytes per batch) and the data
+ * of the newest `cacheBytes` in memory; a read of older data fetches its messages from the stream
+ * by sequence. Retention works on whole messages (a message plays a segment's role); compaction is
+ * not implemented (`compact` resolves null).
  */
 export class JetStreamPartitionLog implements PartitionLog {
   private config: PartitionLogConfig;
@@ -115,6 +121,7 @@ export class JetStreamPartitionLog implements PartitionLog {
   private failed: PartitionLogFailed | null = null;
   private closed = false;
   private bytes = 0;
+  private cached = 0;
   private drained: Array<() => void> = [];
 
   private constructor(private readonly o: JetStreamPartitionLogOptions, config: Partial<PartitionLogConfig>) {
@@ -177,10 +184,35 @@ export class JetStreamPartitionLog implements PartitionLog {
     if (batches.length === 0) return;
     let largest = -1n;
     for (const b of batches) if (b.maxTimestamp > largest) largest = b.maxTimestamp;
-    const msg: StoredMessage = { seq, first: batches[0]!.base, next: batches[batches.length - 1]!.last + 1n, batches, size: data.length, largestTimestamp: largest };
+    const msg: StoredMessage = { seq, first: batches[0]!.base, next: batches[batches.length - 1]!.last + 1n, batches, size: data.length, largestTimestamp: largest, data };
     this.messages.push(msg);
     this.bytes += msg.size;
+    this.cached += msg.size;
     if (msg.next > this.end) this.end = msg.next;
+    this.evict();
+  }
+
+  /** Drops the data of the oldest cached messages beyond the budget (the newest message always stays). */
+  private evict(): void {
+    const budget = this.o.cacheBytes ?? DEFAULT_CACHE_BYTES;
+    for (let i = 0; this.cached > budget && i < this.messages.length - 1; i++) {
+      const m = this.messages[i]!;
+      if (m.data === null) continue;
+      m.data = null;
+      this.cached -= m.size;
+    }
+  }
+
+  /** A message's data: cached, or fetched from the stream by sequence (gone: purged below the log start meanwhile). */
+  private async dataOf(m: StoredMessage, offset: bigint): Promise<Buffer> {
+    if (m.data !== null) return m.data;
+    try {
+      const sm = await this.o.jsm.streams.getMessage(this.o.stream, { seq: m.seq });
+      return Buffer.from(sm.data);
+    } catch (err) {
+      if ((err as NatsError).api_error?.err_code === NO_MESSAGE || /no message found/i.test((err as Error).message)) throw new OffsetOutOfRange(offset, this.start, this.end);
+      throw err;
+    }
   }
 
   /** Drops whole messages below `offset` from the index and raises the start (never lowers it). */
@@ -188,7 +220,9 @@ export class JetStreamPartitionLog implements PartitionLog {
     if (offset > this.start) this.start = offset;
     let drop = 0;
     while (drop < this.messages.length && this.messages[drop]!.next <= this.start) {
-      this.bytes -= this.messages[drop]!.size;
+      const m = this.messages[drop]!;
+      this.bytes -= m.size;
+      if (m.data !== null) this.cached -= m.size;
       drop++;
     }
     if (drop > 0) this.messages = this.messages.slice(drop);
@@ -301,20 +335,27 @@ export class JetStreamPartitionLog implements PartitionLog {
     return this.failed;
   }
 
-  read(offset: bigint, maxBytes: number): Promise<Buffer> {
-    if (offset < this.start || offset > this.end) return Promise.reject(new OffsetOutOfRange(offset, this.start, this.end));
-    if (offset === this.end) return Promise.resolve(Buffer.alloc(0));
+  async read(offset: bigint, maxBytes: number): Promise<Buffer> {
+    if (offset < this.start || offset > this.end) throw new OffsetOutOfRange(offset, this.start, this.end);
+    if (offset === this.end) return Buffer.alloc(0);
+    // Only what was acknowledged when the read began (a later append may land meanwhile).
+    const messages = this.messages;
+    const end = this.end;
     const out: Buffer[] = [];
     let bytes = 0;
-    for (let i = Math.max(0, floorMessage(this.messages, offset)); i < this.messages.length; i++) {
-      for (const b of this.messages[i]!.batches) {
+    for (let i = Math.max(0, floorMessage(messages, offset)); i < messages.length; i++) {
+      const m = messages[i]!;
+      if (m.first >= end) break;
+      let data: Buffer | null = null;
+      for (const b of m.batches) {
         if (b.last < offset) continue;
-        if (out.length > 0 && bytes + b.buf.length > maxBytes) return Promise.resolve(Buffer.concat(out, bytes));
-        out.push(b.buf);
-        bytes += b.buf.length;
+        if (out.length > 0 && bytes + b.size > maxBytes) return Buffer.concat(out, bytes);
+        data ??= await this.dataOf(m, offset);
+        out.push(data.subarray(b.position, b.position + b.size));
+        bytes += b.size;
       }
     }
-    return Promise.resolve(Buffer.concat(out, bytes));
+    return Buffer.concat(out, bytes);
   }
 
   logStartOffset(): bigint {
@@ -325,22 +366,22 @@ export class JetStreamPartitionLog implements PartitionLog {
     return this.end;
   }
 
-  offsetForTimestamp(timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint } | null> {
+  async offsetForTimestamp(timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint } | null> {
     for (const m of this.messages) {
       if (m.largestTimestamp < timestamp) continue;
       for (const b of m.batches) {
         if (b.maxTimestamp < timestamp || b.last < this.start) continue;
-        const hit = firstRecordAtOrAfter(b.buf, 0, timestamp);
-        if (hit !== null) return Promise.resolve(hit);
+        const hit = firstRecordAtOrAfter(await this.dataOf(m, b.base), b.position, timestamp);
+        if (hit !== null) return hit;
       }
     }
-    return Promise.resolve(null);
+    return null;
   }
 
-  maxTimestamp(): Promise<{ offset: bigint; timestamp: bigint } | null> {
-    let best: IndexedBatch | null = null;
-    for (const m of this.messages) for (const b of m.batches) if (best === null || b.maxTimestamp > best.maxTimestamp) best = b;
-    return Promise.resolve(best === null ? null : maxTimestampRecord(best.buf, 0));
+  async maxTimestamp(): Promise<{ offset: bigint; timestamp: bigint } | null> {
+    let best: { m: StoredMessage; b: IndexedBatch } | null = null;
+    for (const m of this.messages) for (const b of m.batches) if (best === null || b.maxTimestamp > best.b.maxTimestamp) best = { m, b };
+    return best === null ? null : maxTimestampRecord(await this.dataOf(best.m, best.b.base), best.b.position);
   }
 
   /** retention.ms / retention.bytes over whole messages (a message plays a segment's role). */

@@ -11,12 +11,13 @@ export const HEADER_LOG_START = 'Cohort-Start';
 export const HEADER_LOG_END = 'Cohort-End';
 export const HEADER_PARTITION_OWNER = 'Cohort-Owner';
 
-/** One record batch as the index keeps it (a view into its message's data). */
+/** One record batch as the index keeps it: where it sits in its message's data. */
 export interface IndexedBatch {
   readonly base: bigint;
   readonly last: bigint;
   readonly maxTimestamp: bigint;
-  readonly buf: Buffer;
+  readonly position: number;
+  readonly size: number;
 }
 
 /** Splits a data message into its batches (the batch headers only: records are not decoded). */
@@ -30,7 +31,8 @@ export const indexBatches = (data: Buffer): IndexedBatch[] => {
       base: data.readBigInt64BE(pos + BatchOffset.baseOffset),
       last: lastOffsetAt(data, pos),
       maxTimestamp: data.readBigInt64BE(pos + BatchOffset.maxTimestamp),
-      buf: data.subarray(pos, pos + size),
+      position: pos,
+      size,
     });
     pos += size;
   }
