@@ -66,11 +66,11 @@ const leasedStore = (inner: PartitionLogStore, gate: PartitionGate): PartitionLo
 export interface ClusterBroker extends RunningBroker {
   readonly leases: LeaseManager;
   readonly shards: ShardHost;
-  /** True while this broker owns the metadata shard (controller: topics, ACLs, partition data). */
+  /** True while this broker owns the metadata shard (controller: topics, ACLs; partition data too with --partition-logs file). */
   isController(): boolean;
 }
 
-/** The metadata shard on JetStream (read-only until this broker is the controller), snapshots, file partition logs. */
+/** The metadata shard on JetStream (read-only until this broker is the controller), snapshots, partition logs (JetStream, or the controller's files). */
 const clusterStorageModule = (config: BrokerConfig, log: Logger, jet: JetStreamCluster, metaLog: JetStreamMetaLog, gate: PartitionGate): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind<MetaLog>(RAW_META_LOG).toConstantValue(metaLog);

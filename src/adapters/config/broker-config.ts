@@ -38,7 +38,7 @@ export const BrokerConfigCodec = t.strict({
   metalog: MetaLogUrl,
   offsetsTopicNumPartitions: PositiveInt,
   leaseTtlMs: PositiveInt,
-  /** Issue 15: where cluster mode keeps partition records: the controller's files, or JetStream with leased leaders. */
+  /** Issue 15: where cluster mode keeps partition records: JetStream with leased leaders (default), or the controller's files. */
   partitionLogs: t.keyof({ file: null, jetstream: null }),
   host: t.string,
   port: Port,
@@ -115,7 +115,7 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   metalog: 'file',
   offsetsTopicNumPartitions: 50,
   leaseTtlMs: 9000,
-  partitionLogs: 'file',
+  partitionLogs: 'jetstream',
   host: '0.0.0.0',
   port: 9092,
   advertisedHost: null,

@@ -20,7 +20,7 @@ export interface LeaseManagerOptions {
    * are spread over the brokers as evenly as shards are.
    */
   readonly dynamicKeys?: () => readonly string[];
-  /** Keys never released voluntarily (the metadata shard: its owner holds the partition data). */
+  /** Keys never released voluntarily (the metadata shard: moving it moves the controller). */
   readonly sticky: ReadonlySet<string>;
   readonly ttlMs: number;
 }
@@ -206,7 +206,7 @@ export class LeaseManager {
 
   /**
    * How many ordinary (non-sticky) leases this broker should hold: the controller (holder of a
-   * sticky lease: the metadata shard and the partition data) holds none while another broker is
+   * sticky lease: the metadata shard) holds none while another broker is
    * live; the others share them evenly.
    */
   private fairShare(live: readonly BrokerEndpoint[], family: string): number {
