@@ -23,6 +23,8 @@ import { parseJetStreamUrl } from './adapters/jetstream/jetstream-url';
 import { openJetStreamCluster, type JetStreamCluster } from './adapters/jetstream/jetstream-cluster';
 import { JetStreamMetaLog } from './adapters/jetstream/jetstream-meta-log';
 import { JetStreamSnapshotStore } from './adapters/jetstream/jetstream-snapshot-store';
+import { JetStreamPartitionLogStore } from './adapters/jetstream/jetstream-partition-log-store';
+import { PartitionWriter } from './application/partition-writer';
 import { isSecurityEvent } from './domain/security/events';
 import { isGroupEvent } from './domain/group/events';
 import type { TopicEvent } from './domain/topic/events';
@@ -40,23 +42,50 @@ import { GroupMetrics } from './adapters/metrics/group-metrics';
 
 const META = 'shard.meta';
 const shardKey = (shard: number): string => `shard.${shard}`;
+/** A partition's lease key (topic names use only KV-key characters: letters, digits, `.`, `_`, `-`). */
+const PART = 'part.';
+const partKey = (topic: string, partition: number): string => `${PART}${topic}.${partition}`;
+const parsePartKey = (key: string): { topic: string; partition: number } => {
+  const dot = key.lastIndexOf('.');
+  return { topic: key.slice(PART.length, dot), partition: Number(key.slice(dot + 1)) };
+};
+
+/** With `--partition-logs jetstream`: which partitions this broker may open (it holds their lease). */
+interface PartitionGate {
+  owns(topic: string, partition: number): boolean;
+  failed(topic: string, partition: number, error: Error): void;
+}
+
+/** Opens a partition's log only while this broker holds its lease: opening fences the stream, so a non-leader must never do it. */
+const leasedStore = (inner: PartitionLogStore, gate: PartitionGate): PartitionLogStore => ({
+  open: (topic, partition, config) =>
+    gate.owns(topic, partition) ? inner.open(topic, partition, config) : Promise.reject(new Error(`this broker does not lead ${topic}-${partition}`)),
+  deleteTopic: (topic) => inner.deleteTopic(topic),
+  close: () => inner.close(),
+});
 
 /** A broker in cluster mode: the single-node broker's parts plus the cluster's. */
 export interface ClusterBroker extends RunningBroker {
   readonly leases: LeaseManager;
   readonly shards: ShardHost;
-  /** True while this broker owns the metadata shard (controller: topics, ACLs, partition data). */
+  /** True while this broker owns the metadata shard (controller: topics, ACLs; partition data too with --partition-logs file). */
   isController(): boolean;
 }
 
-/** The metadata shard on JetStream (read-only until this broker is the controller), snapshots, file partition logs. */
-const clusterStorageModule = (config: BrokerConfig, log: Logger, jet: JetStreamCluster, metaLog: JetStreamMetaLog): ContainerModule =>
+/** The metadata shard on JetStream (read-only until this broker is the controller), snapshots, partition logs (JetStream, or the controller's files). */
+const clusterStorageModule = (config: BrokerConfig, log: Logger, jet: JetStreamCluster, metaLog: JetStreamMetaLog, gate: PartitionGate): ContainerModule =>
   new ContainerModule(({ bind }) => {
     bind<MetaLog>(RAW_META_LOG).toConstantValue(metaLog);
     bind<SnapshotStore>(TYPES.SnapshotStore).toConstantValue(new JetStreamSnapshotStore(jet.snapshots, 'META'));
     bind<PartitionLogStore>(TYPES.PartitionLogStore)
       .toDynamicValue((ctx) => {
-        const store = new FilePartitionLogStore(config.dataDir, parseFsyncPolicy(config.fsync) ?? { kind: 'always' });
+        const store = config.partitionLogs === 'jetstream'
+          ? leasedStore(new JetStreamPartitionLogStore({
+            js: jet.js, jsm: jet.jsm, streamPrefix: jet.streamName('P'), subjectPrefix: jet.subject('p'), replicas: jet.replicas,
+            owner: () => String(config.nodeId), ackTimeoutMs: config.offsetsCommitTimeoutMs,
+            onFailure: (topic, partition, err) => gate.failed(topic, partition, err),
+          }), gate)
+          : new FilePartitionLogStore(config.dataDir, parseFsyncPolicy(config.fsync) ?? { kind: 'always' });
         const metrics = ctx.get<Metrics>(METRICS);
         return metrics === NOOP_METRICS ? store : new MeteredPartitionLogStore(store, metrics);
       })
@@ -81,8 +110,19 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
     owner: `${config.nodeId}:0`, readOnly: true, ackTimeoutMs: config.offsetsCommitTimeoutMs,
     onFailure: (err) => log.error({ code: err.code }, `metadata shard: ${err.message}`),
   });
+  const partitionsOnJetStream = config.partitionLogs === 'jetstream';
+  let leases: LeaseManager | null = null;
+  /** Partitions whose lease this broker holds and whose log it opened and fenced: it leads them. */
+  const led = new Set<string>();
+  const gate: PartitionGate = {
+    owns: (topic, partition) => leases?.owns(partKey(topic, partition)) === true,
+    failed: (topic, partition, err) => {
+      log.warn({ topic, partition, err: err.message }, 'partition log failed; giving the partition up');
+      leases?.release(partKey(topic, partition));
+    },
+  };
   const container = new Container();
-  container.loadSync(systemModule(config, log), clusterStorageModule(config, log, jet, metaLog), servicesModule(config), groupCoordinatorModule, transactionModule);
+  container.loadSync(systemModule(config, log), clusterStorageModule(config, log, jet, metaLog, gate), servicesModule(config), groupCoordinatorModule, transactionModule);
   options.overrides?.(container);
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
   const topics = container.get(TopicService);
@@ -94,7 +134,7 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
 
   const listeners = parseListeners(config);
   const identity = brokerIdentity(config, listeners);
-  let leases: LeaseManager | null = null;
+  const writer = container.get(PartitionWriter);
   let controller = false;
   const shards = new ShardHost({
     open: (shard, owner, onFailure) => ({
@@ -123,7 +163,13 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
   const view: ClusterView = {
     brokers: () => leases?.liveBrokers() ?? [],
     controllerId: () => leases?.ownerOf(META)?.nodeId ?? -1,
-    partitionLeader: () => leases?.ownerOf(META)?.nodeId ?? -1,
+    partitionLeader: (topic, partition) => {
+      if (!partitionsOnJetStream) return leases?.ownerOf(META)?.nodeId ?? -1;
+      const key = partKey(topic, partition);
+      // This broker names itself only once the log is open and fenced.
+      if (leases?.owns(key) === true) return led.has(key) ? config.nodeId : -1;
+      return leases?.ownerOf(key)?.nodeId ?? -1;
+    },
     coordinatorOf: (key) => leases?.ownerOf(shardKey(shardOf(key, n))) ?? null,
   };
   // Only the controller creates topics (a follower's copy of the metadata shard is read-only).
@@ -135,9 +181,12 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
   const server = kafkaServer(container, config, listeners, identity, new Promise<void>((r) => (markReady = r)), {
     coordinator: router,
     view,
-    // Partitions, producer ids and transactions live with the controller in this release, and only
-    // the controller writes topics, configs and ACLs (docs/scale-out.md).
-    wrap: (h) => controllerGuard(() => controller)(transactionCoordinatorGuard(() => controller, () => false)(partitionLeaderGuard(() => controller)(h))),
+    // Producer ids and transactions live with the controller; partitions with it too, or with their
+    // lease holders; only the controller writes topics, configs and ACLs (docs/scale-out.md).
+    wrap: (h) => controllerGuard(() => controller)(transactionCoordinatorGuard(() => controller, () => false)(partitionLeaderGuard({
+      leads: (topic, partition) => (partitionsOnJetStream ? led.has(partKey(topic, partition)) && leases?.owns(partKey(topic, partition)) === true : controller),
+      topicOf: (id) => topics.getById(id)?.name,
+    })(h))),
   });
   // Prometheus and the group pages show the groups of the shards this broker coordinates now.
   const metricsHttp = metricsServer(container, config, router);
@@ -182,6 +231,34 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
   }, 250);
   tail.unref();
 
+  /** A partition lease taken: forget what this broker knew, open (read + fence) the log, then lead it. */
+  const takePartition = async (key: string): Promise<void> => {
+    const { topic, partition } = parsePartKey(key);
+    led.delete(key);
+    await topics.releasePartition(topic, partition);
+    writer.forgetPartition(topic, partition);
+    const started = Date.now();
+    try {
+      const pending = topics.partitionLog(topic, partition);
+      if (pending === undefined) throw new Error('unknown partition');
+      const opened = await pending;
+      if (leases?.owns(key) !== true) return;
+      await writer.load(topic, partition, opened);
+      if (leases?.owns(key) !== true) return;
+      led.add(key);
+      log.info({ topic, partition, logEndOffset: String(opened.logEndOffset()), ms: Date.now() - started }, 'leading partition');
+    } catch (err) {
+      log.warn({ topic, partition, err: (err as Error).message }, 'opening the partition failed; giving it up');
+      leases?.release(key);
+    }
+  };
+  const dropPartition = (key: string): void => {
+    const { topic, partition } = parsePartKey(key);
+    led.delete(key);
+    writer.forgetPartition(topic, partition);
+    void topics.releasePartition(topic, partition);
+  };
+
   leases = new LeaseManager(
     jet.kv,
     clock,
@@ -191,9 +268,14 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
       keys: [...Array.from({ length: n }, (_, i) => shardKey(i)), META],
       sticky: new Set([META]),
       ttlMs: config.leaseTtlMs,
+      dynamicKeys: partitionsOnJetStream ? () => topics.list().flatMap((t) => Array.from({ length: t.partitions }, (_, p) => partKey(t.name, p))) : undefined,
     },
     {
       acquired: (key, revision) => {
+        if (key.startsWith(PART)) {
+          void takePartition(key);
+          return;
+        }
         if (key !== META) {
           void shards.acquired(Number(key.slice('shard.'.length)), revision);
           return;
@@ -212,7 +294,9 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
         });
       },
       lost: (key) => {
-        if (key === META) {
+        if (key.startsWith(PART)) {
+          dropPartition(key);
+        } else if (key === META) {
           controller = false;
           metaLog.becomeWriter(null);
         } else {

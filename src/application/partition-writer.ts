@@ -240,6 +240,13 @@ export class PartitionWriter {
     for (const state of this.states.values()) state.txn = expireIdleProducers(state.txn, BigInt(nowMs), BigInt(expirationMs));
   }
 
+  /** Forgets one partition's producer state (cluster mode: another broker leads it now; rebuilt from the log when it comes back). */
+  forgetPartition(topic: string, partition: number): void {
+    const key = AppendNotifier.key(topic, partition);
+    this.states.delete(key);
+    this.loading.delete(key);
+  }
+
   /** Forgets a deleted topic's partitions. */
   forgetTopic(topic: string): void {
     for (const k of [...this.states.keys()]) if (k.startsWith(`${topic}/`)) this.states.delete(k);

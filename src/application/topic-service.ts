@@ -213,19 +213,37 @@ export class TopicService implements TopicCatalog {
     const key = `${topic}/${partition}`;
     let log = this.logs.get(key);
     if (log === undefined) {
-      log = this.store.open(topic, partition, topicStorageSettings(t.configs, this.brokerLayers()));
-      this.logs.set(key, log);
+      const opening = this.store.open(topic, partition, topicStorageSettings(t.configs, this.brokerLayers()));
+      this.logs.set(key, opening);
+      // A refused open (cluster mode: this broker does not lead the partition) is retried next time.
+      opening.catch(() => {
+        if (this.logs.get(key) === opening) this.logs.delete(key);
+      });
+      log = opening;
     }
     return log;
   }
 
+  /** Closes and forgets one partition's log (cluster mode: its leadership moved away, or its log failed). */
+  async releasePartition(topic: string, partition: number): Promise<void> {
+    const key = `${topic}/${partition}`;
+    const open = this.logs.get(key);
+    if (open === undefined) return;
+    this.logs.delete(key);
+    await (await open.catch(() => null))?.close().catch(() => undefined);
+  }
+
   /** Runs time/size retention over the open partition logs (log.retention.check.interval.ms). */
   async enforceRetention(nowMs: number): Promise<void> {
-    for (const pending of this.logs.values()) await (await pending).applyRetention(nowMs);
+    for (const pending of [...this.logs.values()]) {
+      const log = await pending.catch(() => null);
+      // A failed log (cluster mode: fenced by a new leader) must not stop retention of the others.
+      await log?.applyRetention(nowMs).catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {
-    for (const log of this.logs.values()) await (await log).close();
+    for (const log of this.logs.values()) await (await log.catch(() => null))?.close();
     this.logs.clear();
   }
 

@@ -14,8 +14,9 @@ import { startKcatConsumer } from './support/kcat-consumer';
  * broker coordinating some of them (random, seeded), checks every group is coordinated again within
  * lease TTL + 2 s, restarts it. At the end: no acknowledged commit lost, the consumers resumed at
  * their commits (every group consumed every offset: no gap), and the last assignments of each group
- * are disjoint. Victims are brokers other than the controller: in this release the controller holds
- * the partition data (docs/scale-out.md, Implementation status).
+ * are disjoint. Victims are brokers other than the controller (the metadata shard's owner; with
+ * `--partition-logs file` it also holds the partition data). With partitions on JetStream (the
+ * default) a victim usually leads partitions too; test/cluster/partition-failover.test.ts checks that.
  */
 const TTL = 3000;
 const ROUNDS = Number(process.env['FAILOVER_ROUNDS'] ?? 20);

@@ -5,6 +5,7 @@ import { OffsetOutOfRange, type PartitionLogStore } from '../../src/ports/partit
 import { MemoryPartitionLogStore } from '../fakes/memory-partition-log';
 import { FilePartitionLogStore, partitionDir } from '../../src/adapters/partition-log/file-partition-log-store';
 import { buildRecordBatch } from '../../src/adapters/kafka/record-batch/batch-builder';
+import { jetStreamLogs, stopSharedNatsCluster } from '../support/jetstream-partition-logs';
 
 /* Issue 13 item 1: DeleteRecords on the PartitionLog port, for every adapter (restart = reopen the files). */
 
@@ -25,7 +26,10 @@ const harnesses: Array<[string, () => Promise<Harness>]> = [
       cleanup: async () => { await store.close(); await fs.rm(dir, { recursive: true, force: true }); },
     };
   }],
+  // Issue 15: a control message states the new log start before the subject is purged below it.
+  ['jetstream', jetStreamLogs],
 ];
+afterAll(stopSharedNatsCluster, 30_000);
 
 const one = (v: string) => buildRecordBatch({ baseTimestamp: 1000n, records: [{ key: 'k', value: v, timestamp: 1000n }] });
 

@@ -9,6 +9,7 @@ export const OPTION_HELP: Record<keyof BrokerConfig, string> = {
   metalog: 'file (single node, the default) or jetstream://host:4222,host2:4222 — cluster mode: coordinator shards, topic metadata and snapshots on NATS JetStream R3 (Cohort only, docs/scale-out.md)',
   offsetsTopicNumPartitions: "cluster mode: number of coordinator shards groups hash to (Kafka's offsets.topic.num.partitions)",
   leaseTtlMs: 'cluster mode: a shard lease not renewed for this long is taken over by another broker (Cohort only)',
+  partitionLogs: 'cluster mode: jetstream (the default: one R3 stream per topic; each partition led by the holder of its lease, taken over when that broker dies) or file (partition records in the controller\'s file logs); a single node always uses file logs (Cohort only, docs/scale-out.md)',
   host: 'address the Kafka listener binds (the host part of Kafka\'s listeners)',
   port: "Kafka listener port (the port part of Kafka's listeners)",
   advertisedHost: "host Metadata and FindCoordinator tell clients to reconnect to (Kafka's advertised.listeners); unset with a wildcard --host: 127.0.0.1",

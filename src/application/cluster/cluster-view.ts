@@ -9,8 +9,11 @@ export interface ClusterView {
   brokers(): BrokerEndpoint[];
   /** The metadata shard's owner, or -1 while none holds it. */
   controllerId(): number;
-  /** Leader of every topic partition: the controller holds partition data in this release (-1: none). */
-  partitionLeader(): number;
+  /**
+   * Leader of a topic partition (-1: none right now): the holder of its lease with partitions on
+   * JetStream, otherwise the controller, which then holds every partition's file log.
+   */
+  partitionLeader(topic: string, partition: number): number;
   /** The owner of the coordinator shard of a group id (or transactional id), or null while none holds it. */
   coordinatorOf(key: string): BrokerEndpoint | null;
 }

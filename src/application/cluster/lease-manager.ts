@@ -14,7 +14,13 @@ export interface LeaseManagerOptions {
   readonly self: BrokerEndpoint;
   /** Every lease key this cluster has (`shard.0` … `shard.N-1`, `shard.meta`). */
   readonly keys: readonly string[];
-  /** Keys never released voluntarily (the metadata shard: its owner holds the partition data). */
+  /**
+   * Keys that come and go with the metadata (partition leases `part.<topic>.<n>`), read at every
+   * tick. Each family (the key's first dot-separated word) is shared out on its own, so partitions
+   * are spread over the brokers as evenly as shards are.
+   */
+  readonly dynamicKeys?: () => readonly string[];
+  /** Keys never released voluntarily (the metadata shard: moving it moves the controller). */
   readonly sticky: ReadonlySet<string>;
   readonly ttlMs: number;
 }
@@ -34,6 +40,9 @@ interface Seen {
 }
 
 const BROKER_PREFIX = 'broker.';
+
+/** A lease key's family: `shard` for `shard.7`, `part` for `part.orders.3`. */
+const familyOf = (key: string): string => key.slice(0, Math.max(0, key.indexOf('.')));
 
 /**
  * Shard leases and the live-broker registry on the cluster KV (docs/scale-out.md). Every TTL/3 a
@@ -197,11 +206,11 @@ export class LeaseManager {
 
   /**
    * How many ordinary (non-sticky) leases this broker should hold: the controller (holder of a
-   * sticky lease: the metadata shard and the partition data) holds none while another broker is
+   * sticky lease: the metadata shard) holds none while another broker is
    * live; the others share them evenly.
    */
-  private fairShare(live: readonly BrokerEndpoint[]): number {
-    const ordinary = this.o.keys.filter((k) => !this.o.sticky.has(k)).length;
+  private fairShare(live: readonly BrokerEndpoint[], family: string): number {
+    const ordinary = this.allKeys().filter((k) => !this.o.sticky.has(k) && familyOf(k) === family).length;
     if (live.length <= 1) return ordinary;
     const mine = [...this.o.sticky].some((k) => this.owns(k));
     if (mine) return 0;
@@ -212,8 +221,12 @@ export class LeaseManager {
     return Math.ceil(ordinary / Math.max(1, live.length - (controllerLive ? 1 : 0)));
   }
 
-  private ordinaryOwned(): number {
-    return [...this.owned.keys()].filter((k) => !this.o.sticky.has(k)).length;
+  private ordinaryOwned(family: string): number {
+    return [...this.owned.keys()].filter((k) => !this.o.sticky.has(k) && familyOf(k) === family).length;
+  }
+
+  private allKeys(): readonly string[] {
+    return this.o.dynamicKeys === undefined ? this.o.keys : [...this.o.keys, ...this.o.dynamicKeys()];
   }
 
   private async acquire(): Promise<void> {
@@ -222,11 +235,21 @@ export class LeaseManager {
     // Let other brokers register for one TTL before handing leases back.
     const warm = now - this.startedAt >= this.o.ttlMs;
     // Start at a node-specific offset, so brokers starting together contend on different keys first.
-    const start = (this.o.self.nodeId * 7) % this.o.keys.length;
-    const order = [...this.o.keys.slice(start), ...this.o.keys.slice(0, start)].sort((a, b) => Number(this.o.sticky.has(b)) - Number(this.o.sticky.has(a)));
+    const keys = this.allKeys();
+    const start = (this.o.self.nodeId * 7) % Math.max(1, keys.length);
+    const order = [...keys.slice(start), ...keys.slice(0, start)].sort((a, b) => Number(this.o.sticky.has(b)) - Number(this.o.sticky.has(a)));
+    const fair = new Map<string, number>();
+    const fairOf = (family: string): number => {
+      let n = fair.get(family);
+      if (n === undefined) {
+        n = this.fairShare(live, family);
+        fair.set(family, n);
+      }
+      return n;
+    };
     for (const key of order) {
       const sticky = this.o.sticky.has(key);
-      if (!sticky && this.ordinaryOwned() >= this.fairShare(live)) break;
+      if (!sticky && this.ordinaryOwned(familyOf(key)) >= fairOf(familyOf(key))) continue;
       if (this.owned.has(key)) continue;
       const s = this.seen.get(key);
       let revision: number | null = null;
@@ -246,12 +269,19 @@ export class LeaseManager {
       this.log.info({ key, revision }, 'lease acquired');
       this.listener.acquired(key, revision);
     }
-    if (warm && live.length > 1) await this.releaseExtra(this.fairShare(live));
+    if (warm && live.length > 1) {
+      const families = new Set([...this.owned.keys()].filter((k) => !this.o.sticky.has(k)).map(familyOf));
+      for (const family of families) await this.releaseExtra(family, this.fairShare(live, family));
+    }
   }
 
   /** Hands leases beyond the fair share back (unload first, then delete the key: others take it at once). */
-  private async releaseExtra(fair: number): Promise<void> {
-    const extra = [...this.owned.keys()].filter((k) => !this.o.sticky.has(k)).slice(0, Math.max(0, this.ordinaryOwned() - fair));
+  private async releaseExtra(family: string, fair: number): Promise<void> {
+    const mine = [...this.owned.keys()].filter((k) => !this.o.sticky.has(k) && familyOf(k) === family);
+    // A key no longer in the metadata (a deleted topic's partition) goes first.
+    const known = new Set(this.allKeys());
+    const gone = mine.filter((k) => !known.has(k));
+    const extra = [...gone, ...mine.filter((k) => known.has(k)).slice(0, Math.max(0, mine.length - gone.length - fair))];
     for (const key of extra) {
       this.lose(key, 'rebalancing leases across brokers');
       await this.kv.delete(key).catch(() => undefined);

@@ -100,3 +100,43 @@ describe('issue 15: shard leases (LeaseManager over a CAS key-value bucket)', ()
     expect(a.leases.ownedKeys()).toEqual([]);
   });
 });
+
+describe('issue 15: partition leases (dynamic keys, one fair share per key family)', () => {
+  const withPartitions = (bucket: MemoryBucket, id: number, parts: () => string[]): Node => {
+    const clock = new FakeClock();
+    const events: string[] = [];
+    const listener: LeaseListener = { acquired: (k) => events.push(`+${k}`), lost: (k) => events.push(`-${k}`) };
+    const leases = new LeaseManager(new MemoryClusterKv(bucket), clock, clock, {
+      self: { nodeId: id, host: '127.0.0.1', port: 9000 + id }, keys: KEYS, sticky: new Set(['shard.meta']), ttlMs: TTL, dynamicKeys: parts,
+    }, listener, silent);
+    return { id, clock, leases, events, paused: false };
+  };
+
+  test('partitions and shards are each spread over the non-controller brokers; a dead leader\'s partitions move; a deleted topic\'s lease is handed back', async () => {
+    const bucket = new MemoryBucket();
+    let parts = ['part.a.0', 'part.a.1', 'part.a.2', 'part.a.3', 'part.b.0', 'part.b.1'];
+    const nodes = [1, 2, 3].map((id) => withPartitions(bucket, id, () => parts));
+    for (const n of nodes) await n.leases.start();
+    await run(nodes, 3 * TTL);
+    const controller = nodes.find((n) => n.leases.owns('shard.meta'))!;
+    const others = nodes.filter((n) => n !== controller);
+    expect(controller.leases.ownedKeys()).toEqual(['shard.meta']);
+    for (const n of others) {
+      const mine = n.leases.ownedKeys();
+      // Fair share per family: 4 shards and 6 partitions over two brokers.
+      expect(mine.filter((k) => k.startsWith('shard.'))).toHaveLength(2);
+      expect(mine.filter((k) => k.startsWith('part.'))).toHaveLength(3);
+    }
+    const victim = others[0]!;
+    const survivor = others[1]!;
+    const moved = victim.leases.ownedKeys().filter((k) => k.startsWith('part.'));
+    victim.paused = true;
+    await run(nodes, TTL + 2000);
+    for (const k of moved) expect(survivor.leases.owns(k)).toBe(true);
+    // Topic b deleted: its partitions leave the key list and their leases are handed back.
+    parts = parts.filter((k) => !k.startsWith('part.b.'));
+    await run(nodes.filter((n) => n !== victim), 2 * TTL);
+    expect(survivor.leases.ownedKeys().filter((k) => k.startsWith('part.b.'))).toEqual([]);
+    expect(survivor.leases.ownedKeys().filter((k) => k.startsWith('part.a.')).sort()).toEqual(['part.a.0', 'part.a.1', 'part.a.2', 'part.a.3']);
+  });
+});

@@ -36,21 +36,23 @@ export const metadataHandler = (broker: BrokerIdentity, topics: TopicCatalog, cl
     const allowAuto = (version < 4 || request.allowAutoTopicCreation) && topics.autoCreateEnabled();
     const topicOps = request.includeTopicAuthorizedOperations ? TOPIC_OPERATIONS_ALL : AUTHORIZED_OPERATIONS_OMITTED;
 
-    const leader = cluster === undefined ? broker.nodeId : cluster.partitionLeader();
     const describe = (t: TopicView) => ({
       errorCode: ErrorCode.NONE,
       name: t.name,
       topicId: t.topicId,
       isInternal: false,
-      partitions: Array.from({ length: t.partitions }, (_, p) => ({
-        errorCode: leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
-        partitionIndex: p,
-        leaderId: leader,
-        leaderEpoch: 0,
-        replicaNodes: [leader],
-        isrNodes: [leader],
-        offlineReplicas: [],
-      })),
+      partitions: Array.from({ length: t.partitions }, (_, p) => {
+        const leader = cluster === undefined ? broker.nodeId : cluster.partitionLeader(t.name, p);
+        return {
+          errorCode: leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+          partitionIndex: p,
+          leaderId: leader,
+          leaderEpoch: 0,
+          replicaNodes: [leader],
+          isrNodes: [leader],
+          offlineReplicas: [],
+        };
+      }),
       topicAuthorizedOperations: topicOps,
     });
     const failed = (name: string | null, topicId: string, code: number) => ({
