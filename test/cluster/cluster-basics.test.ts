@@ -111,9 +111,19 @@ test('issue 15: FindCoordinator answers each shard owner; groups spread over bro
     const r = await fetch(`http://127.0.0.1:${metricsPorts[nodeId - 1]}${p}`);
     return { status: r.status, body: await r.text() };
   };
-  const owner = owners.get(g)!;
-  const listed = JSON.parse((await get(owner, '/groups')).body) as Array<{ groupId: string }>;
-  expect(listed.map((x) => x.groupId)).toContain(g);
+  // Leases may still be spreading: the owner is whoever FindCoordinator names when its page lists the group.
+  let owner = -1;
+  for (const deadline = Date.now() + 20_000; ; await sleep(200)) {
+    const now = (await findCoordinator(brokers[0]!, g)).coordinator;
+    if (now > 0) {
+      const listed = JSON.parse((await get(now, '/groups')).body) as Array<{ groupId: string }>;
+      if (listed.some((x) => x.groupId === g)) {
+        owner = now;
+        break;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no coordinator's /groups page listed ${g}`);
+  }
   expect((await get(owner, `/groups/${encodeURIComponent(g)}/history`)).status).toBe(200);
   const page = await get(owner, `/groups/${encodeURIComponent(g)}`);
   expect(page.status).toBe(200);
@@ -142,12 +152,22 @@ test('issue 15: Produce and Fetch sent to a broker that does not lead the partit
   await waitForOwners();
   const a = kafka(brokers[0]!).admin();
   await a.connect();
-  const controller = (await a.describeCluster()).controller!;
   await a.createTopics({ topics: [{ topic: 'guarded', numPartitions: 1 }], waitForLeaders: true });
   await a.disconnect();
-  const follower = brokers[controller === 1 ? 1 : 0]!;
-  await sleep(500);
-  const c = await RawClient.connect(follower.port);
+  // The partition's leader is whoever holds its lease (any broker): ask Metadata, then send to another one.
+  let follower: BrokerProcess | undefined;
+  for (const deadline = Date.now() + 20_000; follower === undefined; await sleep(200)) {
+    const probe = await RawClient.connect(brokers[0]!.port);
+    try {
+      const md = await probe.send(API_KEY.Metadata, 12, { topics: [{ topicId: ZERO_UUID, name: 'guarded' }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      const leader = md.body.topics[0]?.partitions[0]?.leaderId ?? -1;
+      if (leader > 0) follower = brokers[leader === 1 ? 1 : 0];
+    } finally {
+      probe.close();
+    }
+    if (follower === undefined && Date.now() > deadline) throw new Error('partition guarded/0 never got a leader');
+  }
+  const c = await RawClient.connect(follower!.port);
   try {
     const produced = await c.send(API_KEY.Produce, 7, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'guarded', partitionData: [{ index: 0, records: buildRecordBatch({ records: [{ value: Buffer.from('v') }] }) }] }] });
     expect(produced.body.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NOT_LEADER_OR_FOLLOWER);
