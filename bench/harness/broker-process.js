@@ -45,7 +45,7 @@ function makeDataDir(tag) {
  * `bin` runs another build of the broker (the previous release, harness/previous-release.js).
  */
 async function startBroker({ dataDir, port, flags = {}, waitTimeoutMs = 20000, bin = BIN, nodeArgs: extraNodeArgs = [], env } = {}) {
-  if (bin === BIN && !fs.existsSync(path.join(REPO, 'dist', 'adapters', 'cli', 'main.js'))) {
+  if (bin === BIN && !fs.existsSync(path.join(REPO, 'dist', 'cohort-server.js'))) {
     throw new Error('dist/ is not built (run npm run build)');
   }
   const p = port || await freePort();

@@ -21,13 +21,15 @@ function previousReleaseBin(ref = process.env.BENCH_PREVIOUS_REF || DEFAULT_REF)
   }
   const dir = path.join(os.tmpdir(), `cohort-bench-previous-${sha.slice(0, 12)}`);
   const bin = path.join(dir, 'bin', 'cohort-server.js');
-  if (fs.existsSync(path.join(dir, 'dist', 'adapters', 'cli', 'main.js'))) return bin;
+  if (fs.existsSync(path.join(dir, 'dist', 'adapters', 'cli', 'main.js')) && (!fs.existsSync(path.join(dir, 'scripts', 'bundle.js')) || fs.existsSync(path.join(dir, 'dist', 'cohort-server.js')))) return bin;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const tar = execFileSync('git', ['archive', '--format=tar', sha], { cwd: REPO, maxBuffer: 512 * 1024 * 1024 });
   execFileSync('tar', ['-x', '-C', dir], { input: tar });
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
   execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'ignore' });
+  // Builds from issue 14 on run a bundle of dist/ (scripts/bundle.js); earlier ones run dist/ directly.
+  if (fs.existsSync(path.join(dir, 'scripts', 'bundle.js'))) execFileSync(process.execPath, ['scripts/bundle.js'], { cwd: dir, stdio: 'ignore' });
   return bin;
 }
 
