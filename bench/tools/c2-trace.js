@@ -107,7 +107,9 @@ async function traceVersion(label, bin, N, count) {
   const hookFile = `/tmp/c2-trace-${label}-${process.pid}.hook.jsonl`;
   const useHook = process.env.C2_TRACE_HOOK === '1';
   const hook = useHook ? { nodeArgs: ['--require', require.resolve('./c2-trace-hook')], env: { C2_TRACE_HOOK_OUT: hookFile } } : {};
-  const broker = await startBroker({ dataDir, flags, ...hook, ...(bin ? { bin } : {}) });
+  // The hook patches modules as they load: run this build from dist/ module by module, not bundled.
+  const runBin = bin || (useHook ? require.resolve('./unbundled-bin') : null);
+  const broker = await startBroker({ dataDir, flags, ...hook, ...(runBin ? { bin: runBin } : {}) });
   let tracer = null;
   const conns = [];
   const results = [];
@@ -187,6 +189,29 @@ async function main() {
     phaseSummary(label, results);
     console.log(`${label}: median ${ms[ms.length >> 1].toFixed(2)} ms over ${ms.length} rebalances (N=${N}…${N + count})`);
   }
+  if (all.has('cohort') && all.has('previous') && rounds > 1) pairedRatio(all.get('cohort'), all.get('previous'), count);
+}
+
+/**
+ * Ratio of the medians (this build / previous release), the per-round ratios (rounds alternate, so each
+ * pair shares the machine's load of its moment) and a bootstrap 95 % interval of the ratio of medians.
+ */
+function pairedRatio(cohort, previous, perRound) {
+  const dur = (xs) => xs.map((x) => x.end - x.t0);
+  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+  const a = dur(cohort);
+  const b = dur(previous);
+  const perRoundRatios = [];
+  for (let i = 0; i + perRound <= Math.min(a.length, b.length); i += perRound) {
+    perRoundRatios.push(median(a.slice(i, i + perRound)) / median(b.slice(i, i + perRound)));
+  }
+  let seed = 1;
+  const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const resample = (xs) => xs.map(() => xs[Math.floor(rand() * xs.length)]);
+  const boot = [];
+  for (let i = 0; i < 2000; i++) boot.push(median(resample(a)) / median(resample(b)));
+  boot.sort((x, y) => x - y);
+  console.log(`cohort / previous: ratio of medians ${(median(a) / median(b)).toFixed(3)}, bootstrap 95 % ${boot[50].toFixed(2)}–${boot[1949].toFixed(2)}; per round ${perRoundRatios.map((r) => r.toFixed(2)).join(' ')}`);
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
