@@ -9,7 +9,11 @@ const { performance } = require('node:perf_hooks');
 const { spawnTracked, killChild } = require('./child-processes');
 
 const REPO = path.resolve(__dirname, '..', '..');
-const BIN = path.join(REPO, 'bin', 'cohort-server.js');
+// BENCH_BROKER_UNBUNDLED=1 runs the broker from dist/ module by module instead of the bundle bin/ runs:
+// slower to start, but a CPU profile then names each frame's source file.
+const BIN = process.env.BENCH_BROKER_UNBUNDLED === '1'
+  ? path.join(REPO, 'bench', 'tools', 'unbundled-bin.js')
+  : path.join(REPO, 'bin', 'cohort-server.js');
 
 /** A free loopback port (bound then released). */
 function freePort() {
