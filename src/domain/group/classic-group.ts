@@ -46,11 +46,12 @@ export interface GroupBase {
  * rebalance of N members costs O(N), not O(N²). Always built empty, then filled through `set`.
  */
 export class ClassicMembers extends Map<string, ClassicMember> {
-  readonly #support = new Map<string, number>();
+  /** Created with the first member (an empty group holds no table; issue 14). */
+  #support: Map<string, number> | null = null;
 
   /** How many members list protocol `name`. */
   supportCount(name: string): number {
-    return this.#support.get(name) ?? 0;
+    return this.#support?.get(name) ?? 0;
   }
 
   override set(memberId: string, member: ClassicMember): this {
@@ -69,15 +70,16 @@ export class ClassicMembers extends Map<string, ClassicMember> {
   }
 
   override clear(): void {
-    this.#support.clear();
+    this.#support = null;
     super.clear();
   }
 
   #count(member: ClassicMember, by: 1 | -1): void {
+    const support = (this.#support ??= new Map());
     for (const name of new Set(member.protocols.map((p) => p.name))) {
-      const n = (this.#support.get(name) ?? 0) + by;
-      if (n === 0) this.#support.delete(name);
-      else this.#support.set(name, n);
+      const n = (support.get(name) ?? 0) + by;
+      if (n === 0) support.delete(name);
+      else support.set(name, n);
     }
   }
 }
