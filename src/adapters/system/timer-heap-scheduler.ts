@@ -54,6 +54,10 @@ export class TimerHeapScheduler implements Scheduler {
     return this.byKey.has(key);
   }
 
+  now(): number {
+    return monotonicMs();
+  }
+
   /** Disarms everything (shutdown). */
   clear(): void {
     this.heap.length = 0;

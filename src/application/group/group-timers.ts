@@ -22,6 +22,13 @@ export interface GroupTimerHandlers {
 
 const EXPIRY_KEY = 'offsets-expiry';
 
+/** One group's classic session deadlines (memberId → deadline on the Scheduler's clock) behind one timer. */
+interface SessionTable {
+  readonly deadlines: Map<string, number>;
+  /** Deadline the group's sweep timer is armed for; Infinity when none is. */
+  armedAt: number;
+}
+
 /**
  * Every timer of the coordinator goes through the Scheduler port under one key scheme (Kafka's
  * `heartbeat-<group>-<member>` and friends). Timers are soft state (PE-10): nothing here survives a
@@ -31,6 +38,8 @@ const EXPIRY_KEY = 'offsets-expiry';
 @injectable()
 export class GroupTimers {
   private handlers: GroupTimerHandlers | null = null;
+  /** Classic session deadlines by group (soft state, PE-10: re-armed by the loader after replay). */
+  private readonly sessions = new Map<string, SessionTable>();
 
   constructor(@inject(TYPES.Scheduler) private readonly scheduler: Scheduler) {}
 
@@ -38,12 +47,70 @@ export class GroupTimers {
     this.handlers = handlers;
   }
 
+  /**
+   * CG-46: (re)arms a classic member's session. The deadline goes into its group's session table, and
+   * the group's one Scheduler timer is pulled earlier when this deadline is the group's first (issue
+   * 14, C5: a Scheduler timer per member held a key string, an entry, a closure and its context,
+   * ~300 B per member; a table slot is a Map entry and a number).
+   */
   armSession(groupId: string, memberId: string, timeoutMs: number): void {
-    this.scheduler.schedule(sessionKey(groupId, memberId), timeoutMs, () => this.handlers?.onSessionExpired(groupId, memberId));
+    let table = this.sessions.get(groupId);
+    if (table === undefined) {
+      table = { deadlines: new Map(), armedAt: Infinity };
+      this.sessions.set(groupId, table);
+    }
+    const now = this.scheduler.now();
+    const deadline = now + Math.max(0, timeoutMs);
+    // Set in place (no delete + set): a Map that churns on every heartbeat doubles its table.
+    table.deadlines.set(memberId, deadline);
+    if (deadline < table.armedAt) this.armSweep(groupId, table, deadline, now);
   }
 
   cancelSession(groupId: string, memberId: string): void {
-    this.scheduler.cancel(sessionKey(groupId, memberId));
+    const table = this.sessions.get(groupId);
+    if (table === undefined || !table.deadlines.delete(memberId)) return;
+    // A later first deadline needs no re-arming: an early sweep finds nothing due and re-arms.
+    if (table.deadlines.size === 0) {
+      this.sessions.delete(groupId);
+      this.scheduler.cancel(sessionSweepKey(groupId));
+    }
+  }
+
+  /** The session deadline of a classic member on the Scheduler's clock, or undefined if none is armed (tests). */
+  sessionDeadline(groupId: string, memberId: string): number | undefined {
+    return this.sessions.get(groupId)?.deadlines.get(memberId);
+  }
+
+  private armSweep(groupId: string, table: SessionTable, deadline: number, now: number): void {
+    table.armedAt = deadline;
+    this.scheduler.schedule(sessionSweepKey(groupId), deadline - now, () => this.sweepSessions(groupId));
+  }
+
+  /** The group's first session deadline came: expire every member due, earliest first; re-arm for the rest. */
+  private sweepSessions(groupId: string): void {
+    const table = this.sessions.get(groupId);
+    if (table === undefined) return;
+    table.armedAt = Infinity;
+    const now = this.scheduler.now();
+    const due: Array<{ memberId: string; deadline: number }> = [];
+    for (const [memberId, deadline] of table.deadlines) if (deadline <= now) due.push({ memberId, deadline });
+    due.sort((a, b) => a.deadline - b.deadline); // stable: equal deadlines in the order members were first armed
+    for (const d of due) {
+      // An earlier expiry's handler may have re-armed (a new deadline) or cancelled this session.
+      const t = this.sessions.get(groupId);
+      if (t === undefined || t.deadlines.get(d.memberId) !== d.deadline) continue;
+      t.deadlines.delete(d.memberId);
+      if (t.deadlines.size === 0) {
+        this.sessions.delete(groupId);
+        this.scheduler.cancel(sessionSweepKey(groupId));
+      }
+      this.handlers?.onSessionExpired(groupId, d.memberId);
+    }
+    const rest = this.sessions.get(groupId);
+    if (rest === undefined) return;
+    let next = Infinity;
+    for (const deadline of rest.deadlines.values()) if (deadline < next) next = deadline;
+    if (next < rest.armedAt) this.armSweep(groupId, rest, next, this.scheduler.now());
   }
 
   armPending(groupId: string, memberId: string, timeoutMs: number): void {
@@ -112,8 +179,8 @@ export class GroupTimers {
   }
 }
 
-/** The session timer key of a member (tests read its deadline). */
-export const sessionKey = (groupId: string, memberId: string): string => `heartbeat-${groupId}-${memberId}`;
+/** The key of a group's session sweep: the timer of its members' sessions (Kafka arms `heartbeat-<group>-<member>` per member). */
+export const sessionSweepKey = (groupId: string): string => `heartbeat-${groupId}`;
 
 /** The session timer key of a KIP-848 member (tests read its deadline). */
 export const consumerSessionKey = (groupId: string, memberId: string): string => `consumer-group-session-timeout-${groupId}-${memberId}`;

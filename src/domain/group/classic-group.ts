@@ -46,11 +46,12 @@ export interface GroupBase {
  * rebalance of N members costs O(N), not O(N²). Always built empty, then filled through `set`.
  */
 export class ClassicMembers extends Map<string, ClassicMember> {
-  readonly #support = new Map<string, number>();
+  /** Created with the first member (an empty group holds no table; issue 14). */
+  #support: Map<string, number> | null = null;
 
   /** How many members list protocol `name`. */
   supportCount(name: string): number {
-    return this.#support.get(name) ?? 0;
+    return this.#support?.get(name) ?? 0;
   }
 
   override set(memberId: string, member: ClassicMember): this {
@@ -69,15 +70,16 @@ export class ClassicMembers extends Map<string, ClassicMember> {
   }
 
   override clear(): void {
-    this.#support.clear();
+    this.#support = null;
     super.clear();
   }
 
   #count(member: ClassicMember, by: 1 | -1): void {
+    const support = (this.#support ??= new Map());
     for (const name of new Set(member.protocols.map((p) => p.name))) {
-      const n = (this.#support.get(name) ?? 0) + by;
-      if (n === 0) this.#support.delete(name);
-      else this.#support.set(name, n);
+      const n = (support.get(name) ?? 0) + by;
+      if (n === 0) support.delete(name);
+      else support.set(name, n);
     }
   }
 }
@@ -161,6 +163,56 @@ export const sameProtocols = (a: readonly MemberProtocol[], b: readonly MemberPr
   }
   return true;
 };
+
+const sameTopics = (a: readonly string[] | null, b: readonly string[] | null): boolean => {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * A member value built field by field in one order: every member shares one hidden class and holds
+ * its fields in the object itself (a `{ ...m, x }` copy keeps most of them in a second, out-of-object
+ * property array: ~60 B more per member, C5).
+ */
+export const classicMember = (m: ClassicMember): ClassicMember => ({
+  memberId: m.memberId,
+  instanceId: m.instanceId,
+  clientId: m.clientId,
+  clientHost: m.clientHost,
+  rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+  sessionTimeoutMs: m.sessionTimeoutMs,
+  protocolType: m.protocolType,
+  protocols: m.protocols,
+  assignment: m.assignment,
+  assignedPartitions: m.assignedPartitions ?? null,
+});
+
+/**
+ * Issue 14 (C5 memory): the members of a group usually come from the same client code and announce
+ * the same protocols with the same metadata bytes. A member value therefore reuses a group-mate's
+ * protocol list and strings when they are equal (members are immutable, so sharing is invisible):
+ * one copy per group instead of one per member. O(the member's protocols) per call.
+ */
+export const sharingWith = (m: ClassicMember, mate: ClassicMember | undefined): ClassicMember => {
+  if (mate === undefined || mate === m) return classicMember(m);
+  let protocols = m.protocols;
+  if (protocols !== mate.protocols && sameProtocols(protocols, mate.protocols) && protocols.every((p, i) => sameTopics(p.topics, mate.protocols[i]!.topics))) {
+    protocols = mate.protocols;
+  }
+  return classicMember({
+    ...m,
+    clientId: m.clientId === mate.clientId ? mate.clientId : m.clientId,
+    clientHost: m.clientHost === mate.clientHost ? mate.clientHost : m.clientHost,
+    protocolType: m.protocolType === mate.protocolType ? mate.protocolType : m.protocolType,
+    protocols,
+  });
+};
+
+/** The member a new member value is shared with: the leader, else the first member (O(1)). */
+export const groupMate = (group: ClassicGroup): ClassicMember | undefined =>
+  (group.leaderId === null ? undefined : group.members.get(group.leaderId)) ?? group.members.values().next().value;
 
 /** Does every member of the group hold a JoinGroup for the rebalance in progress? */
 export const allMembersJoined = (group: ClassicGroup): boolean => group.joined.size === group.members.size;

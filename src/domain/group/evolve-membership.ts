@@ -3,7 +3,7 @@
  * confined to one fold step). Each is O(1) in the size of the group, except the once-per-rebalance
  * steps (capturing the hard state, resetting assignments, a generation bump).
  */
-import { metadataFor, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
+import { classicMember, groupMate, metadataFor, sharingWith, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
 import type { GroupEvent, SyncedMember } from './events';
 import { computeSubscribedTopics } from './protocol-selection';
 
@@ -62,7 +62,7 @@ export const foldMemberJoined = (g: ClassicGroup, e: EventOf<'MemberJoined'>): v
   }
   // CG-7: the protocol type is (re)set by the first member of a member-less group.
   if (g.members.size === 0) g.protocolType = e.protocolType;
-  g.members.set(e.memberId, {
+  const member: ClassicMember = {
     memberId: e.memberId,
     instanceId: e.instanceId,
     clientId: e.clientId,
@@ -73,7 +73,8 @@ export const foldMemberJoined = (g: ClassicGroup, e: EventOf<'MemberJoined'>): v
     protocols: e.protocols,
     assignment,
     assignedPartitions,
-  });
+  };
+  g.members.set(e.memberId, sharingWith(member, groupMate(g)));
   if (e.instanceId !== null) g.staticMembers.set(e.instanceId, e.memberId);
   g.joined.add(e.memberId);
   // CG-5: the first member of a leaderless group leads; a replacing static member keeps the lead.
@@ -85,7 +86,7 @@ export const foldMemberUpdated = (g: ClassicGroup, e: EventOf<'MemberUpdated'>):
   const old = g.members.get(e.memberId);
   if (old === undefined) return;
   ensureBase(g);
-  g.members.set(e.memberId, {
+  const updated: ClassicMember = {
     ...old,
     clientId: e.clientId,
     clientHost: e.clientHost,
@@ -93,7 +94,8 @@ export const foldMemberUpdated = (g: ClassicGroup, e: EventOf<'MemberUpdated'>):
     protocols: e.protocols ?? old.protocols,
     rebalanceTimeoutMs: e.rebalanceTimeoutMs,
     sessionTimeoutMs: e.sessionTimeoutMs,
-  });
+  };
+  g.members.set(e.memberId, sharingWith(updated, groupMate(g)));
   g.joined.add(e.memberId);
 };
 
@@ -108,7 +110,7 @@ export const foldRebalanceStarted = (g: ClassicGroup, e: EventOf<'RebalanceStart
   ensureBase(g);
   if (g.state === 'CompletingRebalance') {
     // CG-27: the assignments the leader may be computing are void.
-    for (const m of g.members.values()) g.members.set(m.memberId, { ...m, assignment: EMPTY, assignedPartitions: null });
+    for (const m of g.members.values()) g.members.set(m.memberId, classicMember({ ...m, assignment: EMPTY, assignedPartitions: null }));
   }
   g.previousState = g.state;
   g.state = 'PreparingRebalance';
@@ -171,7 +173,7 @@ export const foldAssignmentsSynced = (g: ClassicGroup, e: EventOf<'AssignmentsSy
     for (const s of e.members) byId.set(s.memberId, s);
     for (const m of g.members.values()) {
       const s = byId.get(m.memberId);
-      g.members.set(m.memberId, { ...m, assignment: s?.assignment ?? EMPTY, assignedPartitions: s?.assignedPartitions ?? null });
+      g.members.set(m.memberId, classicMember({ ...m, assignment: s?.assignment ?? EMPTY, assignedPartitions: s?.assignedPartitions ?? null }));
     }
   } else {
     // PE-7: a GroupMetadata value replaces the group's metadata wholesale (logs and snapshots of
@@ -180,7 +182,7 @@ export const foldAssignmentsSynced = (g: ClassicGroup, e: EventOf<'AssignmentsSy
     g.staticMembers.clear();
     const protocolType = e.protocolType;
     for (const s of e.members) {
-      g.members.set(s.memberId, memberFromRecord(s, protocolType, e.protocolName));
+      g.members.set(s.memberId, sharingWith(memberFromRecord(s, protocolType, e.protocolName), groupMate(g)));
       if (s.instanceId !== null) g.staticMembers.set(s.instanceId, s.memberId);
     }
   }
@@ -196,7 +198,7 @@ export const foldStaticMemberReplaced = (g: ClassicGroup, e: EventOf<'StaticMemb
   const old = g.members.get(e.oldMemberId);
   const wasJoined = g.joined.has(e.oldMemberId);
   if (old !== undefined) removeMember(g, e.oldMemberId);
-  g.members.set(e.newMemberId, {
+  const member: ClassicMember = {
     memberId: e.newMemberId,
     instanceId: e.instanceId,
     clientId: e.clientId,
@@ -207,7 +209,8 @@ export const foldStaticMemberReplaced = (g: ClassicGroup, e: EventOf<'StaticMemb
     protocols: e.protocols ?? [{ name: g.protocolName ?? '', metadata: e.subscription, topics: e.subscribedTopics }],
     assignment: old?.assignment ?? EMPTY,
     assignedPartitions: old?.assignedPartitions ?? null,
-  });
+  };
+  g.members.set(e.newMemberId, sharingWith(member, groupMate(g)));
   g.staticMembers.set(e.instanceId, e.newMemberId);
   if (wasJoined) g.joined.add(e.newMemberId);
   if (g.leaderId === e.oldMemberId) g.leaderId = e.newMemberId;
@@ -241,9 +244,11 @@ export const foldGroupRecovered = (g: ClassicGroup): void => {
     g.stateTimestamp = base.stateTimestamp;
   }
   g.staticMembers.clear();
+  let mate: ClassicMember | undefined;
   for (const m of [...g.members.values()]) {
     if (m.instanceId !== null) g.staticMembers.set(m.instanceId, m.memberId);
-    g.members.set(m.memberId, { ...m, protocolType: g.protocolType ?? '', protocols: [metadataFor(m, g.protocolName)] });
+    mate = sharingWith({ ...m, protocolType: g.protocolType ?? '', protocols: [metadataFor(m, g.protocolName)] }, mate);
+    g.members.set(m.memberId, mate);
   }
   g.subscribedTopics =
     g.members.size === 0 ? new Set() : computeSubscribedTopics(g.protocolType, g.protocolName, g.members.values());

@@ -2,11 +2,22 @@
  * PE-9: a classic group aggregate as plain data for snapshots, and back. `fromSnapshotData(toSnapshotData(g))`
  * deep-equals `g` without its offsets (they travel as OffsetCommitted events).
  */
-import { newClassicGroup, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
+import { newClassicGroup, sharingWith, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
 import type { GroupBaseData, GroupSnapshotData } from './events';
 
-/** Members are immutable plain data: a snapshot and the aggregate may share them. */
-const memberFromData = (m: ClassicMember): ClassicMember => ({ ...m, assignedPartitions: m.assignedPartitions ?? null });
+/**
+ * Members are immutable plain data: a snapshot and the aggregate may share them. A decoded member
+ * shares equal protocols and strings with the member decoded before it (`sharingWith`, issue 14).
+ */
+const membersFromData = (members: readonly ClassicMember[]): ClassicMember[] => {
+  const out: ClassicMember[] = [];
+  let mate: ClassicMember | undefined;
+  for (const m of members) {
+    mate = sharingWith(m, mate);
+    out.push(mate);
+  }
+  return out;
+};
 
 const baseData = (b: GroupBase): GroupBaseData => ({
   state: b.state,
@@ -25,7 +36,7 @@ const baseFromData = (b: GroupBaseData): GroupBase => ({
   protocolName: b.protocolName,
   generation: b.generation,
   leaderId: b.leaderId,
-  members: new Map(b.members.map((m) => [m.memberId, memberFromData(m)] as const)),
+  members: new Map(membersFromData(b.members).map((m) => [m.memberId, m] as const)),
 });
 
 /** The aggregate (offsets excluded) as plain data. */
@@ -55,8 +66,8 @@ export const fromSnapshotData = (groupId: string, d: GroupSnapshotData): Classic
   g.protocolName = d.protocolName;
   g.generation = d.generation;
   g.leaderId = d.leaderId;
-  for (const m of d.members) {
-    g.members.set(m.memberId, memberFromData(m));
+  for (const m of membersFromData(d.members)) {
+    g.members.set(m.memberId, m);
     if (m.instanceId !== null) g.staticMembers.set(m.instanceId, m.memberId);
   }
   for (const id of d.joined) g.joined.add(id);

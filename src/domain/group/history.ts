@@ -68,6 +68,12 @@ export const initialHistoryState = (): HistoryState => new Map();
 
 const emptyHistory = (groupId: string): GroupHistory => ({ groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] });
 
+/**
+ * `filter` grows its result with spare capacity (a 5-id list held ~150 B); records live for up to
+ * `maxGenerations` rebalances, so they keep an exact-size copy (issue 14, C5).
+ */
+const exactCopy = <T>(list: T[]): T[] => list.slice();
+
 const bounded = <T>(list: readonly T[], item: T, max: number): T[] => {
   const out = [...list, item];
   return out.length > max ? out.slice(out.length - max) : out;
@@ -146,7 +152,7 @@ const foldHistory = (h: GroupHistory, e: GroupEvent, group: ClassicGroup | undef
         protocolName: e.protocolName,
         leaderId: e.leaderId,
         members: membersOf(group, e.memberIds),
-        joined: e.memberIds.filter((id) => !before.has(id)),
+        joined: exactCopy(e.memberIds.filter((id) => !before.has(id))),
         left: h.leftSinceGeneration,
       };
       return { ...h, generations: bounded(abandonInProgress(h), record, max), leftSinceGeneration: [], openedAt: null };
@@ -245,7 +251,7 @@ const foldConsumerHistory = (h: GroupHistory, e: GroupEvent, g: ConsumerGroup, m
       const record: GenerationRecord = {
         generation: ce.epoch, startedAt: ce.at, joinedAt: ce.at, endedAt: empty ? ce.at : null, outcome: empty ? 'empty' : 'in-progress',
         trigger: epochTrigger(ce.trigger), protocolType: 'consumer', protocolName: g.assignor, leaderId: null, members,
-        joined: members.map((m) => m.memberId).filter((id) => !before.has(id)), left: h.leftSinceGeneration,
+        joined: exactCopy(members.map((m) => m.memberId).filter((id) => !before.has(id))), left: h.leftSinceGeneration,
       };
       return { ...h, generations: bounded(abandonInProgress(h), record, max), leftSinceGeneration: [], openedAt: null };
     }

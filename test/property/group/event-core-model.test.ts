@@ -15,7 +15,7 @@ import type { LogPosition, MetaLog } from '../../../src/ports/meta-log';
 import type { Scheduler } from '../../../src/ports/scheduler';
 import { Container } from 'inversify';
 import { GroupPlumbing } from '../../../src/application/group/group-plumbing';
-import { sessionKey } from '../../../src/application/group/group-timers';
+import { GroupTimers } from '../../../src/application/group/group-timers';
 import { bytes, coordinatorOver, joinCmd, settle } from '../../unit/group/group-harness';
 import { kafkaReload, projectForReload } from './kafka-reload';
 
@@ -116,6 +116,7 @@ const lifeScheduler = (): Scheduler & { readonly prefix: string } => {
     schedule: (key, delayMs, fn) => clock.schedule(prefix + key, delayMs, fn),
     cancel: (key) => clock.cancel(prefix + key),
     isScheduled: (key) => clock.isScheduled(prefix + key),
+    now: () => clock.now(),
   };
 };
 
@@ -359,7 +360,7 @@ const check = (b: Broker): void => {
   }
   // CG-46: every member has a session timer within its timeout, unless it is parked in a join or sync.
   for (const m of g.members.values()) {
-    const deadline = clock.deadlineOf(b.timerPrefix + sessionKey('g', m.memberId));
+    const deadline = b.container.get(GroupTimers).sessionDeadline('g', m.memberId);
     if (deadline === undefined) expect(g.joined.has(m.memberId) || plumbing.hasParkedSync('g', m.memberId)).toBe(true);
     else expect(deadline).toBeLessThanOrEqual(clock.now() + Math.max(SESSION, config.newMemberJoinTimeoutMs));
   }

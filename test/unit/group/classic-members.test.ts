@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { ClassicMembers, type ClassicMember } from '../../../src/domain/group/classic-group';
+import { ClassicMembers, sharingWith, type ClassicGroup, type ClassicMember } from '../../../src/domain/group/classic-group';
+import type { MemberProtocol } from '../../../src/domain/group/events';
+import { evolve } from '../../../src/domain/group/evolve';
+import { initialGroupsState } from '../../../src/domain/group/groups-state';
 
 const member = (memberId: string, names: readonly string[]): ClassicMember => ({
   memberId,
@@ -48,5 +51,43 @@ describe('ClassicMembers (CG-7: protocol support counted as members change)', ()
     expect(members.supportCount('range')).toBe(1);
     members.delete('m1');
     expect(members.supportCount('range')).toBe(0);
+  });
+});
+
+describe('sharingWith (issue 14: group-mates share equal protocols and strings)', () => {
+  const withMetadata = (id: string, bytes: number[], topics: string[] | null, clientId = 'c'): ClassicMember => ({
+    ...member(id, []),
+    clientId: `${clientId}`,
+    protocols: [{ name: 'range', metadata: Uint8Array.from(bytes), topics }],
+  });
+
+  it('reuses the mate\'s protocol list when names, bytes and topics are equal, and keeps every field', () => {
+    const mate = withMetadata('m1', [1, 2, 3], ['t']);
+    const m = withMetadata('m2', [1, 2, 3], ['t']);
+    const shared = sharingWith(m, mate);
+    expect(shared.protocols).toBe(mate.protocols);
+    expect(shared).toEqual(m);
+  });
+
+  it('keeps its own list when the bytes or the topics differ', () => {
+    const mate = withMetadata('m1', [1, 2, 3], ['t']);
+    expect(sharingWith(withMetadata('m2', [1, 2, 4], ['t']), mate).protocols).not.toBe(mate.protocols);
+    expect(sharingWith(withMetadata('m2', [1, 2, 3], ['u']), mate).protocols).not.toBe(mate.protocols);
+    expect(sharingWith(withMetadata('m2', [1, 2, 3], null), mate).protocols).not.toBe(mate.protocols);
+  });
+
+  it('folded members of one group share their protocols (MemberJoined)', () => {
+    const protocols = (): MemberProtocol[] => [{ name: 'range', metadata: Uint8Array.from([0, 1, 0, 0]), topics: ['t'] }];
+    let state = evolve(initialGroupsState(), { type: 'GroupCreated', groupId: 'g', at: 0 });
+    for (const [i, memberId] of ['a', 'b', 'c'].entries()) {
+      state = evolve(state, {
+        type: 'MemberJoined', groupId: 'g', memberId, instanceId: null, clientId: 'client', clientHost: '/127.0.0.1',
+        protocolType: 'consumer', protocols: protocols(), sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, replacedMemberId: null, at: i,
+      });
+    }
+    const g = state.groups.get('g') as ClassicGroup;
+    const [a, b, c] = [...g.members.values()];
+    expect(b!.protocols).toBe(a!.protocols);
+    expect(c!.protocols).toBe(a!.protocols);
   });
 });

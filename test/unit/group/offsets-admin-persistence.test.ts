@@ -4,6 +4,7 @@ import { replay } from '../../../src/domain/group/evolve';
 import type { GroupEvent } from '../../../src/domain/group/events';
 import type { OffsetCommitCommand } from '../../../src/application/group/group-api';
 import { joinCmd, makeHarness, settle, stableGroup } from './group-harness';
+import { GroupTimers } from '../../../src/application/group/group-timers';
 import { listCommittedOffsets } from '../../../src/domain/group/committed-offsets';
 
 const commit = (over: Partial<OffsetCommitCommand> = {}): OffsetCommitCommand => ({
@@ -207,7 +208,7 @@ describe('persistence and recovery', () => {
     expect(ids.map((id) => g.members.get(id)!.assignment)).toEqual(assignments);
     for (const id of ids) expect((await h.coord.heartbeat({ groupId: 'g', memberId: id, groupInstanceId: null, generationId: 1 })).errorCode).toBe(ErrorCode.NONE);
     // Fresh session timers after load: a silent member expires after its session timeout.
-    expect(h.clock.isScheduled(`heartbeat-g-${ids[0]}`)).toBe(true);
+    expect(h.container.get(GroupTimers).sessionDeadline('g', ids[0]!)).toBeDefined();
   });
 
   test('PE-11 a group that crashed mid-rebalance comes back at its last synced generation', async () => {

@@ -5,6 +5,25 @@ import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 import { assignedPartitionCount } from './consumer-subscription-topics';
 
+/**
+ * The leader's assignments copied out of the request frame, not pooled Buffers or views of the frame:
+ * each lives as long as its member (C5). One exact-size slab holds them all, each member's assignment a
+ * view into it: the generation's assignments live and die together (the next sync replaces them all),
+ * and a slab costs one ArrayBuffer per group instead of one per member (issue 14: ~90 B per member).
+ */
+const copyAssignments = (assignments: SyncGroupRequest['assignments']): Array<{ memberId: string; assignment: Uint8Array; partitions: number | null }> => {
+  let total = 0;
+  for (const a of assignments) total += a.assignment.length;
+  const slab = new Uint8Array(total);
+  let at = 0;
+  return assignments.map((a) => {
+    slab.set(a.assignment, at);
+    const assignment = slab.subarray(at, at + a.assignment.length);
+    at += a.assignment.length;
+    return { memberId: a.memberId, assignment, partitions: assignedPartitionCount(Buffer.from(a.assignment)) };
+  });
+};
+
 /** SyncGroup v0–v5 (CG-40…CG-43); v5+ must name protocol type and name (KIP-559). */
 export const syncGroupHandler = (coordinator: GroupRequests): ApiHandler => ({
   apiKey: API_KEY.SyncGroup,
@@ -22,8 +41,7 @@ export const syncGroupHandler = (coordinator: GroupRequests): ApiHandler => ({
       generationId: request.generationId,
       protocolType: version >= 5 ? request.protocolType : null,
       protocolName: version >= 5 ? request.protocolName : null,
-      // Exact-size copies, not pooled Buffers: each lives as long as its member (C5).
-      assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: new Uint8Array(a.assignment), partitions: assignedPartitionCount(Buffer.from(a.assignment)) })),
+      assignments: copyAssignments(request.assignments),
       apiVersion: version,
     });
     return {
