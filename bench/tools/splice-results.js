@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+'use strict';
+// Replaces the rows and notes of some suites in a full run's results with those of a later partial run
+// (`node bench/run.js c4 c5` writes only its own suites): when a change lands after the full run, only
+// its suites are measured again, and the recorded table says which suites come from which run.
+//   node bench/tools/splice-results.js FULL.json PARTIAL.json   (writes bench/results/latest.{json,md})
+const fs = require('node:fs');
+const { writeResults } = require('../harness/report');
+
+const [fullFile, partialFile] = process.argv.slice(2);
+if (!fullFile || !partialFile) {
+  process.stderr.write('usage: splice-results.js FULL.json PARTIAL.json\n');
+  process.exit(2);
+}
+const read = (f) => {
+  try {
+    return JSON.parse(fs.readFileSync(f, 'utf8'));
+  } catch (e) {
+    process.stderr.write(`splice-results: cannot read ${f}: ${e.message.split('\n')[0]}\n`);
+    process.exit(1);
+  }
+};
+const full = read(fullFile);
+const partial = read(partialFile);
+const suites = partial.meta.selected;
+// The row labels ("C4", "C5", "C6", …) the partial run produced stand for its suites in the full run.
+const benches = new Set(partial.rows.map((r) => r.bench));
+const replacedNote = (n) => suites.some((s) => n.startsWith(`${s}:`)) || [...benches].some((b) => n.startsWith(`${b} `) || n.startsWith(`${b}:`));
+const rows = [];
+let inserted = false;
+for (const r of full.rows) {
+  if (!benches.has(r.bench)) {
+    rows.push(r);
+  } else if (!inserted) {
+    rows.push(...partial.rows);
+    inserted = true;
+  }
+}
+if (!inserted) rows.push(...partial.rows);
+const notes = [
+  ...full.notes.filter((n) => !replacedNote(n)),
+  ...partial.notes,
+  `spliced: suites ${suites.join(', ')} (rows ${[...benches].join(', ')}) from the run of ${partial.meta.date}; every other row from the full run of ${full.meta.date}.`,
+];
+const meta = { ...full.meta, spliced: { date: partial.meta.date, suites } };
+writeResults({ rows, notes, meta });
+console.log(`spliced ${partial.rows.length} rows of ${suites.join(', ')} into the full run: ${rows.length} rows`);
