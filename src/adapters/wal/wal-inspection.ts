@@ -24,6 +24,11 @@ export interface InspectOptions {
   readonly verifyFrom?: number;
   /** Decode the last segment's events (its string dictionary; `metalog verify`'s full check). Default true. */
   readonly decodeLast?: boolean;
+  /**
+   * Keep the bytes of the segments read, oldest first, while their total stays within this budget
+   * (default 0): the replay that follows an open decodes them without reading the files again.
+   */
+  readonly keepBytes?: number;
 }
 
 export type WalProblem =
@@ -44,6 +49,8 @@ export interface WalInspection {
   readonly lastStrings: readonly string[];
   /** Records (flush batches) and events in the chain up to the first problem. */
   readonly records: number;
+  /** The bytes read of segments by path, within `keepBytes` (valid up to each segment's `validEnd`). */
+  readonly data: ReadonlyMap<string, Uint8Array>;
 }
 
 /** Refusal to open: one line naming the file and byte offset (T-DUR-6). */
@@ -76,7 +83,9 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
   const stale: SegmentState[] = [];
   let lastStrings: readonly string[] = [];
   let records = 0;
-  const done = (problem: WalProblem | null): WalInspection => ({ segments, stale, problem, lastStrings, records });
+  const data = new Map<string, Uint8Array>();
+  let kept = 0;
+  const done = (problem: WalProblem | null): WalInspection => ({ segments, stale, problem, lastStrings, records, data });
 
   for (let i = 0; i < files.length; i++) {
     const { name, base } = files[i];
@@ -91,6 +100,10 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
     }
     reading = true;
     const buf = await readSegmentData(fs, path);
+    if (kept + buf.length <= (opts.keepBytes ?? 0)) {
+      data.set(path, buf);
+      kept += buf.length;
+    }
     const header = decodeSegmentHeader(buf.subarray(0, SEGMENT_HEADER_BYTES));
     if (!header.ok) {
       // The roll writes and syncs the header before any record, so a bad header over an empty body
