@@ -2,7 +2,7 @@ import { dirname } from 'path';
 import { inject, injectable } from 'inversify';
 import type { MetaEvent } from '../../domain/meta-event';
 import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
-import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog } from '../../ports/meta-log';
+import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog, type ReplaySink } from '../../ports/meta-log';
 import { parseFsyncPolicy, type FsyncPolicy } from './fsync-policy';
 import { GroupCommitWriter, type WalObserver } from './group-commit-writer';
 import { nonZeroEnd, readFilePrefix, readSegmentData, scanSegment, type ScanOptions } from './segment-reader';
@@ -133,7 +133,12 @@ export class FileMetaLog implements MetaLog {
     return this.replaySegments(from, { onEvent: fn });
   }
 
-  private async replaySegments(from: LogPosition, to: Pick<ScanOptions, 'onEvent'>): Promise<LogPosition> {
+  /** `replay` with OffsetCommitted records decoded straight into `sink.offsetCommitted` (C4). */
+  replayTo(from: LogPosition, sink: ReplaySink): Promise<LogPosition> {
+    return this.replaySegments(from, { sink });
+  }
+
+  private async replaySegments(from: LogPosition, to: Pick<ScanOptions, 'onEvent' | 'sink'>): Promise<LogPosition> {
     await this.open(from);
     const start = this.segments[0].base;
     if (from < start) {

@@ -1,7 +1,8 @@
 import type { MetaEvent } from '../../domain/meta-event';
 import type { FileSystem } from '../../ports/file-system';
+import type { ReplaySink } from '../../ports/meta-log';
 import { ByteReader, DecodeError } from './byte-reader';
-import { decodeBatchEvents, readBatchHeader } from './event-batch';
+import { decodeBatchEvents, decodeBatchEventsTo, readBatchHeader } from './event-batch';
 import { isEventsRecord, readFrameAt } from './record-frame';
 import { SEGMENT_HEADER_BYTES } from './segment-file';
 import { ValueDecoder } from './value-codec';
@@ -27,6 +28,8 @@ export interface ScanOptions {
   readonly decode: boolean;
   /** Called for each event at position ≥ `from` (decode must be true). */
   readonly onEvent?: (event: MetaEvent, position: number) => void;
+  /** Instead of `onEvent`: the events at position ≥ `from` into a replay sink (its OffsetCommitted fast path). */
+  readonly sink?: ReplaySink;
   readonly from?: number;
   /** Stop here even if more valid records follow (replay of a live segment). */
   readonly limit?: number;
@@ -70,9 +73,13 @@ export const scanSegment = (buf: Uint8Array, base: number, opts: ScanOptions): S
       const mark = decoder.strings.length;
       try {
         const onEvent = opts.onEvent;
-        decodeBatchEvents(reader, frame.type, frame.payloadStart, frame.end, header.count, decoder, (event, i) => {
-          if (onEvent && position + i >= from) onEvent(event, position + i);
-        });
+        if (opts.sink !== undefined) {
+          decodeBatchEventsTo(reader, frame.type, frame.payloadStart, frame.end, header.count, decoder, opts.sink, position, from);
+        } else {
+          decodeBatchEvents(reader, frame.type, frame.payloadStart, frame.end, header.count, decoder, (event, i) => {
+            if (onEvent && position + i >= from) onEvent(event, position + i);
+          });
+        }
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
         decoder.strings.length = mark;
