@@ -5,7 +5,7 @@ import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
 import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog, type ReplaySink } from '../../ports/meta-log';
 import { parseFsyncPolicy, type FsyncPolicy } from './fsync-policy';
 import { GroupCommitWriter, type WalObserver } from './group-commit-writer';
-import { nonZeroEnd, readFilePrefix, readSegmentData, scanSegment, type ScanOptions } from './segment-reader';
+import { nonZeroEnd, readSegmentData, scanSegment, scanSegmentFile, type ScanOptions } from './segment-reader';
 import { recoverWal, type RecoveryReport } from './wal-recovery';
 import { MetaLogCorruptError, type SegmentState } from './wal-inspection';
 
@@ -33,8 +33,6 @@ export interface FileMetaLogOptions {
 export const FILE_META_LOG_OPTIONS = Symbol.for('FileMetaLogOptions');
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-/** Bytes of segment data an open keeps in memory for the first replay. */
-const PRELOAD_BUDGET_BYTES = 256 * 1024 * 1024;
 
 /**
  * The MetaLog port on segment files through the FileSystem port.
@@ -52,8 +50,6 @@ export class FileMetaLog implements MetaLog {
   private segments: SegmentState[] = [];
   private stale: SegmentState[] = [];
   private report: RecoveryReport | null = null;
-  /** Segment bytes the open read, for the first replay only (then released). */
-  private preloaded = new Map<string, Uint8Array>();
 
   constructor(
     @inject(FILE_SYSTEM) private readonly fs: FileSystem,
@@ -86,11 +82,8 @@ export class FileMetaLog implements MetaLog {
     if (!existed) await this.fs.fsyncDir(dirname(dir));
     // No event is decoded here: the writer starts a new segment rather than continue one whose
     // string dictionary would have to be rebuilt (replay decodes what it needs, once).
-    // The segments read to verify them are kept for the replay that follows (C4: reading a segment
-    // twice cost as much as decoding it), within a budget so a long log is not held in memory at once.
-    const { inspection, report } = await recoverWal(this.fs, dir, { verifyFrom: replayFrom, decodeLast: false, keepBytes: PRELOAD_BUDGET_BYTES });
+    const { inspection, report } = await recoverWal(this.fs, dir, { verifyFrom: replayFrom, decodeLast: false });
     this.report = report;
-    this.preloaded = new Map(inspection.data);
     this.segments = inspection.segments;
     this.stale = inspection.stale;
     this.writer = await GroupCommitWriter.start(
@@ -115,8 +108,6 @@ export class FileMetaLog implements MetaLog {
 
   async append(events: readonly MetaEvent[], options?: AppendOptions): Promise<LogPosition> {
     if (this.writer === null) await this.open();
-    // Appends change the newest segment: bytes an open kept are stale from here on.
-    if (this.preloaded.size > 0) this.preloaded.clear();
     return this.live().append(events, options?.deferrable === true);
   }
 
@@ -144,21 +135,14 @@ export class FileMetaLog implements MetaLog {
     if (from < start) {
       throw new MetaLogError(`MetaLog replay from ${from}, but the log starts at ${start} (older segments were truncated)`, 'ERANGE');
     }
-    try {
-      for (const seg of [...this.segments]) {
-        if (seg.endPosition <= from) continue;
-        if (!seg.verified) await this.verify(seg);
-        const kept = this.preloaded.get(seg.path);
-        this.preloaded.delete(seg.path);
-        const buf = kept !== undefined && kept.length >= seg.validEnd ? kept : await readFilePrefix(this.fs, seg.path, seg.validEnd);
-        // Verified by this process when it opened the log: the checksums need not be computed again.
-        const scan = scanSegment(buf, seg.base, { decode: true, ...to, from, limit: seg.validEnd, verified: true });
-        if (scan.endPosition < seg.endPosition) {
-          throw new MetaLogError(`MetaLog replay: ${seg.path} ends at position ${scan.endPosition}, expected ${seg.endPosition} (${scan.detail})`, 'ECORRUPT');
-        }
+    for (const seg of [...this.segments]) {
+      if (seg.endPosition <= from) continue;
+      if (!seg.verified) await this.verify(seg);
+      // Read through a window, up to the end the open verified: the checksums need not be computed again.
+      const scan = await scanSegmentFile(this.fs, seg.path, seg.base, { decode: true, ...to, from, limit: seg.validEnd, verified: true });
+      if (scan.endPosition < seg.endPosition) {
+        throw new MetaLogError(`MetaLog replay: ${seg.path} ends at position ${scan.endPosition}, expected ${seg.endPosition} (${scan.detail})`, 'ECORRUPT');
       }
-    } finally {
-      this.preloaded.clear();
     }
     return this.segments[this.segments.length - 1].endPosition;
   }

@@ -2,7 +2,7 @@ import { join } from 'path';
 import type { FileSystem } from '../../ports/file-system';
 import { MetaLogError } from '../../ports/meta-log';
 import { decodeSegmentHeader, parseSegmentName, SEGMENT_HEADER_BYTES } from './segment-file';
-import { findLaterDurableRecord, nonZeroEnd, readSegmentData, scanSegment } from './segment-reader';
+import { findLaterDurableRecord, nonZeroEnd, readSegmentData, scanSegment, scanSegmentFile } from './segment-reader';
 
 /** What recovery learned about one segment file. `endPosition`/`validEnd` advance as the writer appends. */
 export interface SegmentState {
@@ -24,11 +24,6 @@ export interface InspectOptions {
   readonly verifyFrom?: number;
   /** Decode the last segment's events (its string dictionary; `metalog verify`'s full check). Default true. */
   readonly decodeLast?: boolean;
-  /**
-   * Keep the bytes of the segments read, oldest first, while their total stays within this budget
-   * (default 0): the replay that follows an open decodes them without reading the files again.
-   */
-  readonly keepBytes?: number;
 }
 
 export type WalProblem =
@@ -49,8 +44,6 @@ export interface WalInspection {
   readonly lastStrings: readonly string[];
   /** Records (flush batches) and events in the chain up to the first problem. */
   readonly records: number;
-  /** The bytes read of segments by path, within `keepBytes` (valid up to each segment's `validEnd`). */
-  readonly data: ReadonlyMap<string, Uint8Array>;
 }
 
 /** Refusal to open: one line naming the file and byte offset (T-DUR-6). */
@@ -83,9 +76,7 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
   const stale: SegmentState[] = [];
   let lastStrings: readonly string[] = [];
   let records = 0;
-  const data = new Map<string, Uint8Array>();
-  let kept = 0;
-  const done = (problem: WalProblem | null): WalInspection => ({ segments, stale, problem, lastStrings, records, data });
+  const done = (problem: WalProblem | null): WalInspection => ({ segments, stale, problem, lastStrings, records });
 
   for (let i = 0; i < files.length; i++) {
     const { name, base } = files[i];
@@ -99,12 +90,13 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
       continue;
     }
     reading = true;
-    const buf = await readSegmentData(fs, path);
-    if (kept + buf.length <= (opts.keepBytes ?? 0)) {
-      data.set(path, buf);
-      kept += buf.length;
-    }
-    const header = decodeSegmentHeader(buf.subarray(0, SEGMENT_HEADER_BYTES));
+    // A whole segment (the usual case) is checked through a window and never held in memory (C4);
+    // anything else, and a segment whose dictionary is wanted, is read whole and looked at closely.
+    const quick = isLast && decodeLast ? null : await scanSegmentFile(fs, path, base, { decode: false });
+    const quickHeader = quick === null ? null : decodeSegmentHeader(quick.header);
+    const whole = quick !== null && quickHeader !== null && quickHeader.ok && quick.zeroTail && (quick.stop === 'eof' || quick.stop === 'zero');
+    const buf = whole ? new Uint8Array(0) : await readSegmentData(fs, path);
+    const header = whole && quickHeader !== null ? quickHeader : decodeSegmentHeader(buf.subarray(0, SEGMENT_HEADER_BYTES));
     if (!header.ok) {
       // The roll writes and syncs the header before any record, so a bad header over an empty body
       // is a roll the power cut short; with data behind it, synced data is damaged.
@@ -126,12 +118,12 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
       stale.push(...segments);
       segments = [];
     }
-    const scan = scanSegment(buf, base, { decode: isLast && decodeLast });
+    const scan = whole && quick !== null ? quick : scanSegment(buf, base, { decode: isLast && decodeLast });
     const state: SegmentState = { name, path, base, endPosition: scan.endPosition, validEnd: scan.validEnd, records: scan.records, verified: true };
     segments.push(state);
     records += scan.records;
     if (isLast) lastStrings = scan.strings;
-    const dirtyEnd = nonZeroEnd(buf, scan.validEnd);
+    const dirtyEnd = whole ? scan.validEnd : nonZeroEnd(buf, scan.validEnd);
     const clean = scan.stop === 'eof' || (scan.stop === 'zero' && dirtyEnd === scan.validEnd);
     if (clean) continue;
     const detail = `${scan.detail} after ${scan.records} records (position ${scan.endPosition})`;
