@@ -249,6 +249,7 @@ export const loadState = async (container: Container): Promise<void> => {
     container.get<SnapshotStore>(TYPES.SnapshotStore),
     (event) => (isGroupEvent(event) ? coordinator.applyReplayed(event) : isSecurityEvent(event) ? security.applyReplayed(event) : isTxnEvent(event) ? txns.applyReplayed(event) : topics.applyReplayed(event as TopicEvent)),
     log,
+    coordinator.applyReplayedOffsetCommitted,
   );
   journal.setLoadedSnapshot(stats.snapshotPosition);
   coordinator.completeLoad();

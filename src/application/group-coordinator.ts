@@ -43,6 +43,7 @@ import { ConsumerGroupService } from './group/consumer-group-service';
 import { ConsumerContext } from './group/consumer-context';
 import { ClassicMemberService } from './group/classic-member-service';
 import type { ConsumerGroup } from '../domain/group/consumer/consumer-group';
+import type { ReplaySink } from '../ports/meta-log';
 
 export { GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, type GroupCoordinatorConfig } from './group/group-config';
 
@@ -103,6 +104,10 @@ export class GroupCoordinator {
   }
   applyReplayed(event: GroupEvent): void {
     this.loader.applyReplayed(event);
+  }
+  /** `applyReplayed` of an OffsetCommitted given as its fields (the MetaLog's replay fast path, C4). */
+  get applyReplayedOffsetCommitted(): ReplaySink['offsetCommitted'] {
+    return this.loader.applyReplayedOffsetCommitted;
   }
   completeLoad(): void {
     this.loader.completeLoad();

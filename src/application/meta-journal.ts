@@ -1,6 +1,6 @@
 import type { MetaEvent } from '../domain/meta-event';
 import type { Logger } from '../ports/logger';
-import type { AppendOptions, LogPosition, MetaLog } from '../ports/meta-log';
+import { replayToSink, type AppendOptions, type LogPosition, type MetaLog, type ReplaySink } from '../ports/meta-log';
 import { NOOP_METRICS, type Metrics } from '../ports/metrics';
 import type { SnapshotStore } from '../ports/snapshot-store';
 
@@ -118,6 +118,12 @@ export class MetaJournal implements MetaLog {
 
   async replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition> {
     const end = await this.inner.replay(from, fn);
+    this.durablePosition = end;
+    return end;
+  }
+
+  async replayTo(from: LogPosition, sink: ReplaySink): Promise<LogPosition> {
+    const end = await replayToSink(this.inner, from, sink);
     this.durablePosition = end;
     return end;
   }

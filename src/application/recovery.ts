@@ -1,6 +1,6 @@
 import type { MetaEvent } from '../domain/meta-event';
 import type { Logger } from '../ports/logger';
-import type { MetaLog } from '../ports/meta-log';
+import { replayToSink, type MetaLog, type ReplaySink } from '../ports/meta-log';
 import type { SnapshotStore } from '../ports/snapshot-store';
 
 /** Recovery statistics, logged at startup and exported as metrics. */
@@ -11,28 +11,48 @@ export interface RecoveryStats {
   readonly ms: number;
 }
 
+/** Folds one OffsetCommitted given as its fields, exactly as `apply` would fold the event (ReplaySink). */
+export type ApplyOffsetCommitted = ReplaySink['offsetCommitted'];
+
 /**
  * PE-7/PE-9/PE-11: load the newest valid snapshot, replay the MetaLog tail after it, in log order,
  * into the same reducers as live processing. Progress is logged for long replays.
+ *
+ * `applyOffsetCommitted`, when given, receives the log's commits without an event object (the
+ * MetaLog's fast path, C4: a log is mostly commits); it must have the effect `apply` has on the
+ * OffsetCommitted event. Without it, commits reach `apply` as events.
  */
 export const recover = async (
   metaLog: MetaLog,
   snapshots: SnapshotStore,
   apply: (event: MetaEvent) => void,
   log: Logger,
+  applyOffsetCommitted?: ApplyOffsetCommitted,
 ): Promise<RecoveryStats> => {
   const started = Date.now();
   const snapshot = await snapshots.loadLatest();
   if (snapshot !== null) for (const e of snapshot.events) apply(e);
   let replayed = 0;
   let lastReport = Date.now();
-  await metaLog.replay(snapshot?.position ?? 0, (event) => {
-    apply(event);
-    replayed++;
-    if ((replayed & 0xffff) === 0 && Date.now() - lastReport > 1000) {
+  const progress = (): void => {
+    if (Date.now() - lastReport > 1000) {
       lastReport = Date.now();
       log.info({ replayed }, 'replaying MetaLog');
     }
+  };
+  const commit: ApplyOffsetCommitted =
+    applyOffsetCommitted ??
+    ((groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) =>
+      apply({ type: 'OffsetCommitted', groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp }));
+  await replayToSink(metaLog, snapshot?.position ?? 0, {
+    event(event) {
+      apply(event);
+      if ((++replayed & 0xffff) === 0) progress();
+    },
+    offsetCommitted(groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) {
+      commit(groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
+      if ((++replayed & 0xffff) === 0) progress();
+    },
   });
   return { snapshotPosition: snapshot?.position ?? null, snapshotEvents: snapshot?.events.length ?? 0, replayedEvents: replayed, ms: Date.now() - started };
 };

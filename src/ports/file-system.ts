@@ -13,8 +13,8 @@
  *   create/unlink; a rename happens entirely or not at all.
  * - After `fdatasync` fails on a descriptor, the data written through it is in an unknown state:
  *   callers must not call `fdatasync` on it again and hope (the fsyncgate rule); they fail-stop.
- * - `pwrite` writes all of `data` at `position` or rejects; `pread` returns fewer bytes than asked
- *   only at end of file.
+ * - `pwrite` writes all of `data` at `position` or rejects; `pread` (and `preadInto`) return fewer bytes
+ *   than asked only at end of file.
  * - Paths are absolute or relative POSIX paths; `dir` arguments name directories.
  */
 export type FileDescriptor = number;
@@ -31,6 +31,12 @@ export interface FileSystem {
   open(path: string, mode: OpenMode): Promise<FileDescriptor>;
   pwrite(fd: FileDescriptor, data: Uint8Array, position: number): Promise<void>;
   pread(fd: FileDescriptor, length: number, position: number): Promise<Uint8Array>;
+  /**
+   * Reads up to `length` bytes at `position` into `target` from `targetOffset` and resolves with how
+   * many were read (fewer only at end of file). Lets a reader fill one buffer chunk by chunk instead
+   * of allocating and copying a buffer per chunk (issue 14, C4: fresh memory is what a replay pays for).
+   */
+  preadInto(fd: FileDescriptor, target: Uint8Array, targetOffset: number, length: number, position: number): Promise<number>;
   /** Barrier: the file's data (and size) written so far survive power loss once this resolves. */
   fdatasync(fd: FileDescriptor): Promise<void>;
   /** Barrier: entries created, renamed or unlinked in `dir` survive power loss once this resolves. */

@@ -18,6 +18,27 @@ export interface AppendOptions {
 }
 
 /**
+ * What a replay hands its events to. `offsetCommitted` is the fast path of the commonest event (C4: a
+ * MetaLog is mostly commits): a log may call it with the fields of an OffsetCommitted instead of
+ * building the event object, and it must have exactly the effect of
+ * `event({ type: 'OffsetCommitted', groupId, topic, … }, position)`. A log may also pass any
+ * OffsetCommitted to `event`; the sink handles both.
+ */
+export interface ReplaySink {
+  event(event: MetaEvent, position: LogPosition): void;
+  offsetCommitted(
+    groupId: string,
+    topic: string,
+    partition: number,
+    offset: number,
+    leaderEpoch: number,
+    metadata: string,
+    commitTimestamp: number,
+    expireTimestamp: number | null,
+  ): void;
+}
+
+/**
  * MetaLog port: the coordinator's write-ahead log of domain events (groups, offsets, topics).
  *
  * Contract:
@@ -42,6 +63,12 @@ export interface AppendOptions {
 export interface MetaLog {
   append(events: readonly MetaEvent[], options?: AppendOptions): Promise<LogPosition>;
   replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition>;
+  /**
+   * Optional fast path of `replay`: the same events, in the same order, into `sink` (OffsetCommitted
+   * may arrive as `offsetCommitted` fields, without an event object). Same contract as `replay`;
+   * callers go through `replayToSink`, which falls back to `replay` for a log without it.
+   */
+  replayTo?(from: LogPosition, sink: ReplaySink): Promise<LogPosition>;
   /** Position the next appended event will get. */
   nextPosition(): LogPosition;
   truncateBefore(position: LogPosition): Promise<void>;
@@ -53,3 +80,7 @@ export interface MetaLog {
   checkpoint?(position: LogPosition): void;
   close(): Promise<void>;
 }
+
+/** `log.replayTo(from, sink)`, or for a log without the fast path `replay` with every event to `sink.event`. */
+export const replayToSink = (log: MetaLog, from: LogPosition, sink: ReplaySink): Promise<LogPosition> =>
+  log.replayTo !== undefined ? log.replayTo(from, sink) : log.replay(from, (event, position) => sink.event(event, position));

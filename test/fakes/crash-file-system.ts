@@ -256,6 +256,15 @@ export class CrashFileSystem implements FileSystem {
     return b.buf.slice(Math.min(position, end), end);
   }
 
+  async preadInto(fd: FileDescriptor, target: Uint8Array, targetOffset: number, length: number, position: number): Promise<number> {
+    await this.gate(false);
+    const b = this.file(fd).inode.current;
+    const end = Math.min(b.size, position + length);
+    const start = Math.min(position, end);
+    target.set(b.buf.subarray(start, end), targetOffset);
+    return end - start;
+  }
+
   async fdatasync(fd: FileDescriptor): Promise<void> {
     await this.gate(true);
     const f = this.file(fd);

@@ -1,5 +1,5 @@
 import type { MetaEvent } from '../../src/domain/meta-event';
-import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog } from '../../src/ports/meta-log';
+import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog, type ReplaySink } from '../../src/ports/meta-log';
 
 export interface MemoryMetaLogOptions {
   /**
@@ -89,6 +89,14 @@ export class MemoryMetaLog implements MetaLog {
     const start = Math.max(from, this.truncatedBefore);
     for (let i = start; i < this.durable.length; i++) fn(this.durable[i]!, i);
     return this.durable.length;
+  }
+
+  /** The fast path as a log that stores events would take it: every OffsetCommitted as fields. */
+  async replayTo(from: LogPosition, sink: ReplaySink): Promise<LogPosition> {
+    return this.replay(from, (e, position) => {
+      if (e.type === 'OffsetCommitted') sink.offsetCommitted(e.groupId, e.topic, e.partition, e.offset, e.leaderEpoch, e.metadata, e.commitTimestamp, e.expireTimestamp);
+      else sink.event(e, position);
+    });
   }
 
   nextPosition(): LogPosition {

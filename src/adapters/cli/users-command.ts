@@ -37,7 +37,7 @@ const withSecurityState = async <T>(dataDir: string, work: (security: SecuritySe
   try {
     await metaLog.open();
     const security = new SecurityService(metaLog, { enabled: false, superUsers: new Set(), allowEveryoneIfNoAclFound: false }, () => '');
-    await recover(metaLog, snapshots, (e) => (isSecurityEvent(e) ? security.applyReplayed(e) : undefined), silentLogger);
+    await recover(metaLog, snapshots, (e) => (isSecurityEvent(e) ? security.applyReplayed(e) : undefined), silentLogger, () => undefined);
     return await work(security);
   } finally {
     await metaLog.close();

@@ -1,7 +1,8 @@
 import type { MetaEvent } from '../../domain/meta-event';
 import type { ByteReader } from './byte-reader';
 import type { ByteWriter } from './byte-writer';
-import { encodeEvent, decodeEvent } from './event-codecs';
+import type { LogPosition, ReplaySink } from '../../ports/meta-log';
+import { encodeEvent, decodeEvent, decodeEventTo } from './event-codecs';
 import { RECORD_EVENTS_TYPED, sealFrame } from './record-frame';
 import type { ValueDecoder, ValueEncoder } from './value-codec';
 
@@ -75,4 +76,34 @@ export const decodeBatchEvents = (
   reader.end = end;
   if (recordType === RECORD_EVENTS_TYPED) for (let i = 0; i < count; i++) each(decodeEvent(reader, decoder), i);
   else for (let i = 0; i < count; i++) each(decoder.decode(reader) as MetaEvent, i);
+};
+
+/**
+ * `decodeBatchEvents` into a replay sink, for the events at positions ≥ `from` (the record's first
+ * event has `firstPosition`); earlier ones are decoded only for the dictionary. A release-0.1 record
+ * (values only) hands every event to `sink.event`.
+ */
+export const decodeBatchEventsTo = (
+  reader: ByteReader,
+  recordType: number,
+  payloadStart: number,
+  end: number,
+  count: number,
+  decoder: ValueDecoder,
+  sink: ReplaySink,
+  firstPosition: LogPosition,
+  from: LogPosition,
+): void => {
+  reader.offset = payloadStart + BATCH_HEADER_BYTES;
+  reader.end = end;
+  let i = 0;
+  if (recordType === RECORD_EVENTS_TYPED) {
+    for (; i < count && firstPosition + i < from; i++) decodeEvent(reader, decoder);
+    for (; i < count; i++) decodeEventTo(reader, decoder, sink, firstPosition + i);
+  } else {
+    for (; i < count; i++) {
+      const event = decoder.decode(reader) as MetaEvent;
+      if (firstPosition + i >= from) sink.event(event, firstPosition + i);
+    }
+  }
 };

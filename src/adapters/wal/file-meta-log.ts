@@ -2,10 +2,10 @@ import { dirname } from 'path';
 import { inject, injectable } from 'inversify';
 import type { MetaEvent } from '../../domain/meta-event';
 import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
-import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog } from '../../ports/meta-log';
+import { MetaLogError, type AppendOptions, type LogPosition, type MetaLog, type ReplaySink } from '../../ports/meta-log';
 import { parseFsyncPolicy, type FsyncPolicy } from './fsync-policy';
 import { GroupCommitWriter, type WalObserver } from './group-commit-writer';
-import { nonZeroEnd, readFilePrefix, readSegmentData, scanSegment } from './segment-reader';
+import { nonZeroEnd, readSegmentData, scanSegment, scanSegmentFile, type ScanOptions } from './segment-reader';
 import { recoverWal, type RecoveryReport } from './wal-recovery';
 import { MetaLogCorruptError, type SegmentState } from './wal-inspection';
 
@@ -120,7 +120,16 @@ export class FileMetaLog implements MetaLog {
     this.writer?.rollAt(position);
   }
 
-  async replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition> {
+  replay(from: LogPosition, fn: (event: MetaEvent, position: LogPosition) => void): Promise<LogPosition> {
+    return this.replaySegments(from, { onEvent: fn });
+  }
+
+  /** `replay` with OffsetCommitted records decoded straight into `sink.offsetCommitted` (C4). */
+  replayTo(from: LogPosition, sink: ReplaySink): Promise<LogPosition> {
+    return this.replaySegments(from, { sink });
+  }
+
+  private async replaySegments(from: LogPosition, to: Pick<ScanOptions, 'onEvent' | 'sink'>): Promise<LogPosition> {
     await this.open(from);
     const start = this.segments[0].base;
     if (from < start) {
@@ -129,9 +138,8 @@ export class FileMetaLog implements MetaLog {
     for (const seg of [...this.segments]) {
       if (seg.endPosition <= from) continue;
       if (!seg.verified) await this.verify(seg);
-      const buf = await readFilePrefix(this.fs, seg.path, seg.validEnd);
-      // Verified by this process when it opened the log: the checksums need not be computed again.
-      const scan = scanSegment(buf, seg.base, { decode: true, onEvent: fn, from, limit: seg.validEnd, verified: true });
+      // Read through a window, up to the end the open verified: the checksums need not be computed again.
+      const scan = await scanSegmentFile(this.fs, seg.path, seg.base, { decode: true, ...to, from, limit: seg.validEnd, verified: true });
       if (scan.endPosition < seg.endPosition) {
         throw new MetaLogError(`MetaLog replay: ${seg.path} ends at position ${scan.endPosition}, expected ${seg.endPosition} (${scan.detail})`, 'ECORRUPT');
       }

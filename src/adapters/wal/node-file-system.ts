@@ -47,6 +47,16 @@ export class NodeFileSystem implements FileSystem {
     return done === length ? out : out.subarray(0, done);
   }
 
+  async preadInto(fd: FileDescriptor, target: Uint8Array, targetOffset: number, length: number, position: number): Promise<number> {
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(fd, target, targetOffset + done, length - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  }
+
   fdatasync(fd: FileDescriptor): Promise<void> {
     if (this.blockingSync) {
       fs.fdatasyncSync(fd);

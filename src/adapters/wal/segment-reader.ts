@@ -1,8 +1,9 @@
 import type { MetaEvent } from '../../domain/meta-event';
 import type { FileSystem } from '../../ports/file-system';
+import type { ReplaySink } from '../../ports/meta-log';
 import { ByteReader, DecodeError } from './byte-reader';
-import { decodeBatchEvents, readBatchHeader } from './event-batch';
-import { isEventsRecord, readFrameAt } from './record-frame';
+import { decodeBatchEvents, decodeBatchEventsTo, readBatchHeader } from './event-batch';
+import { FRAME_HEADER_BYTES, isEventsRecord, readFrameAt } from './record-frame';
 import { SEGMENT_HEADER_BYTES } from './segment-file';
 import { ValueDecoder } from './value-codec';
 
@@ -27,6 +28,8 @@ export interface ScanOptions {
   readonly decode: boolean;
   /** Called for each event at position ≥ `from` (decode must be true). */
   readonly onEvent?: (event: MetaEvent, position: number) => void;
+  /** Instead of `onEvent`: the events at position ≥ `from` into a replay sink (its OffsetCommitted fast path). */
+  readonly sink?: ReplaySink;
   readonly from?: number;
   /** Stop here even if more valid records follow (replay of a live segment). */
   readonly limit?: number;
@@ -34,54 +37,160 @@ export interface ScanOptions {
   readonly verified?: boolean;
 }
 
+/** Where a scan stands: the next frame's offset in the segment, its position, and the segment's dictionary. */
+interface ScanState {
+  offset: number;
+  position: number;
+  records: number;
+  readonly decoder: ValueDecoder;
+}
+
 /**
- * Walks the records of one segment from its header, stopping at the first frame that is short, fails
- * its CRC, or breaks the dense position sequence. Never throws on damaged bytes.
+ * Scans the whole frames in `buf`, whose byte 0 is byte `bufStart` of the segment, from `state.offset`
+ * up to segment offset `limit`, advancing `state`. `more` is true while bytes after `limit` may still
+ * come (a window of the file): a frame cut by `limit` then stops with 'more' instead of 'short'/'eof'.
  */
-export const scanSegment = (buf: Uint8Array, base: number, opts: ScanOptions): SegmentScan => {
+const scanFrames = (
+  buf: Uint8Array,
+  bufStart: number,
+  limit: number,
+  more: boolean,
+  state: ScanState,
+  opts: ScanOptions,
+): { readonly stop: ScanStop | 'more'; readonly detail: string } => {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const limit = Math.min(opts.limit ?? buf.length, buf.length);
-  const decoder = new ValueDecoder();
-  const reader = new ByteReader(buf, 0, limit);
+  const end = limit - bufStart;
+  const reader = new ByteReader(buf, 0, end);
   const from = opts.from ?? 0;
-  let offset = SEGMENT_HEADER_BYTES;
-  let position = base;
-  let records = 0;
+  const decoder = state.decoder;
   for (;;) {
-    const frame = readFrameAt(buf, view, offset, limit, opts.verified !== true);
+    const at = state.offset - bufStart;
+    if (more && end - at < FRAME_HEADER_BYTES) return { stop: 'more', detail: 'more' };
+    const frame = readFrameAt(buf, view, at, end, opts.verified !== true);
     if (frame.kind !== 'record') {
-      return { validEnd: offset, records, endPosition: position, stop: frame.kind, detail: frame.kind, strings: decoder.strings };
+      if (more && (frame.kind === 'short' || frame.kind === 'eof')) return { stop: 'more', detail: 'more' };
+      return { stop: frame.kind, detail: frame.kind };
     }
     const header = isEventsRecord(frame.type) ? readBatchHeader(view, frame.payloadStart, frame.end) : null;
-    if (header === null) {
-      return { validEnd: offset, records, endPosition: position, stop: 'bad-record', detail: `record type ${frame.type} unreadable`, strings: decoder.strings };
-    }
+    if (header === null) return { stop: 'bad-record', detail: `record type ${frame.type} unreadable` };
+    const position = state.position;
     if (header.firstPosition !== position) {
-      return {
-        validEnd: offset,
-        records,
-        endPosition: position,
-        stop: 'bad-sequence',
-        detail: `record starts at position ${header.firstPosition}, expected ${position}`,
-        strings: decoder.strings,
-      };
+      return { stop: 'bad-sequence', detail: `record starts at position ${header.firstPosition}, expected ${position}` };
     }
     if (opts.decode) {
       const mark = decoder.strings.length;
       try {
         const onEvent = opts.onEvent;
-        decodeBatchEvents(reader, frame.type, frame.payloadStart, frame.end, header.count, decoder, (event, i) => {
-          if (onEvent && position + i >= from) onEvent(event, position + i);
-        });
+        if (opts.sink !== undefined) {
+          decodeBatchEventsTo(reader, frame.type, frame.payloadStart, frame.end, header.count, decoder, opts.sink, position, from);
+        } else {
+          decodeBatchEvents(reader, frame.type, frame.payloadStart, frame.end, header.count, decoder, (event, i) => {
+            if (onEvent && position + i >= from) onEvent(event, position + i);
+          });
+        }
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
         decoder.strings.length = mark;
-        return { validEnd: offset, records, endPosition: position, stop: 'bad-record', detail: e.message, strings: decoder.strings };
+        return { stop: 'bad-record', detail: e.message };
       }
     }
-    records++;
-    position += header.count;
-    offset = frame.end;
+    state.records++;
+    state.position += header.count;
+    state.offset = bufStart + frame.end;
+  }
+};
+
+/**
+ * Walks the records of one segment from its header, stopping at the first frame that is short, fails
+ * its CRC, or breaks the dense position sequence. Never throws on damaged bytes.
+ */
+export const scanSegment = (buf: Uint8Array, base: number, opts: ScanOptions): SegmentScan => {
+  const limit = Math.min(opts.limit ?? buf.length, buf.length);
+  const state: ScanState = { offset: SEGMENT_HEADER_BYTES, position: base, records: 0, decoder: new ValueDecoder() };
+  const { stop, detail } = scanFrames(buf, 0, limit, false, state, opts);
+  return { validEnd: state.offset, records: state.records, endPosition: state.position, stop: stop as ScanStop, detail, strings: state.decoder.strings };
+};
+
+/** `scanSegment` of a file read through a window, and what lies after the records. */
+export interface SegmentFileScan extends SegmentScan {
+  /** The segment header's bytes (fewer when the file is shorter). */
+  readonly header: Uint8Array;
+  /**
+   * Every byte from `validEnd` to the end of the data is zero (`readSegmentData`'s end: the file's
+   * end, or the first whole chunk of zeros after the first chunk). Only computed when `limit` is not set.
+   */
+  readonly zeroTail: boolean;
+}
+
+/**
+ * `scanSegment` over the file at `path` without holding it in memory: its data is read chunk by chunk
+ * (as `readSegmentData` reads it, stopping at the same end) into one reused window, and each whole
+ * frame is scanned in place (issue 14, C4: a 25 MB buffer per segment cost more in fresh pages than
+ * the reads themselves; a window is touched once). `opts.limit` stops the scan and the reading there
+ * (a replay up to the end the open found).
+ */
+export const scanSegmentFile = async (fs: FileSystem, path: string, base: number, opts: ScanOptions, chunkBytes = CHUNK): Promise<SegmentFileScan> => {
+  const st = await fs.stat(path);
+  if (st === null) throw Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
+  const fd = await fs.open(path, 'read');
+  try {
+    const limit = Math.min(opts.limit ?? st.size, st.size);
+    let window = Buffer.allocUnsafe(Math.min(2 * chunkBytes, Math.max(limit, SEGMENT_HEADER_BYTES)));
+    let windowStart = 0;
+    let windowEnd = 0;
+    let read = 0;
+    let final = false;
+    const header = new Uint8Array(Math.min(SEGMENT_HEADER_BYTES, limit));
+    const state: ScanState = { offset: SEGMENT_HEADER_BYTES, position: base, records: 0, decoder: new ValueDecoder() };
+    let stopped: { readonly stop: ScanStop | 'more'; readonly detail: string } = { stop: 'more', detail: 'more' };
+    while (stopped.stop === 'more') {
+      // Keep the bytes from the next frame on, then read the next chunk after them.
+      const keepFrom = Math.min(Math.max(state.offset, windowStart), windowEnd);
+      const keep = windowEnd - keepFrom;
+      const want = Math.min(chunkBytes, limit - read);
+      if (keep + want > window.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * window.length, keep + want));
+        grown.set(window.subarray(keepFrom - windowStart, windowEnd - windowStart), 0);
+        window = grown;
+      } else if (keep > 0 && keepFrom > windowStart) {
+        window.copyWithin(0, keepFrom - windowStart, windowEnd - windowStart);
+      }
+      windowStart = keepFrom;
+      windowEnd = keepFrom + keep;
+      const n = want === 0 ? 0 : await fs.preadInto(fd, window, keep, want, read);
+      read += n;
+      windowEnd += n;
+      if (read - n < SEGMENT_HEADER_BYTES) header.set(window.subarray(keep, keep + Math.min(n, SEGMENT_HEADER_BYTES - (read - n))), read - n);
+      if (n < chunkBytes || read >= limit) final = true;
+      else if (read > chunkBytes && nonZeroEnd(window.subarray(keep, keep + n), 0) === 0) final = true;
+      stopped = scanFrames(window, windowStart, Math.min(windowEnd, limit), !final, state, opts);
+    }
+    let zeroTail = false;
+    if (opts.limit === undefined && (stopped.stop === 'zero' || stopped.stop === 'eof')) {
+      // The data after the last record must be all zeros (else the caller looks closer).
+      zeroTail = nonZeroEnd(window.subarray(state.offset - windowStart, windowEnd - windowStart), 0) === 0;
+      while (zeroTail && !final) {
+        const want = Math.min(chunkBytes, st.size - read);
+        const n = await fs.preadInto(fd, window, 0, want, read);
+        read += n;
+        if (n === 0) break;
+        if (nonZeroEnd(window.subarray(0, n), 0) !== 0) zeroTail = false;
+        else if (n === chunkBytes && read > chunkBytes) final = true;
+        if (n < chunkBytes) final = true;
+      }
+    }
+    return {
+      validEnd: state.offset,
+      records: state.records,
+      endPosition: state.position,
+      stop: stopped.stop as ScanStop,
+      detail: stopped.detail,
+      strings: state.decoder.strings,
+      header,
+      zeroTail,
+    };
+  } finally {
+    await fs.close(fd);
   }
 };
 
@@ -141,39 +250,26 @@ const CHUNK = 1024 * 1024;
  * spent most of an open reading them). What lies beyond can only be left over from an unsynced
  * write, far past where the records end: the writer never reads or keeps it (it starts a new
  * segment, or overwrites it sequentially before any reader could reach it).
+ *
+ * The chunks are read into one buffer the size of the file, left uninitialized: only the pages the
+ * data lands in are ever touched, and nothing is copied (issue 14, C4: on this machine a fresh page
+ * costs far more than reading into it — a buffer per chunk plus their concatenation cost ~2× the read).
  */
-export const readSegmentData = async (fs: FileSystem, path: string): Promise<Uint8Array> => {
+export const readSegmentData = async (fs: FileSystem, path: string, chunkBytes = CHUNK): Promise<Uint8Array> => {
   const st = await fs.stat(path);
   if (st === null) throw Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
   const fd = await fs.open(path, 'read');
   try {
-    const chunks: Uint8Array[] = [];
+    const out = Buffer.allocUnsafe(st.size);
     let read = 0;
     while (read < st.size) {
-      const chunk = await fs.pread(fd, Math.min(CHUNK, st.size - read), read);
-      if (chunk.length === 0) break;
-      chunks.push(chunk);
-      read += chunk.length;
-      if (chunk.length === CHUNK && read > CHUNK && nonZeroEnd(chunk, 0) === 0) break;
+      const want = Math.min(chunkBytes, st.size - read);
+      const n = await fs.preadInto(fd, out, read, want, read);
+      if (n === 0) break;
+      read += n;
+      if (n === chunkBytes && read > chunkBytes && nonZeroEnd(out.subarray(read - chunkBytes, read), 0) === 0) break;
     }
-    if (chunks.length === 1) return chunks[0]!;
-    const out = new Uint8Array(read);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  } finally {
-    await fs.close(fd);
-  }
-};
-
-/** Reads the first `length` bytes of a file (replay never reads a segment's preallocated zeros). */
-export const readFilePrefix = async (fs: FileSystem, path: string, length: number): Promise<Uint8Array> => {
-  const fd = await fs.open(path, 'read');
-  try {
-    return await fs.pread(fd, length, 0);
+    return out.subarray(0, read);
   } finally {
     await fs.close(fd);
   }

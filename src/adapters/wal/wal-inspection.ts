@@ -2,7 +2,7 @@ import { join } from 'path';
 import type { FileSystem } from '../../ports/file-system';
 import { MetaLogError } from '../../ports/meta-log';
 import { decodeSegmentHeader, parseSegmentName, SEGMENT_HEADER_BYTES } from './segment-file';
-import { findLaterDurableRecord, nonZeroEnd, readSegmentData, scanSegment } from './segment-reader';
+import { findLaterDurableRecord, nonZeroEnd, readSegmentData, scanSegment, scanSegmentFile } from './segment-reader';
 
 /** What recovery learned about one segment file. `endPosition`/`validEnd` advance as the writer appends. */
 export interface SegmentState {
@@ -90,8 +90,13 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
       continue;
     }
     reading = true;
-    const buf = await readSegmentData(fs, path);
-    const header = decodeSegmentHeader(buf.subarray(0, SEGMENT_HEADER_BYTES));
+    // A whole segment (the usual case) is checked through a window and never held in memory (C4);
+    // anything else, and a segment whose dictionary is wanted, is read whole and looked at closely.
+    const quick = isLast && decodeLast ? null : await scanSegmentFile(fs, path, base, { decode: false });
+    const quickHeader = quick === null ? null : decodeSegmentHeader(quick.header);
+    const whole = quick !== null && quickHeader !== null && quickHeader.ok && quick.zeroTail && (quick.stop === 'eof' || quick.stop === 'zero');
+    const buf = whole ? new Uint8Array(0) : await readSegmentData(fs, path);
+    const header = whole && quickHeader !== null ? quickHeader : decodeSegmentHeader(buf.subarray(0, SEGMENT_HEADER_BYTES));
     if (!header.ok) {
       // The roll writes and syncs the header before any record, so a bad header over an empty body
       // is a roll the power cut short; with data behind it, synced data is damaged.
@@ -113,12 +118,12 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
       stale.push(...segments);
       segments = [];
     }
-    const scan = scanSegment(buf, base, { decode: isLast && decodeLast });
+    const scan = whole && quick !== null ? quick : scanSegment(buf, base, { decode: isLast && decodeLast });
     const state: SegmentState = { name, path, base, endPosition: scan.endPosition, validEnd: scan.validEnd, records: scan.records, verified: true };
     segments.push(state);
     records += scan.records;
     if (isLast) lastStrings = scan.strings;
-    const dirtyEnd = nonZeroEnd(buf, scan.validEnd);
+    const dirtyEnd = whole ? scan.validEnd : nonZeroEnd(buf, scan.validEnd);
     const clean = scan.stop === 'eof' || (scan.stop === 'zero' && dirtyEnd === scan.validEnd);
     if (clean) continue;
     const detail = `${scan.detail} after ${scan.records} records (position ${scan.endPosition})`;

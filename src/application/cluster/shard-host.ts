@@ -78,9 +78,13 @@ export class ShardHost {
     const timerKey = `shard-load-${shard}-${generation}`;
     try {
       const load = (async () => {
+        const current = (): boolean => this.hosted.get(shard)?.generation === generation;
+        const commit = coordinator.applyReplayedOffsetCommitted;
         const stats = await recover(journal, storage.snapshots, (e) => {
-          if (isGroupEvent(e) && this.hosted.get(shard)?.generation === generation) coordinator.applyReplayed(e);
-        }, log);
+          if (isGroupEvent(e) && current()) coordinator.applyReplayed(e);
+        }, log, (groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) => {
+          if (current()) commit(groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
+        });
         journal.setLoadedSnapshot(stats.snapshotPosition);
         journal.setSnapshotSource(() => coordinator.snapshotEvents());
         await storage.log.fence();

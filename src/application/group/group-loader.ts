@@ -5,7 +5,7 @@ import { isGroupEvent, type GroupEvent } from '../../domain/group/events';
 import { recover } from '../../domain/group/recover';
 import { joinError, syncError } from '../../domain/group/replies';
 import type { Clock } from '../../ports/clock';
-import type { MetaLog } from '../../ports/meta-log';
+import { replayToSink, type MetaLog, type ReplaySink } from '../../ports/meta-log';
 import { TYPES } from '../../ports/symbols';
 import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-config';
 import { GroupPlumbing } from './group-plumbing';
@@ -39,8 +39,11 @@ export class GroupLoader {
   /** Replays the whole MetaLog and activates the coordinator (tests; the broker uses recovery). */
   async start(): Promise<void> {
     this.beginLoad();
-    await this.metaLog.replay(0, (event) => {
-      if (isGroupEvent(event)) this.applyReplayed(event);
+    await replayToSink(this.metaLog, 0, {
+      event: (event) => {
+        if (isGroupEvent(event)) this.applyReplayed(event);
+      },
+      offsetCommitted: this.applyReplayedOffsetCommitted,
     });
     this.completeLoad();
   }
@@ -55,6 +58,10 @@ export class GroupLoader {
   applyReplayed(event: GroupEvent): void {
     this.store.applyReplayed(event);
   }
+
+  /** Folds one durable OffsetCommitted given as its fields (the MetaLog's replay fast path, C4). */
+  readonly applyReplayedOffsetCommitted: ReplaySink['offsetCommitted'] = (groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) =>
+    this.store.applyReplayedOffsetCommitted(groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
 
   /**
    * PE-11: recover, then fresh timers for every member (KIP-848 members: a session timer, and a

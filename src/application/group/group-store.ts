@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
 import type { ClassicGroup } from '../../domain/group/classic-group';
 import { isHardEvent, type GroupEvent } from '../../domain/group/events';
-import { evolve } from '../../domain/group/evolve';
+import { evolve, evolveOffsetCommitted } from '../../domain/group/evolve';
 import { initialGroupsState, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
 import type { ConsumerGroup } from '../../domain/group/consumer/consumer-group';
 import { evolveHistory, initialHistoryState, type GroupHistory, type HistoryState } from '../../domain/group/history';
@@ -160,6 +160,23 @@ export class GroupStore {
   /** Folds one durable event read back from the log or a snapshot. */
   applyReplayed(event: GroupEvent): void {
     this.fold(event);
+  }
+
+  /**
+   * Folds one durable OffsetCommitted given as its fields (the replay fast path, C4): the same as
+   * `applyReplayed` of the event — offset events never change the history projection.
+   */
+  applyReplayedOffsetCommitted(
+    groupId: string,
+    topic: string,
+    partition: number,
+    offset: number,
+    leaderEpoch: number,
+    metadata: string,
+    commitTimestamp: number,
+    expireTimestamp: number | null,
+  ): void {
+    this.state = evolveOffsetCommitted(this.state, groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
   }
 
   activate(): void {

@@ -54,11 +54,28 @@ const consumerGroupFor = (state: GroupsState, e: ConsumerGroupEvent): ConsumerGr
   return group;
 };
 
-/** OffsetCommitted (OF-6); PE-8: a commit for a missing group creates a simple group. */
-const foldOffsetCommitted = (state: GroupsState, e: Extract<GroupEvent, { type: 'OffsetCommitted' }>): GroupsState => {
-  putCommittedOffset(offsetsGroup(state, e.groupId).offsets, e.topic, e.partition, e.offset, e.leaderEpoch, e.metadata, e.commitTimestamp, e.expireTimestamp);
+/**
+ * OffsetCommitted (OF-6) given as its fields: `evolve(state, { type: 'OffsetCommitted', … })` without
+ * the event object, for a replay that decodes commits straight from the log (issue 14, C4). PE-8: a
+ * commit for a missing group creates a simple group.
+ */
+export const evolveOffsetCommitted = (
+  state: GroupsState,
+  groupId: string,
+  topic: string,
+  partition: number,
+  offset: number,
+  leaderEpoch: number,
+  metadata: string,
+  commitTimestamp: number,
+  expireTimestamp: number | null,
+): GroupsState => {
+  putCommittedOffset(offsetsGroup(state, groupId).offsets, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
   return state;
 };
+
+const foldOffsetCommitted = (state: GroupsState, e: Extract<GroupEvent, { type: 'OffsetCommitted' }>): GroupsState =>
+  evolveOffsetCommitted(state, e.groupId, e.topic, e.partition, e.offset, e.leaderEpoch, e.metadata, e.commitTimestamp, e.expireTimestamp);
 
 /**
  * Folds one event into the state. The maps of `state` are updated in place and `state` is
