@@ -26,6 +26,7 @@ import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-c
 import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
+import { WriteDeadlines, type WriteOutcome } from './write-deadlines';
 
 const fetched = (p: number, o: CommittedOffset | undefined): FetchedPartition =>
   o === undefined
@@ -35,9 +36,10 @@ const fetched = (p: number, o: CommittedOffset | undefined): FetchedPartition =>
 /** Offsets (OF-1…OF-41): commits answered once durable, committed reads, deletes, retention. */
 @injectable()
 export class OffsetService {
-  private writeTimeoutSeq = 0;
   /** TO-6: whether a partition of a group has a pending transactional offset (set by the composition root). */
   private pendingTxnOffset: (groupId: string, topic: string, partition: number) => boolean = () => false;
+  /** GEN-3: the write timeout of commits in flight. */
+  private readonly writeDeadlines: WriteDeadlines;
 
   constructor(
     @inject(GroupStore) private readonly store: GroupStore,
@@ -46,7 +48,9 @@ export class OffsetService {
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Scheduler) private readonly scheduler: Scheduler,
     @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
-  ) {}
+  ) {
+    this.writeDeadlines = new WriteDeadlines(scheduler, 'offset-commit-write-timeouts');
+  }
 
   /** OffsetCommit for classic and simple groups; answered once the commits are durable (OF-7). */
   async commit(cmd: OffsetCommitCommand): Promise<OffsetCommitResult> {
@@ -73,16 +77,9 @@ export class OffsetService {
     return { topics };
   }
 
-  /** Races a write against a Scheduler timer (`offsets.commit.timeout.ms`). */
-  private withWriteTimeout(write: Promise<boolean>, timeoutMs: number): Promise<'durable' | 'failed' | 'timeout'> {
-    const key = `write-timeout-${++this.writeTimeoutSeq}`;
-    return new Promise((resolve) => {
-      this.scheduler.schedule(key, timeoutMs, () => resolve('timeout'));
-      void write.then((ok) => {
-        this.scheduler.cancel(key);
-        resolve(ok ? 'durable' : 'failed');
-      });
-    });
+  /** Races a write against `offsets.commit.timeout.ms` (one Scheduler timer for all commits in flight). */
+  private withWriteTimeout(write: Promise<boolean>, timeoutMs: number): Promise<WriteOutcome> {
+    return this.writeDeadlines.race(write, timeoutMs);
   }
 
   /** OffsetFetch for one or more groups (OF-30…OF-34); committed reads unless requireStable. */

@@ -7,6 +7,9 @@ import type { ApiHandler } from '../server/api-handler';
 
 type Outcome = { partitionIndex: number; errorCode: number };
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /**
  * OffsetCommit v0–v9. OF-1: partitions of unknown topics are answered UNKNOWN_TOPIC_OR_PARTITION
  * here and never reach the coordinator. Offsets are JS numbers in the domain: one above 2^53 gets
@@ -28,7 +31,7 @@ export const offsetCommitHandler = (coordinator: GroupRequests, topics: TopicCat
       for (const p of t.partitions) {
         if (topic === undefined || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) {
           mine.set(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-        } else if (p.committedOffset > BigInt(Number.MAX_SAFE_INTEGER) || p.committedOffset < BigInt(Number.MIN_SAFE_INTEGER)) {
+        } else if (p.committedOffset > MAX_SAFE || p.committedOffset < MIN_SAFE) {
           mine.set(p.partitionIndex, ErrorCode.INVALID_COMMIT_OFFSET_SIZE);
         } else {
           pass.push({
