@@ -196,11 +196,13 @@ export class SaslAuthenticator {
 }
 
 /** The user name a first token claims, for the failure log line only (never the password). */
-const guessUser = (mechanism: string, token: Buffer): string | null => {
+export const guessUser = (mechanism: string, token: Buffer): string | null => {
   const text = token.toString('utf8');
   if (mechanism === 'PLAIN') {
+    // SP-2: only a well-formed `authzid NUL authcid NUL passwd` names its user. In a malformed one the
+    // second piece may run into the password (a lost NUL), so nothing of it is logged.
     const parts = text.split('\u0000');
-    return parts.length >= 2 ? parts[1]!.slice(0, 128) : null;
+    return parts.length === 3 ? parts[1]!.slice(0, 128) : null;
   }
   const m = /(?:^|,)n=([^,]*)/.exec(text.startsWith('n,') ? text.slice(text.indexOf(',', 2) + 1) : text);
   return m === null ? null : m[1]!.slice(0, 128);
