@@ -3,7 +3,7 @@ import type { GroupEvent } from './events';
 import { toSnapshotData } from './group-snapshot';
 import { toConsumerSnapshotData } from './consumer/consumer-snapshot';
 import type { GroupsState } from './groups-state';
-import type { HistoryState } from './history';
+import { expandHistory, type HistoryState, type StoredHistory } from './history';
 
 /**
  * Events that rebuild `state` and `history` from the initial state: one GroupSnapshot per group
@@ -15,19 +15,20 @@ import type { HistoryState } from './history';
  * held 1 M event objects while it was encoded; the copy is three arrays of numbers per topic).
  */
 export const snapshotEvents = (state: GroupsState, history: HistoryState): Iterable<GroupEvent> => {
-  const parts: Array<{ readonly head: GroupEvent; readonly offsets: GroupOffsets }> = [];
+  const parts: Array<{ readonly head: GroupEvent; readonly history: StoredHistory | null; readonly offsets: GroupOffsets }> = [];
   for (const group of state.groups.values()) {
-    const h = history.get(group.groupId) ?? null;
     const head: GroupEvent =
       group.kind === 'classic'
-        ? { type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: h }
-        : { type: 'ConsumerGroupSnapshot', groupId: group.groupId, group: toConsumerSnapshotData(group), history: h };
-    parts.push({ head, offsets: copyGroupOffsets(group.offsets) });
+        ? { type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: null }
+        : { type: 'ConsumerGroupSnapshot', groupId: group.groupId, group: toConsumerSnapshotData(group), history: null };
+    parts.push({ head, history: history.get(group.groupId) ?? null, offsets: copyGroupOffsets(group.offsets) });
   }
   return {
     *[Symbol.iterator]() {
       for (const p of parts) {
-        yield p.head;
+        // A stored history is an immutable value (a fold replaces it), so expanding it here, one group
+        // at a time, writes what it held when this was called (issue 14: records keep member columns).
+        yield p.history === null ? p.head : { ...p.head, history: expandHistory(p.history) };
         yield* offsetCommittedEvents(p.head.groupId, p.offsets);
       }
     },
