@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
-import { metadataFor } from '../../domain/group/classic-group';
+import { memberAssignment, metadataFor } from '../../domain/group/classic-group';
 import { decideDeleteGroup } from '../../domain/group/decide-delete-group';
 import type { GroupEvent } from '../../domain/group/events';
 import { expandHistory, type GroupHistory } from '../../domain/group/history';
@@ -111,7 +111,7 @@ export class GroupAdminService {
           clientId: m.clientId,
           clientHost: m.clientHost,
           metadata: stable ? metadataFor(m, g.protocolName).metadata : EMPTY,
-          assignment: m.assignment,
+          assignment: memberAssignment(m),
         })),
       };
     });

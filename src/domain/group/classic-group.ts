@@ -21,10 +21,36 @@ export interface ClassicMember {
   readonly sessionTimeoutMs: number;
   readonly protocolType: string;
   readonly protocols: readonly MemberProtocol[];
-  readonly assignment: Uint8Array;
-  /** Partitions in `assignment` (history, PE-13); null when unknown. */
+  /**
+   * The leader's assignment bytes as a one-byte string, one char per byte (`latin1`; read them with
+   * `memberAssignment`). Issue 14, C5: a `Uint8Array` view is a 96-byte object per member beside its
+   * bytes; a one-byte string is 16 bytes beside them. Snapshots still hold bytes (`MemberData`).
+   */
+  readonly assignmentLatin1: string;
+  /** Partitions in the assignment (history, PE-13); null when unknown. */
   readonly assignedPartitions: number | null;
 }
+
+/** Bytes as a one-byte string, one char per byte (inverse of `latin1Bytes`). */
+export const latin1 = (bytes: Uint8Array): string => {
+  if (bytes.length === 0) return '';
+  // Chunks keep `apply`'s argument count far below the engine's stack limit.
+  const CHUNK = 8192;
+  if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += CHUNK) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]));
+  return parts.join('');
+};
+
+/** The bytes of a `latin1` string (a fresh exact-size copy). */
+export const latin1Bytes = (s: string): Uint8Array => {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+};
+
+/** The member's assignment bytes (CG-42), a fresh copy. */
+export const memberAssignment = (m: ClassicMember): Uint8Array => latin1Bytes(m.assignmentLatin1);
 
 /**
  * PE-7: the hard state Kafka would reload — the last GroupMetadata record — captured by the first
@@ -185,7 +211,7 @@ export const classicMember = (m: ClassicMember): ClassicMember => ({
   sessionTimeoutMs: m.sessionTimeoutMs,
   protocolType: m.protocolType,
   protocols: m.protocols,
-  assignment: m.assignment,
+  assignmentLatin1: m.assignmentLatin1,
   assignedPartitions: m.assignedPartitions ?? null,
 });
 

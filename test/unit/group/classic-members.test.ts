@@ -13,7 +13,7 @@ const member = (memberId: string, names: readonly string[]): ClassicMember => ({
   sessionTimeoutMs: 1000,
   protocolType: 'consumer',
   protocols: names.map((name) => ({ name, metadata: new Uint8Array(0), topics: null })),
-  assignment: new Uint8Array(0),
+  assignmentLatin1: '',
   assignedPartitions: null,
 });
 

@@ -39,7 +39,7 @@ const history: GroupHistory = {
 
 const member = (memberId: string, clientId: string): ClassicMember => ({
   memberId, instanceId: null, clientId, clientHost: '/h', rebalanceTimeoutMs: 1, sessionTimeoutMs: 1, protocolType: 'consumer',
-  protocols: [], assignment: new Uint8Array(0), assignedPartitions: null,
+  protocols: [], assignmentLatin1: '', assignedPartitions: null,
 });
 
 describe('PE-13 history records as member columns (issue 14)', () => {
