@@ -72,16 +72,39 @@ export interface GroupBase {
  * rebalance of N members costs O(N), not O(N²). Always built empty, then filled through `set`.
  */
 export class ClassicMembers extends Map<string, ClassicMember> {
-  /** Created with the first member (an empty group holds no table; issue 14). */
+  /**
+   * While every member lists the same protocol names (the usual group: one client library, one
+   * configuration), the protocol list of one of them: each name in it is supported by every member,
+   * and no count table is kept (issue 14, C5: a Map of one or two names was ~180 B per group; members
+   * usually share this very list, `sharingWith`). Null when empty or mixed.
+   */
+  #uniform: readonly MemberProtocol[] | null = null;
+  /** Members per protocol name, once two members listed different names (until the group empties). */
   #support: Map<string, number> | null = null;
 
   /** How many members list protocol `name`. */
   supportCount(name: string): number {
-    return this.#support?.get(name) ?? 0;
+    if (this.#support !== null) return this.#support.get(name) ?? 0;
+    return this.#uniform !== null && this.#uniform.some((p) => p.name === name) ? this.size : 0;
   }
 
   override set(memberId: string, member: ClassicMember): this {
     const old = super.get(memberId);
+    if (this.#support === null) {
+      if (this.#uniform === null || this.size === 0 || (this.size === 1 && old !== undefined)) {
+        this.#uniform = member.protocols;
+      } else if (!sameNames(this.#uniform, member.protocols)) {
+        // The first member with other names: count every member from here on.
+        this.#support = new Map();
+        for (const m of this.values()) if (m.memberId !== memberId) this.#count(m, 1);
+        this.#uniform = null;
+        super.set(memberId, member);
+        this.#count(member, 1);
+        return this;
+      }
+      super.set(memberId, member);
+      return this;
+    }
     if (old !== undefined) this.#count(old, -1);
     super.set(memberId, member);
     this.#count(member, 1);
@@ -91,17 +114,23 @@ export class ClassicMembers extends Map<string, ClassicMember> {
   override delete(memberId: string): boolean {
     const old = super.get(memberId);
     if (old === undefined) return false;
-    this.#count(old, -1);
-    return super.delete(memberId);
+    if (this.#support !== null) this.#count(old, -1);
+    super.delete(memberId);
+    if (this.size === 0) {
+      this.#uniform = null;
+      this.#support = null;
+    }
+    return true;
   }
 
   override clear(): void {
+    this.#uniform = null;
     this.#support = null;
     super.clear();
   }
 
   #count(member: ClassicMember, by: 1 | -1): void {
-    const support = (this.#support ??= new Map());
+    const support = this.#support!;
     for (const name of new Set(member.protocols.map((p) => p.name))) {
       const n = (support.get(name) ?? 0) + by;
       if (n === 0) support.delete(name);
@@ -109,6 +138,16 @@ export class ClassicMembers extends Map<string, ClassicMember> {
     }
   }
 }
+
+/** Do two protocol lists name the same set of protocols (order and repeats aside)? */
+const sameNames = (a: readonly MemberProtocol[], b: readonly MemberProtocol[]): boolean => {
+  if (a === b) return true;
+  const has = (list: readonly MemberProtocol[], name: string): boolean => list.some((p) => p.name === name);
+  if (a.length * b.length <= 64) return a.every((p) => has(b, p.name)) && b.every((p) => has(a, p.name));
+  const as = new Set(a.map((p) => p.name));
+  const bs = new Set(b.map((p) => p.name));
+  return as.size === bs.size && [...as].every((n) => bs.has(n));
+};
 
 export interface ClassicGroup {
   /** The group type (ListGroups v5 `classic`); KIP-848 groups are `consumer` (consumer/consumer-group.ts). */
