@@ -9,6 +9,7 @@
  */
 import type { ClassicGroupState, MemberProtocol, RebalanceTrigger } from './events';
 import { emptyGroupOffsets, type GroupOffsets } from './committed-offsets';
+import { SparseMap, SparseSet } from './sparse-map';
 
 export type { ClassicGroupState, MemberProtocol };
 
@@ -163,9 +164,9 @@ export interface ClassicGroup {
   leaderId: string | null;
   readonly members: ClassicMembers;
   /** instanceId → memberId (KIP-345). */
-  readonly staticMembers: Map<string, string>;
+  readonly staticMembers: SparseMap<string, string>;
   /** Members that sent JoinGroup during the rebalance in progress (CG-2's awaiting-join, as a fact). */
-  readonly joined: Set<string>;
+  readonly joined: SparseSet<string>;
   /** MemberJoined events folded so far: the initial-delay timer compares it to tell "a new member was added" (CG-31). */
   membersAdded: number;
   /** Union of members' subscriptions at the last generation; null = unknown (OF-21). */
@@ -191,8 +192,8 @@ export const newClassicGroup = (groupId: string, at: number | null, offsets: Gro
   generation: 0,
   leaderId: null,
   members: new ClassicMembers(),
-  staticMembers: new Map(),
-  joined: new Set(),
+  staticMembers: new SparseMap(),
+  joined: new SparseSet(),
   membersAdded: 0,
   subscribedTopics: new Set(),
   trigger: null,
