@@ -1,6 +1,7 @@
 import { summarize, type GroupSummary } from '../../application/group/group-admin-service';
 import { overviewOf } from '../../domain/group/group-overview';
 import { historyReport, type HistoryReport } from '../../application/group/history-report';
+import { expandHistory, type GroupHistory } from '../../domain/group/history';
 import { CorruptMetaLogError, NotCohortDirectoryError, readGroupsOffline } from './offline-groups';
 
 /** Where the command writes: process.stdout / process.stderr fit. */
@@ -76,7 +77,8 @@ export const runGroupsCommand = async (action: string, groupId: string | undefin
   }
   const g = read.state.groups.get(groupId!);
   if (g === undefined) return fail(EXIT_USAGE, `unknown group ${JSON.stringify(groupId)} in ${o.dataDir}`);
-  const history = read.history.get(g.groupId) ?? { groupId: g.groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] };
+  const stored = read.history.get(g.groupId);
+  const history: GroupHistory = stored === undefined ? { groupId: g.groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] } : expandHistory(stored);
   const v = overviewOf(g);
   const report = historyReport(summarize(g.groupId, v.state, v.protocolType, v.generation, v.members, history), history);
   out.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderHistory(report));

@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
-import { metadataFor } from '../../domain/group/classic-group';
+import { memberAssignment, metadataFor } from '../../domain/group/classic-group';
 import { decideDeleteGroup } from '../../domain/group/decide-delete-group';
 import type { GroupEvent } from '../../domain/group/events';
-import type { GroupHistory } from '../../domain/group/history';
+import { expandHistory, type GroupHistory } from '../../domain/group/history';
 import type { DeleteGroupsResult, DescribedConsumerGroup, DescribedGroup, ListGroupsQuery, ListGroupsResult, NamedTopicPartitions } from './group-api';
 import { GroupStore } from './group-store';
 import { GroupWrites } from './group-writes';
@@ -111,7 +111,7 @@ export class GroupAdminService {
           clientId: m.clientId,
           clientHost: m.clientHost,
           metadata: stable ? metadataFor(m, g.protocolName).metadata : EMPTY,
-          assignment: m.assignment,
+          assignment: memberAssignment(m),
         })),
       };
     });
@@ -166,10 +166,17 @@ export class GroupAdminService {
   history(groupId: string): { readonly summary: GroupSummary; readonly history: GroupHistory } | undefined {
     const g = this.store.group(groupId);
     if (g === undefined || !this.store.isDurable(groupId)) return undefined;
-    const history = this.store.historyOf(groupId) ?? { groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] };
+    const stored = this.store.historyOf(groupId);
+    const history: GroupHistory = stored === undefined ? { groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] } : expandHistory(stored);
     const o = overviewOf(g);
     return { summary: summarize(groupId, o.state, o.protocolType, o.generation, o.members, history), history };
   }
+}
+
+/** What a summary reads of a history, stored or expanded: when its last rebalance started or ended. */
+export interface HistoryTimes {
+  readonly openedAt: number | null;
+  readonly generations: ReadonlyArray<{ readonly joinedAt: number; readonly endedAt: number | null }>;
 }
 
 /** The summary line of one group. */
@@ -179,7 +186,7 @@ export const summarize = (
   protocolType: string | null,
   generation: number,
   members: number,
-  history: GroupHistory | undefined,
+  history: HistoryTimes | undefined,
 ): GroupSummary => {
   const last = history?.generations[history.generations.length - 1];
   return { groupId, state, protocolType, generation, members, lastRebalanceAt: history?.openedAt ?? last?.endedAt ?? last?.joinedAt ?? null };

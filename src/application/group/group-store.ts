@@ -6,7 +6,7 @@ import { isHardEvent, type GroupEvent } from '../../domain/group/events';
 import { evolve, evolveOffsetCommitted } from '../../domain/group/evolve';
 import { initialGroupsState, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
 import type { ConsumerGroup } from '../../domain/group/consumer/consumer-group';
-import { evolveHistory, initialHistoryState, type GroupHistory, type HistoryState } from '../../domain/group/history';
+import { evolveHistory, initialHistoryState, type HistoryState, type StoredHistory } from '../../domain/group/history';
 import { snapshotEvents } from '../../domain/group/snapshot-events';
 import type { Logger } from '../../ports/logger';
 import type { MetaLog } from '../../ports/meta-log';
@@ -86,7 +86,8 @@ export class GroupStore {
     return this.state;
   }
 
-  historyOf(groupId: string): GroupHistory | undefined {
+  /** The group's history as the projection keeps it (`expandHistory` reads its records). */
+  historyOf(groupId: string): StoredHistory | undefined {
     return this.history.get(groupId);
   }
 

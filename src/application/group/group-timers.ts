@@ -60,7 +60,10 @@ export class GroupTimers {
       this.sessions.set(groupId, table);
     }
     const now = this.scheduler.now();
-    const deadline = now + Math.max(0, timeoutMs);
+    // Whole milliseconds, rounded up (never earlier than the timeout): the monotonic clock is
+    // fractional, and a fractional number in a Map slot is a 16-byte heap number per member, made
+    // again on every heartbeat; a whole one is stored in the slot itself (issue 14, C5).
+    const deadline = Math.ceil(now + Math.max(0, timeoutMs));
     // Set in place (no delete + set): a Map that churns on every heartbeat doubles its table.
     table.deadlines.set(memberId, deadline);
     if (deadline < table.armedAt) this.armSweep(groupId, table, deadline, now);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
-import { groupRebalanceTimeoutMs } from '../../domain/group/classic-group';
+import { groupRebalanceTimeoutMs, memberAssignment } from '../../domain/group/classic-group';
 import { decideJoinCompletion, initialDelayArm } from '../../domain/group/decide-join-completion';
 import { leaderMemberList } from '../../domain/group/decide-join';
 import { isHardEvent, type GroupEvent } from '../../domain/group/events';
@@ -196,7 +196,7 @@ export class GroupWrites {
         const m = group.members.get(memberId);
         return m === undefined
           ? syncError(ErrorCode.UNKNOWN_MEMBER_ID)
-          : { errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: m.assignment };
+          : { errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: memberAssignment(m) };
       });
       for (const m of group.members.values()) this.timers.armSession(groupId, m.memberId, m.sessionTimeoutMs);
     });

@@ -9,6 +9,7 @@
  */
 import type { ClassicGroupState, MemberProtocol, RebalanceTrigger } from './events';
 import { emptyGroupOffsets, type GroupOffsets } from './committed-offsets';
+import { SparseMap, SparseSet } from './sparse-map';
 
 export type { ClassicGroupState, MemberProtocol };
 
@@ -21,10 +22,36 @@ export interface ClassicMember {
   readonly sessionTimeoutMs: number;
   readonly protocolType: string;
   readonly protocols: readonly MemberProtocol[];
-  readonly assignment: Uint8Array;
-  /** Partitions in `assignment` (history, PE-13); null when unknown. */
+  /**
+   * The leader's assignment bytes as a one-byte string, one char per byte (`latin1`; read them with
+   * `memberAssignment`). Issue 14, C5: a `Uint8Array` view is a 96-byte object per member beside its
+   * bytes; a one-byte string is 16 bytes beside them. Snapshots still hold bytes (`MemberData`).
+   */
+  readonly assignmentLatin1: string;
+  /** Partitions in the assignment (history, PE-13); null when unknown. */
   readonly assignedPartitions: number | null;
 }
+
+/** Bytes as a one-byte string, one char per byte (inverse of `latin1Bytes`). */
+export const latin1 = (bytes: Uint8Array): string => {
+  if (bytes.length === 0) return '';
+  // Chunks keep `apply`'s argument count far below the engine's stack limit.
+  const CHUNK = 8192;
+  if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += CHUNK) parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]));
+  return parts.join('');
+};
+
+/** The bytes of a `latin1` string (a fresh exact-size copy). */
+export const latin1Bytes = (s: string): Uint8Array => {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+};
+
+/** The member's assignment bytes (CG-42), a fresh copy. */
+export const memberAssignment = (m: ClassicMember): Uint8Array => latin1Bytes(m.assignmentLatin1);
 
 /**
  * PE-7: the hard state Kafka would reload — the last GroupMetadata record — captured by the first
@@ -46,16 +73,39 @@ export interface GroupBase {
  * rebalance of N members costs O(N), not O(N²). Always built empty, then filled through `set`.
  */
 export class ClassicMembers extends Map<string, ClassicMember> {
-  /** Created with the first member (an empty group holds no table; issue 14). */
+  /**
+   * While every member lists the same protocol names (the usual group: one client library, one
+   * configuration), the protocol list of one of them: each name in it is supported by every member,
+   * and no count table is kept (issue 14, C5: a Map of one or two names was ~180 B per group; members
+   * usually share this very list, `sharingWith`). Null when empty or mixed.
+   */
+  #uniform: readonly MemberProtocol[] | null = null;
+  /** Members per protocol name, once two members listed different names (until the group empties). */
   #support: Map<string, number> | null = null;
 
   /** How many members list protocol `name`. */
   supportCount(name: string): number {
-    return this.#support?.get(name) ?? 0;
+    if (this.#support !== null) return this.#support.get(name) ?? 0;
+    return this.#uniform !== null && this.#uniform.some((p) => p.name === name) ? this.size : 0;
   }
 
   override set(memberId: string, member: ClassicMember): this {
     const old = super.get(memberId);
+    if (this.#support === null) {
+      if (this.#uniform === null || this.size === 0 || (this.size === 1 && old !== undefined)) {
+        this.#uniform = member.protocols;
+      } else if (!sameNames(this.#uniform, member.protocols)) {
+        // The first member with other names: count every member from here on.
+        this.#support = new Map();
+        for (const m of this.values()) if (m.memberId !== memberId) this.#count(m, 1);
+        this.#uniform = null;
+        super.set(memberId, member);
+        this.#count(member, 1);
+        return this;
+      }
+      super.set(memberId, member);
+      return this;
+    }
     if (old !== undefined) this.#count(old, -1);
     super.set(memberId, member);
     this.#count(member, 1);
@@ -65,17 +115,23 @@ export class ClassicMembers extends Map<string, ClassicMember> {
   override delete(memberId: string): boolean {
     const old = super.get(memberId);
     if (old === undefined) return false;
-    this.#count(old, -1);
-    return super.delete(memberId);
+    if (this.#support !== null) this.#count(old, -1);
+    super.delete(memberId);
+    if (this.size === 0) {
+      this.#uniform = null;
+      this.#support = null;
+    }
+    return true;
   }
 
   override clear(): void {
+    this.#uniform = null;
     this.#support = null;
     super.clear();
   }
 
   #count(member: ClassicMember, by: 1 | -1): void {
-    const support = (this.#support ??= new Map());
+    const support = this.#support!;
     for (const name of new Set(member.protocols.map((p) => p.name))) {
       const n = (support.get(name) ?? 0) + by;
       if (n === 0) support.delete(name);
@@ -83,6 +139,16 @@ export class ClassicMembers extends Map<string, ClassicMember> {
     }
   }
 }
+
+/** Do two protocol lists name the same set of protocols (order and repeats aside)? */
+const sameNames = (a: readonly MemberProtocol[], b: readonly MemberProtocol[]): boolean => {
+  if (a === b) return true;
+  const has = (list: readonly MemberProtocol[], name: string): boolean => list.some((p) => p.name === name);
+  if (a.length * b.length <= 64) return a.every((p) => has(b, p.name)) && b.every((p) => has(a, p.name));
+  const as = new Set(a.map((p) => p.name));
+  const bs = new Set(b.map((p) => p.name));
+  return as.size === bs.size && [...as].every((n) => bs.has(n));
+};
 
 export interface ClassicGroup {
   /** The group type (ListGroups v5 `classic`); KIP-848 groups are `consumer` (consumer/consumer-group.ts). */
@@ -98,9 +164,9 @@ export interface ClassicGroup {
   leaderId: string | null;
   readonly members: ClassicMembers;
   /** instanceId → memberId (KIP-345). */
-  readonly staticMembers: Map<string, string>;
+  readonly staticMembers: SparseMap<string, string>;
   /** Members that sent JoinGroup during the rebalance in progress (CG-2's awaiting-join, as a fact). */
-  readonly joined: Set<string>;
+  readonly joined: SparseSet<string>;
   /** MemberJoined events folded so far: the initial-delay timer compares it to tell "a new member was added" (CG-31). */
   membersAdded: number;
   /** Union of members' subscriptions at the last generation; null = unknown (OF-21). */
@@ -126,8 +192,8 @@ export const newClassicGroup = (groupId: string, at: number | null, offsets: Gro
   generation: 0,
   leaderId: null,
   members: new ClassicMembers(),
-  staticMembers: new Map(),
-  joined: new Set(),
+  staticMembers: new SparseMap(),
+  joined: new SparseSet(),
   membersAdded: 0,
   subscribedTopics: new Set(),
   trigger: null,
@@ -185,7 +251,7 @@ export const classicMember = (m: ClassicMember): ClassicMember => ({
   sessionTimeoutMs: m.sessionTimeoutMs,
   protocolType: m.protocolType,
   protocols: m.protocols,
-  assignment: m.assignment,
+  assignmentLatin1: m.assignmentLatin1,
   assignedPartitions: m.assignedPartitions ?? null,
 });
 

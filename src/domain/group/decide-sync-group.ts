@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { ErrorCode } from '../error-code';
-import { metadataFor, type ClassicGroup } from './classic-group';
+import { memberAssignment, metadataFor, type ClassicGroup } from './classic-group';
 import type { GroupEvent, SyncedMember } from './events';
 import { validateIdentity } from './member-identity';
 import { syncError, type SyncGroupCommand, type SyncGroupResult } from './replies';
@@ -36,7 +36,7 @@ export const decideSync = (cmd: SyncGroupCommand, group: ClassicGroup | undefine
       const member = group.members.get(cmd.memberId)!;
       return E.right({
         kind: 'assignment',
-        result: { errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment },
+        result: { errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: memberAssignment(member) },
       });
     }
     default:

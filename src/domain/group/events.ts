@@ -14,7 +14,6 @@
  * a field an old release did not write reads back as `undefined`, which every fold tolerates.
  */
 
-import type { ClassicMember } from './classic-group';
 import type { GroupHistory } from './history';
 import { CONSUMER_GROUP_EVENT_TYPES, type ConsumerGroupEvent } from './consumer/consumer-events';
 import type { ConsumerGroupSnapshotData } from './consumer/consumer-snapshot';
@@ -218,7 +217,25 @@ export interface GroupBaseData {
   readonly protocolName: string | null;
   readonly generation: number;
   readonly leaderId: string | null;
-  readonly members: readonly ClassicMember[];
+  readonly members: readonly MemberData[];
+}
+
+/**
+ * A classic member in a snapshot, in the fields and order snapshots have always held (the aggregate
+ * keeps the assignment as a one-byte string since issue 14; group-snapshot.ts converts).
+ */
+export interface MemberData {
+  readonly memberId: string;
+  readonly instanceId: string | null;
+  readonly clientId: string;
+  readonly clientHost: string;
+  readonly rebalanceTimeoutMs: number;
+  readonly sessionTimeoutMs: number;
+  readonly protocolType: string;
+  readonly protocols: readonly MemberProtocol[];
+  readonly assignment: Uint8Array;
+  /** Absent in snapshots of releases before PE-13's partition counts. */
+  readonly assignedPartitions?: number | null;
 }
 
 /** Plain-data form of a classic group aggregate in a snapshot (offsets travel as OffsetCommitted events). */

@@ -3,13 +3,12 @@
  * confined to one fold step). Each is O(1) in the size of the group, except the once-per-rebalance
  * steps (capturing the hard state, resetting assignments, a generation bump).
  */
-import { classicMember, groupMate, metadataFor, sharingWith, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
+import { classicMember, groupMate, latin1, metadataFor, sharingWith, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
 import type { GroupEvent, SyncedMember } from './events';
 import { computeSubscribedTopics } from './protocol-selection';
 
 type EventOf<T extends GroupEvent['type']> = Extract<GroupEvent, { type: T }>;
 
-const EMPTY: Uint8Array = new Uint8Array(0);
 
 /**
  * PE-7 / PE-11: before the first membership change after a hard record, remember that record's
@@ -48,7 +47,7 @@ const reelectLeader = (g: ClassicGroup): void => {
 
 export const foldMemberJoined = (g: ClassicGroup, e: EventOf<'MemberJoined'>): void => {
   ensureBase(g);
-  let assignment: Uint8Array = EMPTY;
+  let assignment = '';
   let assignedPartitions: number | null = null;
   let inheritsLeadership = false;
   if (e.replacedMemberId !== null) {
@@ -56,7 +55,7 @@ export const foldMemberJoined = (g: ClassicGroup, e: EventOf<'MemberJoined'>): v
     inheritsLeadership = g.leaderId === e.replacedMemberId;
     const old = removeMember(g, e.replacedMemberId);
     if (old !== undefined) {
-      assignment = old.assignment;
+      assignment = old.assignmentLatin1;
       assignedPartitions = old.assignedPartitions;
     }
   }
@@ -71,7 +70,7 @@ export const foldMemberJoined = (g: ClassicGroup, e: EventOf<'MemberJoined'>): v
     sessionTimeoutMs: e.sessionTimeoutMs,
     protocolType: e.protocolType,
     protocols: e.protocols,
-    assignment,
+    assignmentLatin1: assignment,
     assignedPartitions,
   };
   g.members.set(e.memberId, sharingWith(member, groupMate(g)));
@@ -110,7 +109,7 @@ export const foldRebalanceStarted = (g: ClassicGroup, e: EventOf<'RebalanceStart
   ensureBase(g);
   if (g.state === 'CompletingRebalance') {
     // CG-27: the assignments the leader may be computing are void.
-    for (const m of g.members.values()) g.members.set(m.memberId, classicMember({ ...m, assignment: EMPTY, assignedPartitions: null }));
+    for (const m of g.members.values()) g.members.set(m.memberId, classicMember({ ...m, assignmentLatin1: '', assignedPartitions: null }));
   }
   g.previousState = g.state;
   g.state = 'PreparingRebalance';
@@ -152,7 +151,7 @@ const memberFromRecord = (m: SyncedMember, protocolType: string, protocolName: s
   sessionTimeoutMs: m.sessionTimeoutMs,
   protocolType,
   protocols: [{ name: protocolName, metadata: m.subscription, topics: m.subscribedTopics }],
-  assignment: m.assignment,
+  assignmentLatin1: latin1(m.assignment),
   assignedPartitions: m.assignedPartitions ?? null,
 });
 
@@ -173,7 +172,7 @@ export const foldAssignmentsSynced = (g: ClassicGroup, e: EventOf<'AssignmentsSy
     for (const s of e.members) byId.set(s.memberId, s);
     for (const m of g.members.values()) {
       const s = byId.get(m.memberId);
-      g.members.set(m.memberId, classicMember({ ...m, assignment: s?.assignment ?? EMPTY, assignedPartitions: s?.assignedPartitions ?? null }));
+      g.members.set(m.memberId, classicMember({ ...m, assignmentLatin1: s === undefined ? '' : latin1(s.assignment), assignedPartitions: s?.assignedPartitions ?? null }));
     }
   } else {
     // PE-7: a GroupMetadata value replaces the group's metadata wholesale (logs and snapshots of
@@ -207,7 +206,7 @@ export const foldStaticMemberReplaced = (g: ClassicGroup, e: EventOf<'StaticMemb
     sessionTimeoutMs: e.sessionTimeoutMs,
     protocolType: g.protocolType ?? '',
     protocols: e.protocols ?? [{ name: g.protocolName ?? '', metadata: e.subscription, topics: e.subscribedTopics }],
-    assignment: old?.assignment ?? EMPTY,
+    assignmentLatin1: old?.assignmentLatin1 ?? '',
     assignedPartitions: old?.assignedPartitions ?? null,
   };
   g.members.set(e.newMemberId, sharingWith(member, groupMate(g)));

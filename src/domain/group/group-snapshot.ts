@@ -2,24 +2,59 @@
  * PE-9: a classic group aggregate as plain data for snapshots, and back. `fromSnapshotData(toSnapshotData(g))`
  * deep-equals `g` without its offsets (they travel as OffsetCommitted events).
  */
-import { newClassicGroup, sharingWith, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
-import type { GroupBaseData, GroupSnapshotData } from './events';
+import { latin1, latin1Bytes, newClassicGroup, sharingWith, type ClassicGroup, type ClassicMember, type GroupBase } from './classic-group';
+import type { GroupBaseData, GroupSnapshotData, MemberData } from './events';
 
 /**
- * Members are immutable plain data: a snapshot and the aggregate may share them. A decoded member
- * shares equal protocols and strings with the member decoded before it (`sharingWith`, issue 14).
+ * A decoded member shares equal protocols and strings with the member decoded before it
+ * (`sharingWith`, issue 14).
  */
-const membersFromData = (members: readonly ClassicMember[]): ClassicMember[] => {
+const membersFromData = (members: readonly MemberData[]): ClassicMember[] => {
   const out: ClassicMember[] = [];
   let mate: ClassicMember | undefined;
-  for (const m of members) {
+  for (const d of members) {
+    const m: ClassicMember = {
+      memberId: d.memberId,
+      instanceId: d.instanceId,
+      clientId: d.clientId,
+      clientHost: d.clientHost,
+      rebalanceTimeoutMs: d.rebalanceTimeoutMs,
+      sessionTimeoutMs: d.sessionTimeoutMs,
+      protocolType: d.protocolType,
+      protocols: d.protocols,
+      assignmentLatin1: latin1(d.assignment),
+      assignedPartitions: d.assignedPartitions ?? null,
+    };
     mate = sharingWith(m, mate);
     out.push(mate);
   }
   return out;
 };
 
-const baseData = (b: GroupBase): GroupBaseData => ({
+/** A member as snapshots hold it: the same fields in the same order as before issue 14, bytes for the assignment. */
+const memberData = (m: ClassicMember): MemberData => ({
+  memberId: m.memberId,
+  instanceId: m.instanceId,
+  clientId: m.clientId,
+  clientHost: m.clientHost,
+  rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+  sessionTimeoutMs: m.sessionTimeoutMs,
+  protocolType: m.protocolType,
+  protocols: m.protocols,
+  assignment: latin1Bytes(m.assignmentLatin1),
+  assignedPartitions: m.assignedPartitions,
+});
+
+/**
+ * A group's snapshot data with its members still as (immutable) member values: `snapshotEvents`
+ * captures every group at once and makes the members' data one group at a time while it is written.
+ */
+export interface CapturedGroup extends Omit<GroupSnapshotData, 'members' | 'base'> {
+  readonly members: readonly ClassicMember[];
+  readonly base: (Omit<GroupBaseData, 'members'> & { readonly members: readonly ClassicMember[] }) | null;
+}
+
+const capturedBase = (b: GroupBase): CapturedGroup['base'] => ({
   state: b.state,
   stateTimestamp: b.stateTimestamp,
   protocolType: b.protocolType,
@@ -39,8 +74,8 @@ const baseFromData = (b: GroupBaseData): GroupBase => ({
   members: new Map(membersFromData(b.members).map((m) => [m.memberId, m] as const)),
 });
 
-/** The aggregate (offsets excluded) as plain data. */
-export const toSnapshotData = (g: ClassicGroup): GroupSnapshotData => ({
+/** The aggregate (offsets excluded) as plain data, members not yet converted (O(members) references). */
+export const captureGroup = (g: ClassicGroup): CapturedGroup => ({
   state: g.state,
   previousState: g.previousState,
   stateTimestamp: g.stateTimestamp,
@@ -53,9 +88,19 @@ export const toSnapshotData = (g: ClassicGroup): GroupSnapshotData => ({
   membersAdded: g.membersAdded,
   trigger: g.trigger,
   rebalanceStartedAt: g.rebalanceStartedAt,
-  base: g.base === null ? null : baseData(g.base),
+  base: g.base === null ? null : capturedBase(g.base),
   subscribedTopics: g.subscribedTopics === null ? null : [...g.subscribedTopics],
 });
+
+/** A captured group as snapshot data (same fields and order as the captured object). */
+export const capturedData = (c: CapturedGroup): GroupSnapshotData => ({
+  ...c,
+  members: c.members.map(memberData),
+  base: c.base === null ? null : { ...c.base, members: c.base.members.map(memberData) },
+});
+
+/** The aggregate (offsets excluded) as plain data. */
+export const toSnapshotData = (g: ClassicGroup): GroupSnapshotData => capturedData(captureGroup(g));
 
 /** Rebuilds the aggregate from its plain data; the static-member map is derived from the members. */
 export const fromSnapshotData = (groupId: string, d: GroupSnapshotData): ClassicGroup => {

@@ -62,11 +62,134 @@ export interface GroupHistory {
   readonly notes: readonly HistoryNote[];
 }
 
-export type HistoryState = Map<string, GroupHistory>;
+/**
+ * A member column of a stored record: one value when every member of the record has it (group-mates
+ * usually run the same client on the same host, and most have no instance id), else one per member.
+ */
+export type MemberColumn<T> = T | readonly T[];
+
+/**
+ * A generation record as the projection keeps it (issue 14, C5): its members as columns, not one
+ * object per member (~64 B each, ×1 per record a member appears in). Read through `expandRecord`,
+ * which gives the `GenerationRecord` the reports and snapshots have always seen.
+ */
+export interface StoredRecord extends Omit<GenerationRecord, 'members'> {
+  readonly memberIds: readonly string[];
+  readonly instanceIds: MemberColumn<string | null>;
+  readonly clientIds: MemberColumn<string>;
+  readonly clientHosts: MemberColumn<string>;
+  readonly partitions: MemberColumn<number | null>;
+}
+
+/** A group's history as the projection keeps it: `GroupHistory` with stored records. */
+export interface StoredHistory extends Omit<GroupHistory, 'generations'> {
+  readonly generations: readonly StoredRecord[];
+}
+
+export type HistoryState = Map<string, StoredHistory>;
 
 export const initialHistoryState = (): HistoryState => new Map();
 
-const emptyHistory = (groupId: string): GroupHistory => ({ groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] });
+const emptyHistory = (groupId: string): StoredHistory => ({ groupId, generations: [], leftSinceGeneration: [], openedAt: null, notes: [] });
+
+/** `values` as one column: the shared value when all are equal (`whenEmpty` for none), else the list. */
+const column = <T>(values: T[], whenEmpty: T): MemberColumn<T> => {
+  if (values.length === 0) return whenEmpty;
+  const first = values[0]!;
+  for (let i = 1; i < values.length; i++) if (values[i] !== first) return values;
+  return first;
+};
+
+const at = <T>(c: MemberColumn<T>, i: number): T => (Array.isArray(c) ? (c as readonly T[])[i]! : (c as T));
+
+interface MemberFields {
+  readonly memberIds: readonly string[];
+  readonly instanceIds: MemberColumn<string | null>;
+  readonly clientIds: MemberColumn<string>;
+  readonly clientHosts: MemberColumn<string>;
+  readonly partitions: MemberColumn<number | null>;
+}
+
+/** The columns of `members` (one canonical form: equal lists give equal columns). */
+const columnsOf = (members: readonly HistoryMember[]): MemberFields => ({
+  memberIds: members.map((m) => m.memberId),
+  instanceIds: column(members.map((m) => m.instanceId), null),
+  clientIds: column(members.map((m) => m.clientId), ''),
+  clientHosts: column(members.map((m) => m.clientHost), ''),
+  partitions: column(members.map((m) => m.partitions), null),
+});
+
+/** The members of a stored record, one object each, as `GenerationRecord` has them. */
+export const recordMembers = (r: MemberFields): HistoryMember[] =>
+  r.memberIds.map((memberId, i) => ({
+    memberId,
+    instanceId: at(r.instanceIds, i),
+    clientId: at(r.clientIds, i),
+    clientHost: at(r.clientHosts, i),
+    partitions: at(r.partitions, i),
+  }));
+
+/** A record built field by field in `GenerationRecord`'s order with `members`' columns in its place. */
+const storedRecord = (r: Omit<GenerationRecord, 'members'>, members: MemberFields): StoredRecord => ({
+  generation: r.generation,
+  startedAt: r.startedAt,
+  joinedAt: r.joinedAt,
+  endedAt: r.endedAt,
+  outcome: r.outcome,
+  trigger: r.trigger,
+  protocolType: r.protocolType,
+  protocolName: r.protocolName,
+  leaderId: r.leaderId,
+  memberIds: members.memberIds,
+  instanceIds: members.instanceIds,
+  clientIds: members.clientIds,
+  clientHosts: members.clientHosts,
+  partitions: members.partitions,
+  // The usual first generation: every member joined; one list serves both (records are immutable).
+  joined: sameIds(r.joined, members.memberIds) ? members.memberIds : r.joined,
+  left: r.left,
+});
+
+const sameIds = (a: readonly string[], b: readonly string[]): boolean => {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** A stored record as reports and snapshots read it (the same fields, in the same order, as before issue 14). */
+export const expandRecord = (r: StoredRecord): GenerationRecord => ({
+  generation: r.generation,
+  startedAt: r.startedAt,
+  joinedAt: r.joinedAt,
+  endedAt: r.endedAt,
+  outcome: r.outcome,
+  trigger: r.trigger,
+  protocolType: r.protocolType,
+  protocolName: r.protocolName,
+  leaderId: r.leaderId,
+  members: recordMembers(r),
+  joined: r.joined,
+  left: r.left,
+});
+
+/** A stored history as reports and snapshots read it. O(members over its records). */
+export const expandHistory = (h: StoredHistory): GroupHistory => ({
+  groupId: h.groupId,
+  generations: h.generations.map(expandRecord),
+  leftSinceGeneration: h.leftSinceGeneration,
+  openedAt: h.openedAt,
+  notes: h.notes,
+});
+
+/** A history read from a snapshot, stored: `expandHistory(storeHistory(h))` deep-equals `h`. */
+export const storeHistory = (h: GroupHistory): StoredHistory => ({
+  groupId: h.groupId,
+  generations: h.generations.map((r) => storedRecord(r, columnsOf(r.members))),
+  leftSinceGeneration: h.leftSinceGeneration,
+  openedAt: h.openedAt,
+  notes: h.notes,
+});
 
 /**
  * `filter` grows its result with spare capacity (a 5-id list held ~150 B); records live for up to
@@ -79,7 +202,7 @@ const bounded = <T>(list: readonly T[], item: T, max: number): T[] => {
   return out.length > max ? out.slice(out.length - max) : out;
 };
 
-const replaceLast = (h: GroupHistory, predicate: (r: GenerationRecord) => boolean, f: (r: GenerationRecord) => GenerationRecord): GenerationRecord[] | null => {
+const replaceLast = (h: StoredHistory, predicate: (r: StoredRecord) => boolean, f: (r: StoredRecord) => StoredRecord): StoredRecord[] | null => {
   for (let i = h.generations.length - 1; i >= 0; i--) {
     if (predicate(h.generations[i]!)) {
       const out = [...h.generations];
@@ -90,22 +213,30 @@ const replaceLast = (h: GroupHistory, predicate: (r: GenerationRecord) => boolea
   return null;
 };
 
-const abandonInProgress = (h: GroupHistory): readonly GenerationRecord[] =>
+const abandonInProgress = (h: StoredHistory): readonly StoredRecord[] =>
   h.generations.some((r) => r.outcome === 'in-progress')
     ? h.generations.map((r) => (r.outcome === 'in-progress' ? { ...r, outcome: 'abandoned', endedAt: null } : r))
     : h.generations;
 
-const membersOf = (group: ClassicGroup | undefined, ids: readonly string[]): HistoryMember[] =>
-  ids.map((id) => {
-    const m = group?.members.get(id);
-    return {
-      memberId: id,
-      instanceId: m?.instanceId ?? null,
-      clientId: m?.clientId ?? '',
-      clientHost: m?.clientHost ?? '',
-      partitions: null,
-    };
-  });
+const membersOf = (group: ClassicGroup | undefined, ids: readonly string[]): MemberFields => {
+  const ms = ids.map((id) => group?.members.get(id));
+  return {
+    memberIds: ids.slice(),
+    instanceIds: column(ms.map((m) => m?.instanceId ?? null), null),
+    clientIds: column(ms.map((m) => m?.clientId ?? ''), ''),
+    clientHosts: column(ms.map((m) => m?.clientHost ?? ''), ''),
+    partitions: null,
+  };
+};
+
+/** `r` with its partitions column set from `partitions` (memberId → count). */
+const withPartitions = (r: StoredRecord, partitions: ReadonlyMap<string, number | null>): MemberFields => ({
+  memberIds: r.memberIds,
+  instanceIds: r.instanceIds,
+  clientIds: r.clientIds,
+  clientHosts: r.clientHosts,
+  partitions: column(r.memberIds.map((id) => partitions.get(id) ?? null), null),
+});
 
 /**
  * Folds one event into the history of its group. `group` is the aggregate after the same event
@@ -120,7 +251,7 @@ export const evolveHistory = (state: HistoryState, event: GroupEvent, group: Gro
     return state;
   }
   if (event.type === 'GroupSnapshot' || event.type === 'ConsumerGroupSnapshot') {
-    if (event.history !== null) state.set(event.groupId, event.history);
+    if (event.history !== null) state.set(event.groupId, storeHistory(event.history));
     return state;
   }
   const h = state.get(event.groupId) ?? emptyHistory(event.groupId);
@@ -129,7 +260,7 @@ export const evolveHistory = (state: HistoryState, event: GroupEvent, group: Gro
   return state;
 };
 
-const foldHistory = (h: GroupHistory, e: GroupEvent, group: ClassicGroup | undefined, max: number): GroupHistory => {
+const foldHistory = (h: StoredHistory, e: GroupEvent, group: ClassicGroup | undefined, max: number): StoredHistory => {
   switch (e.type) {
     case 'GroupCreated':
       return h;
@@ -139,45 +270,53 @@ const foldHistory = (h: GroupHistory, e: GroupEvent, group: ClassicGroup | undef
       return { ...h, openedAt: e.at, generations: abandonInProgress(h) };
     case 'GenerationBumped': {
       const previous = h.generations[h.generations.length - 1];
-      const before = new Set(previous?.members.map((m) => m.memberId) ?? []);
+      const before = new Set(previous?.memberIds ?? []);
       const empty = e.memberIds.length === 0;
-      const record: GenerationRecord = {
-        generation: e.generation,
-        startedAt: h.openedAt,
-        joinedAt: e.at,
-        endedAt: empty ? e.at : null,
-        outcome: empty ? 'empty' : 'in-progress',
-        trigger: e.trigger,
-        protocolType: e.protocolType,
-        protocolName: e.protocolName,
-        leaderId: e.leaderId,
-        members: membersOf(group, e.memberIds),
-        joined: exactCopy(e.memberIds.filter((id) => !before.has(id))),
-        left: h.leftSinceGeneration,
-      };
+      const record = storedRecord(
+        {
+          generation: e.generation,
+          startedAt: h.openedAt,
+          joinedAt: e.at,
+          endedAt: empty ? e.at : null,
+          outcome: empty ? 'empty' : 'in-progress',
+          trigger: e.trigger,
+          protocolType: e.protocolType,
+          protocolName: e.protocolName,
+          leaderId: e.leaderId,
+          joined: exactCopy(e.memberIds.filter((id) => !before.has(id))),
+          left: h.leftSinceGeneration,
+        },
+        membersOf(group, e.memberIds),
+      );
       return { ...h, generations: bounded(abandonInProgress(h), record, max), leftSinceGeneration: [], openedAt: null };
     }
     case 'AssignmentsSynced': {
       const partitions = new Map(e.members.map((m) => [m.memberId, m.assignedPartitions ?? null] as const));
-      const members = e.members.map((m) => ({ memberId: m.memberId, instanceId: m.instanceId, clientId: m.clientId, clientHost: m.clientHost, partitions: partitions.get(m.memberId) ?? null }));
       const synced = replaceLast(
         h,
         (r) => r.generation === e.generation && r.outcome === 'in-progress',
-        (r) => ({ ...r, outcome: 'stable', endedAt: e.at, members: r.members.map((m) => ({ ...m, partitions: partitions.get(m.memberId) ?? null })) }),
+        (r) => storedRecord({ ...r, outcome: 'stable', endedAt: e.at }, withPartitions(r, partitions)),
       );
       if (synced !== null) return { ...h, generations: synced };
       // A record of a release before the event core: the generation is known only from here.
-      const record: GenerationRecord = {
-        generation: e.generation, startedAt: null, joinedAt: e.at, endedAt: e.at, outcome: 'stable', trigger: null,
-        protocolType: e.protocolType, protocolName: e.protocolName, leaderId: e.leaderId, members, joined: [], left: [],
-      };
+      const members = columnsOf(e.members.map((m) => ({ memberId: m.memberId, instanceId: m.instanceId, clientId: m.clientId, clientHost: m.clientHost, partitions: partitions.get(m.memberId) ?? null })));
+      const record = storedRecord(
+        {
+          generation: e.generation, startedAt: null, joinedAt: e.at, endedAt: e.at, outcome: 'stable', trigger: null,
+          protocolType: e.protocolType, protocolName: e.protocolName, leaderId: e.leaderId, joined: [], left: [],
+        },
+        members,
+      );
       return { ...h, generations: bounded(h.generations, record, max) };
     }
     case 'GroupEmptied': {
-      const record: GenerationRecord = {
-        generation: e.generation, startedAt: null, joinedAt: e.at ?? 0, endedAt: e.at, outcome: 'empty', trigger: null,
-        protocolType: e.protocolType, protocolName: null, leaderId: null, members: [], joined: [], left: h.leftSinceGeneration,
-      };
+      const record = storedRecord(
+        {
+          generation: e.generation, startedAt: null, joinedAt: e.at ?? 0, endedAt: e.at, outcome: 'empty', trigger: null,
+          protocolType: e.protocolType, protocolName: null, leaderId: null, joined: [], left: h.leftSinceGeneration,
+        },
+        columnsOf([]),
+      );
       return { ...h, generations: bounded(h.generations, record, max), leftSinceGeneration: [], openedAt: null };
     }
     case 'StaticMemberReplaced':
@@ -220,20 +359,22 @@ const epochTrigger = (t: EpochTrigger): RebalanceTrigger => {
   }
 };
 
-const consumerMembers = (g: ConsumerGroup, withPartitions: boolean): HistoryMember[] =>
-  [...g.members.values()].map((m) => ({
-    memberId: m.memberId,
-    instanceId: m.instanceId,
-    clientId: m.clientId,
-    clientHost: m.clientHost,
-    partitions: withPartitions ? partitionCount(m.assigned) : null,
-  }));
+const consumerMembers = (g: ConsumerGroup, withPartitions: boolean): MemberFields =>
+  columnsOf(
+    [...g.members.values()].map((m) => ({
+      memberId: m.memberId,
+      instanceId: m.instanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      partitions: withPartitions ? partitionCount(m.assigned) : null,
+    })),
+  );
 
 /**
  * PE-13 for KIP-848 groups: a "generation" is a group epoch. It starts when the epoch is bumped and
  * ends (`stable`) when every member has reconciled to it (KC-3 Stable); a newer epoch abandons it.
  */
-const foldConsumerHistory = (h: GroupHistory, e: GroupEvent, g: ConsumerGroup, max: number): GroupHistory => {
+const foldConsumerHistory = (h: StoredHistory, e: GroupEvent, g: ConsumerGroup, max: number): StoredHistory => {
   const ce = e as ConsumerGroupEvent | GroupEvent;
   switch (ce.type) {
     case 'ConsumerMemberLeft':
@@ -245,18 +386,21 @@ const foldConsumerHistory = (h: GroupHistory, e: GroupEvent, g: ConsumerGroup, m
       };
     case 'GroupEpochBumped': {
       const previous = h.generations[h.generations.length - 1];
-      const before = new Set(previous?.members.map((m) => m.memberId) ?? []);
+      const before = new Set(previous?.memberIds ?? []);
       const members = consumerMembers(g, false);
-      const empty = members.length === 0;
-      const record: GenerationRecord = {
-        generation: ce.epoch, startedAt: ce.at, joinedAt: ce.at, endedAt: empty ? ce.at : null, outcome: empty ? 'empty' : 'in-progress',
-        trigger: epochTrigger(ce.trigger), protocolType: 'consumer', protocolName: g.assignor, leaderId: null, members,
-        joined: exactCopy(members.map((m) => m.memberId).filter((id) => !before.has(id))), left: h.leftSinceGeneration,
-      };
+      const empty = members.memberIds.length === 0;
+      const record = storedRecord(
+        {
+          generation: ce.epoch, startedAt: ce.at, joinedAt: ce.at, endedAt: empty ? ce.at : null, outcome: empty ? 'empty' : 'in-progress',
+          trigger: epochTrigger(ce.trigger), protocolType: 'consumer', protocolName: g.assignor, leaderId: null,
+          joined: exactCopy(members.memberIds.filter((id) => !before.has(id))), left: h.leftSinceGeneration,
+        },
+        members,
+      );
       return { ...h, generations: bounded(abandonInProgress(h), record, max), leftSinceGeneration: [], openedAt: null };
     }
     case 'TargetAssignmentComputed': {
-      const named = replaceLast(h, (r) => r.generation === ce.assignmentEpoch, (r) => ({ ...r, protocolName: ce.assignor }));
+      const named = replaceLast(h, (r) => r.generation === ce.assignmentEpoch, (r) => storedRecord({ ...r, protocolName: ce.assignor }, r));
       return named === null ? h : { ...h, generations: named };
     }
     case 'MemberReconciled': {
@@ -264,7 +408,7 @@ const foldConsumerHistory = (h: GroupHistory, e: GroupEvent, g: ConsumerGroup, m
       const done = replaceLast(
         h,
         (r) => r.generation === g.assignmentEpoch && r.outcome === 'in-progress',
-        (r) => ({ ...r, outcome: 'stable', endedAt: ce.at, members: consumerMembers(g, true) }),
+        (r) => storedRecord({ ...r, outcome: 'stable', endedAt: ce.at }, consumerMembers(g, true)),
       );
       return done === null ? h : { ...h, generations: done };
     }

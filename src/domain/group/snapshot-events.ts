@@ -1,9 +1,9 @@
 import { copyGroupOffsets, offsetCommittedEvents, type GroupOffsets } from './committed-offsets';
 import type { GroupEvent } from './events';
-import { toSnapshotData } from './group-snapshot';
-import { toConsumerSnapshotData } from './consumer/consumer-snapshot';
+import { captureGroup, capturedData, type CapturedGroup } from './group-snapshot';
+import { toConsumerSnapshotData, type ConsumerGroupSnapshotData } from './consumer/consumer-snapshot';
 import type { GroupsState } from './groups-state';
-import type { HistoryState } from './history';
+import { expandHistory, type HistoryState, type StoredHistory } from './history';
 
 /**
  * Events that rebuild `state` and `history` from the initial state: one GroupSnapshot per group
@@ -14,21 +14,34 @@ import type { HistoryState } from './history';
  * are iterated (re-iterable), from a copy of the offset tables (issue 14: a snapshot of 1 M offsets
  * held 1 M event objects while it was encoded; the copy is three arrays of numbers per topic).
  */
+interface Part {
+  readonly groupId: string;
+  readonly group: { readonly kind: 'classic'; readonly data: CapturedGroup } | { readonly kind: 'consumer'; readonly data: ConsumerGroupSnapshotData };
+  readonly history: StoredHistory | null;
+  readonly offsets: GroupOffsets;
+}
+
 export const snapshotEvents = (state: GroupsState, history: HistoryState): Iterable<GroupEvent> => {
-  const parts: Array<{ readonly head: GroupEvent; readonly offsets: GroupOffsets }> = [];
+  const parts: Part[] = [];
   for (const group of state.groups.values()) {
-    const h = history.get(group.groupId) ?? null;
-    const head: GroupEvent =
-      group.kind === 'classic'
-        ? { type: 'GroupSnapshot', groupId: group.groupId, group: toSnapshotData(group), history: h }
-        : { type: 'ConsumerGroupSnapshot', groupId: group.groupId, group: toConsumerSnapshotData(group), history: h };
-    parts.push({ head, offsets: copyGroupOffsets(group.offsets) });
+    parts.push({
+      groupId: group.groupId,
+      group: group.kind === 'classic' ? { kind: 'classic', data: captureGroup(group) } : { kind: 'consumer', data: toConsumerSnapshotData(group) },
+      history: history.get(group.groupId) ?? null,
+      offsets: copyGroupOffsets(group.offsets),
+    });
   }
   return {
     *[Symbol.iterator]() {
       for (const p of parts) {
-        yield p.head;
-        yield* offsetCommittedEvents(p.head.groupId, p.offsets);
+        // Members and stored histories are immutable values (a fold replaces them), so making their
+        // snapshot form here, one group at a time, writes what they held when this was called (issue
+        // 14: the aggregate keeps assignments as strings and history records as member columns).
+        const h = p.history === null ? null : expandHistory(p.history);
+        yield p.group.kind === 'classic'
+          ? { type: 'GroupSnapshot', groupId: p.groupId, group: capturedData(p.group.data), history: h }
+          : { type: 'ConsumerGroupSnapshot', groupId: p.groupId, group: p.group.data, history: h };
+        yield* offsetCommittedEvents(p.groupId, p.offsets);
       }
     },
   };

@@ -18,6 +18,7 @@ import { GroupPlumbing } from '../../../src/application/group/group-plumbing';
 import { GroupTimers } from '../../../src/application/group/group-timers';
 import { bytes, coordinatorOver, joinCmd, settle } from '../../unit/group/group-harness';
 import { kafkaReload, projectForReload } from './kafka-reload';
+import { memberAssignment } from '../../../src/domain/group/classic-group';
 
 /**
  * Issue "Event-sourced group core", acceptance: a model-based run (fc.commands, fake clock) of
@@ -356,7 +357,7 @@ const check = (b: Broker): void => {
   }
   if (g.state === 'Stable') {
     b.stable++;
-    for (const m of g.members.values()) expect(m.assignment).toEqual(expectedAssignment(g.generation, m.memberId, m.instanceId));
+    for (const m of g.members.values()) expect(memberAssignment(m)).toEqual(expectedAssignment(g.generation, m.memberId, m.instanceId));
   }
   // CG-46: every member has a session timer within its timeout, unless it is parked in a join or sync.
   for (const m of g.members.values()) {

@@ -7,6 +7,7 @@
 import type { GroupEvent } from '../../../src/domain/group/events';
 import type { GroupsState } from '../../../src/domain/group/groups-state';
 import { listCommittedOffsets } from '../../../src/domain/group/committed-offsets';
+import { memberAssignment } from '../../../src/domain/group/classic-group';
 
 export interface ReloadedMember {
   memberId: string;
@@ -136,7 +137,7 @@ export const projectForReload = (state: GroupsState): Reload => {
         .map((m) => ({
           memberId: m.memberId, instanceId: m.instanceId, clientId: m.clientId, clientHost: m.clientHost,
           sessionTimeoutMs: m.sessionTimeoutMs, rebalanceTimeoutMs: m.rebalanceTimeoutMs, protocolType: m.protocolType,
-          protocols: m.protocols.map((p) => ({ name: p.name, metadata: bytes(p.metadata) })), assignment: bytes(m.assignment),
+          protocols: m.protocols.map((p) => ({ name: p.name, metadata: bytes(p.metadata) })), assignment: bytes(memberAssignment(m)),
         }))
         .sort((a, b) => (a.memberId < b.memberId ? -1 : 1)),
       offsets: listCommittedOffsets(g.offsets).map((o) => [o.topic, o.partition, o.offset, o.metadata] as [string, number, number, string]).sort(),

@@ -13,7 +13,7 @@ const member = (memberId: string, names: readonly string[]): ClassicMember => ({
   sessionTimeoutMs: 1000,
   protocolType: 'consumer',
   protocols: names.map((name) => ({ name, metadata: new Uint8Array(0), topics: null })),
-  assignment: new Uint8Array(0),
+  assignmentLatin1: '',
   assignedPartitions: null,
 });
 
@@ -43,6 +43,21 @@ describe('ClassicMembers (CG-7: protocol support counted as members change)', ()
         }
       }),
     );
+  });
+
+  it('issue 14: members listing the same names (any order) need no count table; one with other names switches to counting', () => {
+    const members = new ClassicMembers();
+    members.set('m1', member('m1', ['range', 'roundrobin']));
+    members.set('m2', member('m2', ['roundrobin', 'range', 'range']));
+    members.set('m3', member('m3', ['range', 'roundrobin']));
+    expect([members.supportCount('range'), members.supportCount('roundrobin'), members.supportCount('sticky')]).toEqual([3, 3, 0]);
+    members.set('m2', member('m2', ['sticky']));
+    expect([members.supportCount('range'), members.supportCount('roundrobin'), members.supportCount('sticky')]).toEqual([2, 2, 1]);
+    members.delete('m1');
+    members.delete('m2');
+    members.delete('m3');
+    members.set('m4', member('m4', ['sticky']));
+    expect([members.supportCount('range'), members.supportCount('sticky')]).toEqual([0, 1]);
   });
 
   it('CG-7: a member listing a name twice counts once', () => {

@@ -12,7 +12,7 @@ import { validateIdentity } from '../../../src/domain/group/member-identity';
 
 const member = (memberId: string, names: string[], instanceId: string | null = null): ClassicMember => ({
   memberId, instanceId, clientId: 'c', clientHost: '/h', rebalanceTimeoutMs: 1, sessionTimeoutMs: 1, protocolType: 'consumer',
-  protocols: names.map((name) => ({ name, metadata: new Uint8Array([1]), topics: ['t'] })), assignment: new Uint8Array(0), assignedPartitions: null,
+  protocols: names.map((name) => ({ name, metadata: new Uint8Array([1]), topics: ['t'] })), assignmentLatin1: '', assignedPartitions: null,
 });
 const synced = (memberId: string) => ({
   memberId, instanceId: null, clientId: 'c', clientHost: '/h', rebalanceTimeoutMs: 1, sessionTimeoutMs: 1,

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../../src/domain/error-code';
 import { bytes, joinCmd, joinDynamic, makeHarness, protocols, settle, stableGroup } from './group-harness';
+import { memberAssignment } from '../../../src/domain/group/classic-group';
 
 describe('classic JoinGroup / SyncGroup / Heartbeat', () => {
   test('CG-24 v4+ first join gets MEMBER_ID_REQUIRED, member pending, group untouched (TS-1)', async () => {
@@ -100,7 +101,7 @@ describe('classic JoinGroup / SyncGroup / Heartbeat', () => {
     const { ids } = await stableGroup(h, 2);
     const g = h.coord.groupView('g')!;
     expect(g.state).toBe('Stable');
-    for (const id of ids) expect(g.members.get(id)!.assignment).toEqual(bytes(`a-${id}`));
+    for (const id of ids) expect(memberAssignment(g.members.get(id)!)).toEqual(bytes(`a-${id}`));
     // Follower after leader: answered from the Stable state.
     const late = await h.coord.syncGroup({ groupId: 'g', memberId: ids[1]!, groupInstanceId: null, generationId: 1, protocolType: null, protocolName: null, assignments: [], apiVersion: 3 });
     expect(late).toEqual({ errorCode: ErrorCode.NONE, protocolType: 'consumer', protocolName: 'range', assignment: bytes(`a-${ids[1]}`) });

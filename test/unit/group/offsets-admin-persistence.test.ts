@@ -6,6 +6,7 @@ import type { OffsetCommitCommand } from '../../../src/application/group/group-a
 import { joinCmd, makeHarness, settle, stableGroup } from './group-harness';
 import { GroupTimers } from '../../../src/application/group/group-timers';
 import { listCommittedOffsets } from '../../../src/domain/group/committed-offsets';
+import { memberAssignment } from '../../../src/domain/group/classic-group';
 
 const commit = (over: Partial<OffsetCommitCommand> = {}): OffsetCommitCommand => ({
   groupId: 'g',
@@ -199,13 +200,13 @@ describe('persistence and recovery', () => {
     const h = await makeHarness();
     const { ids, leaderId } = await stableGroup(h, 3);
     const before = h.coord.groupView('g')!;
-    const assignments = ids.map((id) => before.members.get(id)!.assignment);
+    const assignments = ids.map((id) => memberAssignment(before.members.get(id)!));
     await h.restart();
     const g = h.coord.groupView('g')!;
     expect(g.state).toBe('Stable');
     expect(g.generation).toBe(1);
     expect(g.leaderId).toBe(leaderId);
-    expect(ids.map((id) => g.members.get(id)!.assignment)).toEqual(assignments);
+    expect(ids.map((id) => memberAssignment(g.members.get(id)!))).toEqual(assignments);
     for (const id of ids) expect((await h.coord.heartbeat({ groupId: 'g', memberId: id, groupInstanceId: null, generationId: 1 })).errorCode).toBe(ErrorCode.NONE);
     // Fresh session timers after load: a silent member expires after its session timeout.
     expect(h.container.get(GroupTimers).sessionDeadline('g', ids[0]!)).toBeDefined();

@@ -36,6 +36,17 @@ describe('classic session table', () => {
     expect(clock.scheduledKeys()).toEqual([]);
   });
 
+  test('issue 14: a deadline is whole milliseconds, never earlier than the timeout, on a fractional clock', () => {
+    const { clock, timers, expired } = setup();
+    clock.advance(0.25);
+    timers.armSession('g', 'a', 1_000);
+    expect(timers.sessionDeadline('g', 'a')).toBe(1_001);
+    clock.advance(1_000); // t = 1000.25: the exact deadline (1000.25) passed, the rounded one did not
+    expect(expired).toEqual([]);
+    clock.advance(0.75);
+    expect(expired).toEqual(['g/a@1001']);
+  });
+
   test('a shorter session pulls the sweep earlier; a cancel of the last member disarms it', () => {
     const { clock, timers, expired } = setup();
     timers.armSession('g', 'a', 30_000);

@@ -6,7 +6,7 @@
  * group Stable at the group epoch with their assignments (Kafka's GroupMetadata record, PE-3(e)),
  * which rebalances at once.
  */
-import { metadataFor, type ClassicGroup } from '../classic-group';
+import { memberAssignment, metadataFor, type ClassicGroup } from '../classic-group';
 import type { GroupEvent, MemberProtocol, SyncedMember } from '../events';
 import { partitionCount } from './assignment';
 import { toTopicIds, toTopicNames } from './classic-bytes';
@@ -20,7 +20,7 @@ export const upgradeEvent = (g: ClassicGroup, maxSize: number, ctx: ConversionCo
   const members = [];
   for (const m of g.members.values()) {
     const sub = ctx.bytes.decodeSubscription(metadataFor(m, g.protocolName).metadata);
-    const assigned = ctx.bytes.decodeAssignment(m.assignment);
+    const assigned = ctx.bytes.decodeAssignment(memberAssignment(m));
     // Kafka: a malformed embedded protocol refuses the upgrade (GROUP_ID_NOT_FOUND).
     if (sub === null || assigned === null) return null;
     members.push({
