@@ -73,15 +73,26 @@ async function verifyReopen(dataDir, flags, acked) {
         byGroup.get(group).set(Number(part), offset);
       }
       let missing = 0; let firstMissing = null;
+      let loadRetries = 0;
       for (const [group, parts] of byGroup) {
-        const body = await conn.request(API.OffsetFetch, 5, { groupId: group, topics: [{ name: TOPIC, partitionIndexes: [...parts.keys()] }] });
+        // GEN-2: the broker listens before its replay ends and answers COORDINATOR_LOAD_IN_PROGRESS (14)
+        // meanwhile; a client retries it, and so does this check (bounded), counting the retries.
+        let body;
+        for (let attempt = 0; ; attempt++) {
+          body = await conn.request(API.OffsetFetch, 5, { groupId: group, topics: [{ name: TOPIC, partitionIndexes: [...parts.keys()] }] });
+          const loading = body.errorCode === 14 || body.topics.some((t) => t.partitions.some((p) => p.errorCode === 14));
+          if (!loading || attempt >= 500) break;
+          loadRetries++;
+          await new Promise((r) => setTimeout(r, 20));
+        }
         const got = new Map();
-        for (const t of body.topics) for (const p of t.partitions) if (p.errorCode === 0) got.set(p.partitionIndex, Number(p.committedOffset));
+        const errors = new Map();
+        for (const t of body.topics) for (const p of t.partitions) if (p.errorCode === 0) got.set(p.partitionIndex, Number(p.committedOffset)); else errors.set(p.partitionIndex, p.errorCode);
         for (const [p, want] of parts) {
-          if (!(got.get(p) >= want)) { missing++; if (firstMissing === null) firstMissing = `${group}/${p}: acked ${want}, read ${got.get(p)}`; }
+          if (!(got.get(p) >= want)) { missing++; if (firstMissing === null) firstMissing = `${group}/${p}: acked ${want}, read ${got.get(p)}${errors.has(p) ? ` (error ${errors.get(p)})` : ''}${body.errorCode ? ` (group error ${body.errorCode})` : ''}`; }
         }
       }
-      return { keys: acked.size, missing, firstMissing };
+      return { keys: acked.size, missing, firstMissing, loadRetries };
     } finally { conn.close(); }
   } finally { await stopBroker(broker); }
 }
@@ -126,7 +137,7 @@ async function run(ctx) {
       broker = null;
       try {
         const v = await verifyReopen(dataDir, flags, acked);
-        notes.push(`C1 re-open after kill -9: ${v.keys} acked keys read back, ${v.missing} missing${v.missing ? ` (first: ${v.firstMissing})` : ''} (must be 0).`);
+        notes.push(`C1 re-open after kill -9: ${v.keys} acked keys read back, ${v.missing} missing${v.missing ? ` (first: ${v.firstMissing})` : ''} (must be 0); ${v.loadRetries} OffsetFetch retries on COORDINATOR_LOAD_IN_PROGRESS while the replay ran.`);
         ctx.log(`C1 re-open: ${v.keys} keys, missing ${v.missing}`);
       } catch (e) {
         notes.push(`C1 re-open check failed: ${e.message}`);
