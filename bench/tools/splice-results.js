@@ -40,7 +40,7 @@ if (!inserted) rows.push(...partial.rows);
 const notes = [
   ...full.notes.filter((n) => !replacedNote(n)),
   ...partial.notes,
-  `spliced: suites ${suites.join(', ')} (rows ${[...benches].join(', ')}) from the run of ${partial.meta.date}; every other row from the full run of ${full.meta.date}.`,
+  `spliced: suites ${suites.join(', ')} (rows ${[...benches].join(', ')}) from the run of ${partial.meta.date}; every other row from the earlier run of ${full.meta.date}.`,
 ];
 const meta = { ...full.meta, spliced: { date: partial.meta.date, suites } };
 writeResults({ rows, notes, meta });
