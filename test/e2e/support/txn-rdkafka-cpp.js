@@ -35,7 +35,9 @@ const main = async () => {
       await p((cb) => producer.abortTransaction(10000, cb));
       aborted++;
       const committed = await p((cb) => consumer.committed(null, 10000, cb));
-      for (const tp of committed) consumer.seek({ topic: tp.topic, partition: tp.partition, offset: tp.offset >= 0 ? tp.offset : 0 }, 0, () => undefined);
+      // Wait for each seek (timeout > 0): an asynchronous one (timeout 0) can let messages prefetched past
+      // the aborted batch come out of the next consume() first, and they would be processed out of order.
+      for (const tp of committed) await p((cb) => consumer.seek({ topic: tp.topic, partition: tp.partition, offset: tp.offset >= 0 ? tp.offset : 0 }, 10000, cb));
       continue;
     }
     await p((cb) => producer.commitTransaction(10000, cb));
