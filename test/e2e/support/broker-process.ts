@@ -34,7 +34,7 @@ export const tempDir = (prefix = 'cohort-'): string => fs.mkdtempSync(path.join(
 
 /** Starts the built broker (`npm run build` first) and resolves once it accepts connections. */
 export const startBrokerProcess = async (
-  opts: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+  opts: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv; untilLoaded?: boolean } = {},
 ): Promise<BrokerProcess> => {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? tempDir();
@@ -67,6 +67,15 @@ export const startBrokerProcess = async (
       throw new Error(`broker did not start: ${logs.join('\n')}`);
     }
     await sleep(50);
+  }
+  // GEN-2: the broker listens before its MetaLog replay ends and answers group requests
+  // COORDINATOR_LOAD_IN_PROGRESS meanwhile (clients retry). Tests that send raw requests at once wait
+  // for the replay's log line (single-node, info logging), unless they ask to start talking earlier.
+  const args = opts.args ?? [];
+  const levelAt = args.indexOf('--log-level');
+  const quiet = levelAt >= 0 && !['info', 'debug', 'trace'].includes(args[levelAt + 1] ?? '');
+  if ((opts.untilLoaded ?? true) && !args.includes('--metalog') && !quiet) {
+    while (!logs.some((l) => l.includes('recovery complete')) && exited === undefined && Date.now() < deadline) await sleep(10);
   }
   return {
     port,
