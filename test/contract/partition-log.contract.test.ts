@@ -430,6 +430,85 @@ describe('FilePartitionLog recovery', () => {
     }
   });
 
+  /** Holds every fdatasync until released, in call order; the real fdatasync runs on release. */
+  const heldSyncs = async () => {
+    const proto = await fileHandleProto();
+    const real = proto.datasync;
+    const held: Array<{ release(fail?: Error): void }> = [];
+    const spy = jest.spyOn(proto, 'datasync').mockImplementation(function (this: unknown) {
+      return new Promise<void>((resolve, reject) => {
+        held.push({ release: (fail) => (fail ? reject(fail) : real.call(this).then(resolve, reject)) });
+      });
+    });
+    const calls = async (n: number): Promise<void> => {
+      for (let i = 0; i < 500 && held.length < n; i++) await new Promise((r) => setTimeout(r, 2));
+      expect(held.length).toBe(n);
+    };
+    return { held, spy, calls };
+  };
+  const settledFlags = (ps: Array<Promise<unknown>>): { done: boolean[] } => {
+    const out = { done: ps.map(() => false) };
+    ps.forEach((p, i) => p.then(() => (out.done[i] = true), () => (out.done[i] = true)));
+    return out;
+  };
+
+  test('PL-23 fsync always, pipelined: appends made while an fdatasync runs are written at once and acked, in order, only after the next fdatasync', async () => {
+    const log = await h.store().open('t', 0);
+    const file = await lastLogFile();
+    const { held, spy, calls } = await heldSyncs();
+    try {
+      const first = log.append(batch(['a']), info(['a']));
+      await calls(1);
+      const sizeAfterFirst = (await fs.stat(file)).size;
+      const later = [log.append(batch(['b']), info(['b'])), log.append(batch(['c']), info(['c']))];
+      const flags = settledFlags([first, ...later]);
+      // The later appends reach the file while the first fdatasync is still held...
+      for (let i = 0; i < 500 && (await fs.stat(file)).size === sizeAfterFirst; i++) await new Promise((r) => setTimeout(r, 2));
+      expect((await fs.stat(file)).size).toBeGreaterThan(sizeAfterFirst);
+      // ...but nothing is acked, visible or synced a second time before the first fdatasync returns.
+      expect(flags.done).toEqual([false, false, false]);
+      expect(log.logEndOffset()).toBe(0n);
+      expect(held.length).toBe(1);
+      held[0].release();
+      await expect(first).resolves.toBe(0n);
+      expect(log.logEndOffset()).toBe(1n);
+      expect(decode(await log.read(0n, 1 << 20)).map((r) => r.value)).toEqual(['a']);
+      await calls(2);
+      expect(flags.done.slice(1)).toEqual([false, false]);
+      held[1].release();
+      await expect(Promise.all(later)).resolves.toEqual([1n, 2n]);
+      expect(spy).toHaveBeenCalledTimes(2);
+      expect(decode(await log.read(0n, 1 << 20)).map((r) => r.value)).toEqual(['a', 'b', 'c']);
+    } finally {
+      for (const s of held) s.release();
+      spy.mockRestore();
+    }
+  });
+
+  test('PL-24 G5 pipelined: a failed fdatasync rejects its appends and those written behind it, and no fdatasync follows', async () => {
+    const log = await h.store().open('t', 0);
+    await log.append(batch(['ok']), info(['ok']));
+    const { held, spy, calls } = await heldSyncs();
+    try {
+      const lost = log.append(batch(['lost']), info(['lost']));
+      await calls(1);
+      const behind = log.append(batch(['behind']), info(['behind']));
+      // Let the second append be written (a write is the only thing that can happen meanwhile).
+      await new Promise((r) => setTimeout(r, 20));
+      held[0].release(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+      await expect(lost).rejects.toThrow('EIO');
+      await expect(behind).rejects.toThrow('EIO');
+      await expect(log.append(batch(['later']), info(['later']))).rejects.toThrow('EIO');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(log.logEndOffset()).toBe(1n);
+      expect(decode(await log.read(0n, 1 << 20)).map((r) => r.value)).toEqual(['ok']);
+    } finally {
+      for (const s of held) s.release();
+      spy.mockRestore();
+    }
+  });
+
   test('PL-18 a log closed by its user is reopened by the store from its files', async () => {
     const store = h.store();
     const log = await store.open('t', 0);
