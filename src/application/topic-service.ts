@@ -33,6 +33,14 @@ const view = (t: Topic): TopicView => ({ name: t.name, topicId: t.topicId, parti
 /** What TopicService folds: topic metadata and the dynamic broker configs topics default to. */
 type TopicServiceEvent = TopicEvent | BrokerConfigEvent;
 
+/** A topic's parsed settings and the two config maps they were parsed from. */
+interface ParsedTopicSettings {
+  readonly configs: ReadonlyMap<string, string>;
+  readonly broker: DynamicBrokerConfigs;
+  readonly log: TopicLogSettings;
+  readonly storage: TopicStorageSettings;
+}
+
 /**
  * Topic metadata as MetaLog events (TopicCreated, PartitionsAdded, TopicConfigChanged, TopicDeleted),
  * folded like group state. Decisions see the live state; reads see the durable state (GEN-6's rule,
@@ -45,6 +53,7 @@ export class TopicService implements TopicCatalog {
   private durableBroker: DynamicBrokerConfigs = initialDynamicBrokerConfigs;
   private readonly logs = new Map<string, Promise<PartitionLog>>();
   private readonly changeListeners: Array<() => void> = [];
+  private readonly parsedSettings = new Map<string, ParsedTopicSettings>();
 
   constructor(
     private readonly metaLog: MetaLog,
@@ -113,14 +122,27 @@ export class TopicService implements TopicCatalog {
 
   /** The log settings (max.message.bytes, retention, segment size) of an existing topic. */
   logSettings(name: string): TopicLogSettings | undefined {
-    const t = this.durable.topics.get(name);
-    return t === undefined ? undefined : topicLogSettings(t.configs, this.brokerLayers());
+    return this.settingsOf(name)?.log;
   }
 
   /** Segment, retention and compaction settings of an existing topic. */
   storageSettings(name: string): TopicStorageSettings | undefined {
+    return this.settingsOf(name)?.storage;
+  }
+
+  /**
+   * Both settings of a topic, parsed once per version of its overrides and the dynamic broker
+   * configs (every Produce asks): both maps are replaced, never changed in place, by their folds.
+   */
+  private settingsOf(name: string): ParsedTopicSettings | undefined {
     const t = this.durable.topics.get(name);
-    return t === undefined ? undefined : topicStorageSettings(t.configs, this.brokerLayers());
+    if (t === undefined) return undefined;
+    const known = this.parsedSettings.get(name);
+    if (known !== undefined && known.configs === t.configs && known.broker === this.durableBroker) return known;
+    const layers = this.brokerLayers();
+    const fresh = { configs: t.configs, broker: this.durableBroker, log: topicLogSettings(t.configs, layers), storage: topicStorageSettings(t.configs, layers) };
+    this.parsedSettings.set(name, fresh);
+    return fresh;
   }
 
   /** Topic partitions whose cleanup.policy includes compact (the log cleaner's work list). */

@@ -9,8 +9,20 @@ export const OPEN_END = 0x7fff;
 
 const NONE: VersionRange = { min: 1, max: 0 };
 
+/** Parsed ranges by spec text: the codec asks for a schema's ranges on every message it reads or writes. */
+const parsed = new Map<string, VersionRange>();
+
 export function parseVersionRange(spec: string | undefined): VersionRange {
   if (spec === undefined || spec === 'none') return NONE;
+  let range = parsed.get(spec);
+  if (range === undefined) {
+    range = parseSpec(spec);
+    parsed.set(spec, range);
+  }
+  return range;
+}
+
+function parseSpec(spec: string): VersionRange {
   const plus = /^(\d+)\+$/.exec(spec);
   if (plus) return { min: Number(plus[1]), max: OPEN_END };
   const span = /^(\d+)-(\d+)$/.exec(spec);
