@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { PartitionLog, PartitionLogConfig, PartitionLogStore } from '../../ports/partition-log';
 import { FilePartitionLog } from './file-partition-log';
 import type { FsyncPolicy } from './fsync-policy';
+import { TailBudget, TAIL_CACHE_BYTES_TOTAL } from './log-tail-cache';
 
 /** Directory of one partition's log: `<dataDir>/topics/<topic>-<partition>` (Kafka's layout). */
 export const partitionDir = (dataDir: string, topic: string, partition: number): string =>
@@ -11,6 +12,8 @@ export const partitionDir = (dataDir: string, topic: string, partition: number):
 /** Opens FilePartitionLogs under `<dataDir>/topics/`, one instance per open partition. */
 export class FilePartitionLogStore implements PartitionLogStore {
   private readonly logs = new Map<string, Promise<FilePartitionLog>>();
+  /** One memory budget for the tail caches of every log this store opens. */
+  private readonly tailBudget = new TailBudget(TAIL_CACHE_BYTES_TOTAL);
 
   constructor(
     private readonly dataDir: string,
@@ -30,7 +33,7 @@ export class FilePartitionLogStore implements PartitionLogStore {
       if (this.logs.get(dir) === cached) this.logs.delete(dir);
       return this.open(topic, partition, config);
     }
-    const opening = FilePartitionLog.open(dir, config, this.fsync);
+    const opening = FilePartitionLog.open(dir, config, this.fsync, this.tailBudget);
     this.logs.set(dir, opening);
     opening.catch(() => this.logs.delete(dir));
     return opening;

@@ -16,6 +16,7 @@ import { cleanLog } from './log-cleaner';
 import { shouldRollByTime } from './segment-roll';
 import { readProducerSnapshotFile, writeProducerSnapshotFile } from './producer-snapshot-file';
 import { CLEAN_SHUTDOWN_FILE, openSegments, type CleanShutdown } from './partition-log-open';
+import { LogTail, TailBudget, TAIL_CACHE_BYTES_PER_LOG } from './log-tail-cache';
 
 export { CLEAN_SHUTDOWN_FILE };
 
@@ -27,6 +28,8 @@ interface PendingBatch {
   readonly baseOffset: bigint;
   readonly lastOffset: bigint;
   readonly maxTimestamp: bigint;
+  /** The segment the batch was written to (set by the flush). */
+  seg: LogSegment | null;
 }
 
 interface PendingAppend {
@@ -70,6 +73,7 @@ export class FilePartitionLog implements PartitionLog {
     private segments: LogSegment[],
     private config: PartitionLogConfig,
     readonly fsync: FsyncPolicy,
+    private readonly tail: LogTail,
   ) {
     this.end = segments[segments.length - 1].nextOffset;
     this.nextOffset = this.end;
@@ -88,9 +92,10 @@ export class FilePartitionLog implements PartitionLog {
    * dense offsets; a bad sealed segment is cut the same way and every later segment dropped
    * (partition-log-open.ts).
    */
-  static async open(dir: string, config: Partial<PartitionLogConfig>, fsync: FsyncPolicy): Promise<FilePartitionLog> {
+  static async open(dir: string, config: Partial<PartitionLogConfig>, fsync: FsyncPolicy, tailBudget?: TailBudget): Promise<FilePartitionLog> {
     const cfg = { ...DEFAULT_PARTITION_LOG_CONFIG, ...config };
-    const log = new FilePartitionLog(dir, await openSegments(dir, cfg, fsync), cfg, fsync);
+    const tail = new LogTail(tailBudget ?? new TailBudget(TAIL_CACHE_BYTES_PER_LOG));
+    const log = new FilePartitionLog(dir, await openSegments(dir, cfg, fsync), cfg, fsync, tail);
     log.deletedBefore = readOffsetField(await readCheckpoint(dir, LOG_START_OFFSET_FILE), 'logStartOffset') ?? 0n;
     if (log.deletedBefore > log.end) log.deletedBefore = log.end;
     return log;
@@ -107,7 +112,7 @@ export class FilePartitionLog implements PartitionLog {
       rewriteBaseOffset(batches, pos, next);
       const buf = batches.subarray(pos, pos + size);
       const lastOffset = next + BigInt(buf.readInt32BE(BatchOffset.lastOffsetDelta));
-      parts.push({ buf, baseOffset: next, lastOffset, maxTimestamp: buf.readBigInt64BE(BatchOffset.maxTimestamp) });
+      parts.push({ buf, baseOffset: next, lastOffset, maxTimestamp: buf.readBigInt64BE(BatchOffset.maxTimestamp), seg: null });
       next = lastOffset + 1n;
       pos += size;
     }
@@ -198,6 +203,7 @@ export class FilePartitionLog implements PartitionLog {
             writePos = seg.size;
           }
           seg.noteBatch(seg.size, b.baseOffset, b.lastOffset, b.maxTimestamp, b.buf.length, this.config.indexIntervalBytes);
+          b.seg = seg;
           seg.size += b.buf.length;
           writes.push(b.buf);
         }
@@ -210,8 +216,7 @@ export class FilePartitionLog implements PartitionLog {
         return;
       }
       for (const s of touched) s.committedSize = s.size;
-      this.end = items[items.length - 1].end;
-      for (const item of items) item.resolve(item.first);
+      this.commit(items);
     } catch (err) {
       this.fail(err, items);
     }
@@ -238,8 +243,7 @@ export class FilePartitionLog implements PartitionLog {
           s.committedSize = size;
           if (s.size === size) s.dirty = false;
         }
-        this.end = items[items.length - 1].end;
-        for (const item of items) item.resolve(item.first);
+        this.commit(items);
       } catch (err) {
         this.fail(err, items);
       } finally {
@@ -247,6 +251,15 @@ export class FilePartitionLog implements PartitionLog {
       }
       this.startSync();
     })();
+  }
+
+  /** Acknowledges written (and, under `always`, synced) appends: the end moves, the tail cache takes their batches. */
+  private commit(items: readonly PendingAppend[]): void {
+    this.end = items[items.length - 1].end;
+    for (const item of items) {
+      for (const b of item.batches) if (b.seg !== null) this.tail.add(b.seg, b.baseOffset, b.lastOffset, b.buf);
+    }
+    for (const item of items) item.resolve(item.first);
   }
 
   /** Resolves once no write is waiting for its fdatasync (every earlier append has resolved or rejected). */
@@ -308,6 +321,8 @@ export class FilePartitionLog implements PartitionLog {
   }
 
   private readSegment(seg: LogSegment, offset: bigint, maxBytes: number): Promise<Buffer> {
+    const cached = this.tail.read(seg, offset, maxBytes);
+    if (cached !== null) return Promise.resolve(cached);
     return seg.withReader(async () => {
       const limit = seg.committedSize;
       let pos = seg.offsetIndex.lookup(seg.relative(offset));
@@ -458,6 +473,7 @@ export class FilePartitionLog implements PartitionLog {
       };
       await fs.writeFile(path.join(this.dir, CLEAN_SHUTDOWN_FILE), JSON.stringify(marker));
     }
+    this.tail.clear();
     for (const s of this.segments) await s.close();
   }
 }
