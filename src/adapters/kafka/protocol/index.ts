@@ -90,6 +90,24 @@ export function encodeResponse(apiKey: number, version: number, correlationId: n
   return w.result();
 }
 
+/**
+ * A response frame as pieces for one corked socket write: record sets of at least
+ * RECORDS_BY_REFERENCE bytes (a Fetch's batches) are not copied into the frame.
+ */
+export function encodeResponsePieces(apiKey: number, version: number, correlationId: number, body: object): Buffer[] {
+  const schema = knownResponse(apiKey);
+  const w = new Writer(512, RECORDS_BY_REFERENCE);
+  w.int32(0);
+  writeResponseHeader(w, apiKey, version, correlationId);
+  writeMessage(schema, version, w, body);
+  const pieces = w.pieces();
+  pieces[0].writeInt32BE(w.length() - 4, 0);
+  return pieces;
+}
+
+/** Byte strings at least this long go into a response frame by reference (encodeResponsePieces). */
+const RECORDS_BY_REFERENCE = 4096;
+
 /** For tests and load generators: whole request frame including size prefix. */
 export function encodeRequest(apiKey: number, version: number, correlationId: number, clientId: string | null, body: object): Buffer {
   const schema = requestSchema(apiKey);

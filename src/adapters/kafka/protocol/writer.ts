@@ -6,9 +6,20 @@ import { EncodeError } from './encode-error';
  */
 export class Writer {
   buf: Buffer;
+  /** Position in `buf`; with chunks (see byReference) `length()` is the whole size. */
   pos = 0;
+  /** Finished chunks before `buf` (byReference mode), and their total size. */
+  private chunks: Buffer[] | null = null;
+  private chunkedBytes = 0;
 
-  constructor(initialSize = 256) {
+  /**
+   * @param rawByReference raw() keeps byte strings at least this long as chunks of their own
+   *   instead of copying them (chunks() returns the pieces; for the frames a socket writes whole).
+   */
+  constructor(
+    initialSize = 256,
+    private readonly rawByReference = Infinity,
+  ) {
     this.buf = Buffer.allocUnsafe(initialSize);
   }
 
@@ -78,6 +89,13 @@ export class Writer {
   }
 
   raw(b: Buffer): void {
+    if (b.length >= this.rawByReference) {
+      (this.chunks ??= []).push(this.buf.subarray(0, this.pos), b);
+      this.chunkedBytes += this.pos + b.length;
+      this.buf = Buffer.allocUnsafe(256);
+      this.pos = 0;
+      return;
+    }
     this.ensure(b.length);
     b.copy(this.buf, this.pos);
     this.pos += b.length;
@@ -89,9 +107,21 @@ export class Writer {
     this.pos += this.buf.write(s, this.pos, byteLength, 'utf8');
   }
 
-  /** The bytes written so far (a view, no copy). */
+  /** The bytes written so far (a view, no copy). Not for a writer with byte strings by reference. */
   result(): Buffer {
+    if (this.chunks !== null) throw new EncodeError('result() of a writer holding chunks: use chunks()');
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** Bytes written so far, over every chunk. */
+  length(): number {
+    return this.chunkedBytes + this.pos;
+  }
+
+  /** The bytes written so far, in order: views and the byte strings kept by reference. */
+  pieces(): Buffer[] {
+    const last = this.buf.subarray(0, this.pos);
+    return this.chunks === null ? [last] : [...this.chunks, last];
   }
 }
 

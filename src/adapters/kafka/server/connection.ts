@@ -5,6 +5,7 @@ import {
   DecodeError,
   decodeRequestBody,
   encodeResponse,
+  encodeResponsePieces,
   isKnownApiKey,
   readRequestHeader,
   type RequestHeader,
@@ -50,7 +51,7 @@ const READ_AFTER_WRITE = new Set<number>([
 interface Pending {
   readonly header: RequestHeader;
   done: boolean;
-  frame: Buffer | null;
+  frame: Buffer | Buffer[] | null;
   /** performance.now() when the request was decoded (metrics). */
   readonly started?: number;
 }
@@ -256,7 +257,7 @@ export class Connection {
     if (this.closed) return;
     if (response !== null) {
       try {
-        pending.frame = encodeResponse(pending.header.apiKey, pending.header.apiVersion, pending.header.correlationId, response);
+        pending.frame = encodeResponsePieces(pending.header.apiKey, pending.header.apiVersion, pending.header.correlationId, response);
       } catch (err) {
         return this.handlerFailed(pending.header, err);
       }
@@ -288,7 +289,8 @@ export class Connection {
     this.socket.cork();
     while (!this.closed && this.queue.length > 0 && this.queue[0]!.done) {
       const head = this.queue.shift()!;
-      if (head.frame !== null) this.socket.write(head.frame);
+      if (Array.isArray(head.frame)) for (const piece of head.frame) this.socket.write(piece);
+      else if (head.frame !== null) this.socket.write(head.frame);
     }
     this.socket.uncork();
     if (this.socket.writableLength > this.options.sendBufferCapBytes) this.pause();
