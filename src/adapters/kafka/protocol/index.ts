@@ -81,13 +81,8 @@ export function decodeRequestBody(apiKey: number, version: number, frame: Buffer
 
 /** Returns the whole frame INCLUDING the 4-byte size prefix; response header v0 or v1 (ApiVersions always v0). */
 export function encodeResponse(apiKey: number, version: number, correlationId: number, body: object): Buffer {
-  const schema = knownResponse(apiKey);
-  const w = new Writer(512);
-  w.int32(0);
-  writeResponseHeader(w, apiKey, version, correlationId);
-  writeMessage(schema, version, w, body);
-  w.buf.writeInt32BE(w.pos - 4, 0);
-  return w.result();
+  // Nothing is kept by reference, so the frame is one piece.
+  return writeResponseFrame(new Writer(512), apiKey, version, correlationId, body)[0];
 }
 
 /**
@@ -95,8 +90,15 @@ export function encodeResponse(apiKey: number, version: number, correlationId: n
  * RECORDS_BY_REFERENCE bytes (a Fetch's batches) are not copied into the frame.
  */
 export function encodeResponsePieces(apiKey: number, version: number, correlationId: number, body: object): Buffer[] {
+  return writeResponseFrame(new Writer(512, RECORDS_BY_REFERENCE), apiKey, version, correlationId, body);
+}
+
+/** Byte strings at least this long go into a response frame by reference (encodeResponsePieces). */
+const RECORDS_BY_REFERENCE = 4096;
+
+/** Size prefix, response header and body through `w`; the frame's pieces, the size written into the first. */
+function writeResponseFrame(w: Writer, apiKey: number, version: number, correlationId: number, body: object): Buffer[] {
   const schema = knownResponse(apiKey);
-  const w = new Writer(512, RECORDS_BY_REFERENCE);
   w.int32(0);
   writeResponseHeader(w, apiKey, version, correlationId);
   writeMessage(schema, version, w, body);
@@ -104,9 +106,6 @@ export function encodeResponsePieces(apiKey: number, version: number, correlatio
   pieces[0].writeInt32BE(w.length() - 4, 0);
   return pieces;
 }
-
-/** Byte strings at least this long go into a response frame by reference (encodeResponsePieces). */
-const RECORDS_BY_REFERENCE = 4096;
 
 /** For tests and load generators: whole request frame including size prefix. */
 export function encodeRequest(apiKey: number, version: number, correlationId: number, clientId: string | null, body: object): Buffer {

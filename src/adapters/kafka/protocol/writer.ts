@@ -6,15 +6,15 @@ import { EncodeError } from './encode-error';
  */
 export class Writer {
   buf: Buffer;
-  /** Position in `buf`; with chunks (see byReference) `length()` is the whole size. */
+  /** Position in `buf`; once raw() has kept a byte string by reference, `length()` is the whole size. */
   pos = 0;
-  /** Finished chunks before `buf` (byReference mode), and their total size. */
+  /** Pieces finished before `buf` (views and byte strings kept by reference), and their total size. */
   private chunks: Buffer[] | null = null;
   private chunkedBytes = 0;
 
   /**
-   * @param rawByReference raw() keeps byte strings at least this long as chunks of their own
-   *   instead of copying them (chunks() returns the pieces; for the frames a socket writes whole).
+   * @param rawByReference raw() keeps byte strings at least this long as pieces of their own
+   *   instead of copying them (pieces() returns them; for frames a socket writes in one go).
    */
   constructor(
     initialSize = 256,
@@ -109,7 +109,7 @@ export class Writer {
 
   /** The bytes written so far (a view, no copy). Not for a writer with byte strings by reference. */
   result(): Buffer {
-    if (this.chunks !== null) throw new EncodeError('result() of a writer holding chunks: use chunks()');
+    if (this.chunks !== null) throw new EncodeError('result() of a writer holding byte strings by reference: use pieces()');
     return this.buf.subarray(0, this.pos);
   }
 

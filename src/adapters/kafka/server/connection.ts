@@ -51,7 +51,8 @@ const READ_AFTER_WRITE = new Set<number>([
 interface Pending {
   readonly header: RequestHeader;
   done: boolean;
-  frame: Buffer | Buffer[] | null;
+  /** The response frame's pieces (encodeResponsePieces), or null for none (acks=0). */
+  frame: Buffer[] | null;
   /** performance.now() when the request was decoded (metrics). */
   readonly started?: number;
 }
@@ -249,7 +250,7 @@ export class Connection {
   }
 
   private enqueueReady(header: RequestHeader, frame: Buffer): void {
-    this.queue.push({ header, done: true, frame });
+    this.queue.push({ header, done: true, frame: [frame] });
     this.flush();
   }
 
@@ -289,8 +290,7 @@ export class Connection {
     this.socket.cork();
     while (!this.closed && this.queue.length > 0 && this.queue[0]!.done) {
       const head = this.queue.shift()!;
-      if (Array.isArray(head.frame)) for (const piece of head.frame) this.socket.write(piece);
-      else if (head.frame !== null) this.socket.write(head.frame);
+      if (head.frame !== null) for (const piece of head.frame) this.socket.write(piece);
     }
     this.socket.uncork();
     if (this.socket.writableLength > this.options.sendBufferCapBytes) this.pause();
