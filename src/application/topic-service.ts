@@ -149,7 +149,7 @@ export class TopicService implements TopicCatalog {
   compactedPartitions(): Array<{ topic: string; partition: number }> {
     const out: Array<{ topic: string; partition: number }> = [];
     for (const t of this.durable.topics.values()) {
-      if (!topicStorageSettings(t.configs, this.brokerLayers()).cleanupCompact) continue;
+      if (!this.settingsOf(t.name)?.storage.cleanupCompact) continue;
       for (let p = 0; p < t.partitions; p++) out.push({ topic: t.name, partition: p });
     }
     return out;
@@ -209,8 +209,8 @@ export class TopicService implements TopicCatalog {
   private async reconfigureLogs(which: (topic: string) => boolean): Promise<void> {
     for (const [key, pending] of this.logs) {
       const topic = key.slice(0, key.lastIndexOf('/'));
-      const t = this.durable.topics.get(topic);
-      if (t !== undefined && which(topic)) (await pending).reconfigure(topicStorageSettings(t.configs, this.brokerLayers()));
+      const settings = this.storageSettings(topic);
+      if (settings !== undefined && which(topic)) (await pending).reconfigure(settings);
     }
   }
 
@@ -235,7 +235,7 @@ export class TopicService implements TopicCatalog {
     const key = `${topic}/${partition}`;
     let log = this.logs.get(key);
     if (log === undefined) {
-      const opening = this.store.open(topic, partition, topicStorageSettings(t.configs, this.brokerLayers()));
+      const opening = this.store.open(topic, partition, this.settingsOf(topic)!.storage);
       this.logs.set(key, opening);
       // A refused open (cluster mode: this broker does not lead the partition) is retried next time.
       opening.catch(() => {
