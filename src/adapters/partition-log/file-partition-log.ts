@@ -17,6 +17,8 @@ import { shouldRollByTime } from './segment-roll';
 import { readProducerSnapshotFile, writeProducerSnapshotFile } from './producer-snapshot-file';
 import { CLEAN_SHUTDOWN_FILE, openSegments, type CleanShutdown } from './partition-log-open';
 import { LogTail, TailBudget, TAIL_CACHE_BYTES_PER_LOG } from './log-tail-cache';
+import { PipelinedSync } from './pipelined-sync';
+import { floorSegment, readSegmentFile } from './segment-read';
 
 export { CLEAN_SHUTDOWN_FILE };
 
@@ -43,22 +45,19 @@ interface PendingAppend {
 /**
  * A partition log in segment files under one directory (`<dataDir>/topics/<topic>-<partition>/`).
  * Writes, rolls, retention and syncs run one at a time on a promise chain; appends made in one
- * event-loop turn are written together and, under `always`, share one fdatasync (group commit).
- * Under `always` the sync is pipelined: while one fdatasync runs, later appends are written, and
- * the next fdatasync covers every write made meanwhile. Only one fdatasync is in flight (two on
- * one open file could split one write-back error between them and report success to the wrong
- * one); appends resolve in offset order, each after the fdatasync that covers it.
+ * event-loop turn are written together and, under `always`, share one fdatasync (group commit),
+ * pipelined: later appends are written while it runs (pipelined-sync.ts).
  */
 export class FilePartitionLog implements PartitionLog {
   private chain: Promise<void> = Promise.resolve();
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
-  /** Under `always`: appends written but not yet covered by an fdatasync, oldest first. */
-  private unsynced: PendingAppend[] = [];
-  /** The segments those writes touched, with each one's size after them. */
-  private unsyncedSizes = new Map<LogSegment, number>();
-  /** The fdatasync in flight (at most one), or null. */
-  private syncing: Promise<void> | null = null;
+  /** Under `always`: the appends written and waiting for their fdatasync. */
+  private readonly syncs = new PipelinedSync<PendingAppend>({
+    failure: () => this.failed,
+    synced: (items) => this.commit(items),
+    failed: (err, items) => this.fail(err, items),
+  });
   /** Next offset to assign (ahead of `end` while appends are in flight). */
   private nextOffset: bigint;
   private end: bigint;
@@ -139,7 +138,7 @@ export class FilePartitionLog implements PartitionLog {
   /** Runs `task` on the write chain once every earlier append has been written and synced. */
   private enqueue(task: () => Promise<void>): Promise<void> {
     return this.enqueueWrite(async () => {
-      await this.whenSynced();
+      await this.syncs.idle();
       await task();
     });
   }
@@ -210,9 +209,7 @@ export class FilePartitionLog implements PartitionLog {
       }
       await writeOut();
       if (this.fsync.kind === 'always') {
-        for (const s of touched) this.unsyncedSizes.set(s, s.size);
-        for (const item of items) this.unsynced.push(item);
-        this.startSync();
+        this.syncs.add(items, touched);
         return;
       }
       for (const s of touched) s.committedSize = s.size;
@@ -220,37 +217,6 @@ export class FilePartitionLog implements PartitionLog {
     } catch (err) {
       this.fail(err, items);
     }
-  }
-
-  /**
-   * Starts an fdatasync covering every unsynced write, unless one is in flight: that one starts the
-   * next when it is done. (A second one in flight, through a second open file description so both
-   * would see a write-back error, measured no faster on this machine kind.)
-   */
-  private startSync(): void {
-    if (this.syncing !== null || this.unsynced.length === 0) return;
-    const items = this.unsynced;
-    const sizes = this.unsyncedSizes;
-    this.unsynced = [];
-    this.unsyncedSizes = new Map();
-    this.syncing = (async () => {
-      try {
-        if (this.failed !== null) throw this.failed;
-        await Promise.all([...sizes.keys()].map((s) => s.fh.datasync()));
-        // A failure seen while this sync ran (a later write) acks nothing more: the log is failed.
-        if (this.failed !== null) throw this.failed;
-        for (const [s, size] of sizes) {
-          s.committedSize = size;
-          if (s.size === size) s.dirty = false;
-        }
-        this.commit(items);
-      } catch (err) {
-        this.fail(err, items);
-      } finally {
-        this.syncing = null;
-      }
-      this.startSync();
-    })();
   }
 
   /** Acknowledges written (and, under `always`, synced) appends: the end moves, the tail cache takes their batches. */
@@ -262,11 +228,6 @@ export class FilePartitionLog implements PartitionLog {
     for (const item of items) item.resolve(item.first);
   }
 
-  /** Resolves once no write is waiting for its fdatasync (every earlier append has resolved or rejected). */
-  private async whenSynced(): Promise<void> {
-    while (this.syncing !== null) await this.syncing;
-  }
-
   /**
    * fsyncgate: after a failed write or fdatasync the page cache state is unknown; never retry.
    * The log fails; `items` and every append not yet acknowledged reject with `err`.
@@ -274,8 +235,7 @@ export class FilePartitionLog implements PartitionLog {
   private fail(err: unknown, items: readonly PendingAppend[]): void {
     if (this.failed === null) this.failed = err;
     for (const item of items) item.reject(err);
-    for (const item of this.unsynced.splice(0)) item.reject(err);
-    this.unsyncedSizes.clear();
+    for (const item of this.syncs.drain()) item.reject(err);
     for (const item of this.pending.splice(0)) item.reject(err);
   }
 
@@ -293,27 +253,13 @@ export class FilePartitionLog implements PartitionLog {
     }
   }
 
-  private floorSegment(offset: bigint): LogSegment {
-    let lo = 0;
-    let hi = this.segments.length - 1;
-    let found = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.segments[mid].baseOffset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return this.segments[found];
-  }
-
   async read(offset: bigint, maxBytes: number): Promise<Buffer> {
     const start = this.logStartOffset();
     const end = this.end;
     if (offset < start || offset > end) throw new OffsetOutOfRange(offset, start, end);
     if (offset === end) return Buffer.alloc(0);
     // An offset in a compaction gap at a segment's end is served from the next segment (Kafka's UnifiedLog.read).
-    for (let seg: LogSegment | undefined = this.floorSegment(offset); seg !== undefined; seg = this.segments[this.segments.indexOf(seg) + 1]) {
+    for (let seg: LogSegment | undefined = floorSegment(this.segments, offset); seg !== undefined; seg = this.segments[this.segments.indexOf(seg) + 1]) {
       const got = await this.readSegment(seg, offset, maxBytes);
       if (got.length > 0) return got;
     }
@@ -322,31 +268,7 @@ export class FilePartitionLog implements PartitionLog {
 
   private readSegment(seg: LogSegment, offset: bigint, maxBytes: number): Promise<Buffer> {
     const cached = this.tail.read(seg, offset, maxBytes);
-    if (cached !== null) return Promise.resolve(cached);
-    return seg.withReader(async () => {
-      const limit = seg.committedSize;
-      let pos = seg.offsetIndex.lookup(seg.relative(offset));
-      const header = Buffer.alloc(BatchOffset.lastOffsetDelta + 4);
-      let firstSize = 0;
-      while (pos + header.length <= limit) {
-        await seg.fh.read(header, 0, header.length, pos);
-        firstSize = header.readInt32BE(BatchOffset.batchLength) + LOG_OVERHEAD;
-        const last = header.readBigInt64BE(BatchOffset.baseOffset) + BigInt(header.readInt32BE(BatchOffset.lastOffsetDelta));
-        if (last >= offset) break;
-        pos += firstSize;
-      }
-      if (pos + header.length > limit) return Buffer.alloc(0);
-      const want = Math.min(limit - pos, Math.max(maxBytes, firstSize));
-      const buf = Buffer.alloc(want);
-      const { bytesRead } = await seg.fh.read(buf, 0, want, pos);
-      let kept = 0;
-      while (kept + LOG_OVERHEAD <= bytesRead) {
-        const size = buf.readInt32BE(kept + BatchOffset.batchLength) + LOG_OVERHEAD;
-        if (kept + size > bytesRead) break;
-        kept += size;
-      }
-      return buf.subarray(0, kept);
-    });
+    return cached !== null ? Promise.resolve(cached) : readSegmentFile(seg, offset, maxBytes);
   }
 
   logStartOffset(): bigint {
@@ -460,7 +382,7 @@ export class FilePartitionLog implements PartitionLog {
     if (this.timer !== null) clearInterval(this.timer);
     await this.enqueue(() => this.flush());
     await this.chain;
-    await this.whenSynced();
+    await this.syncs.idle();
     if (this.failed === null) {
       const active = this.active();
       for (const s of this.segments) if (s.dirty) await s.fh.datasync();
