@@ -54,5 +54,5 @@ export const recover = async (
       if ((++replayed & 0xffff) === 0) progress();
     },
   });
-  return { snapshotPosition: snapshot?.position ?? null, snapshotEvents: snapshot?.events.length ?? 0, replayedEvents: replayed, ms: Date.now() - started };
+  return { snapshotPosition: snapshot?.position ?? null, snapshotEvents: snapshot?.count ?? 0, replayedEvents: replayed, ms: Date.now() - started };
 };

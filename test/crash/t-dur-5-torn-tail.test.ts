@@ -208,7 +208,7 @@ describe('T-DUR-5(d) segment header torn just after a roll, and a damaged newest
     for (const [i, damaged] of cases.entries()) {
       fs.overwrite(newest, damaged);
       const loaded = await new FileSnapshotStore(fs, { dir: '/d/snap' }).loadLatest();
-      if (loaded?.position !== 10 || JSON.stringify(loaded.events) !== JSON.stringify([commit(1)])) failures.push(`case ${i}`);
+      if (loaded?.position !== 10 || JSON.stringify([...loaded.events]) !== JSON.stringify([commit(1)])) failures.push(`case ${i}`);
     }
     expect(failures).toEqual([]);
   });

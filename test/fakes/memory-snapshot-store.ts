@@ -8,7 +8,8 @@ export class MemorySnapshotStore implements SnapshotStore {
 
   async save(snapshot: SnapshotToSave): Promise<void> {
     // Copy the event list: the caller's array must not change what was saved.
-    this.kept.push({ position: snapshot.position, events: [...snapshot.events] });
+    const events = [...snapshot.events];
+    this.kept.push({ position: snapshot.position, count: events.length, events });
     this.kept.sort((a, b) => a.position - b.position);
     while (this.kept.length > this.keep) this.kept.shift();
   }
