@@ -51,6 +51,33 @@ export const emptyGroupOffsets = (): GroupOffsets => ({ topics: new Map(), size:
 
 const newTable = (): TopicOffsets => ({ offset: [], leaderEpoch: [], commitTimestamp: [], expireTimestamp: null, metadata: null });
 
+/**
+ * Copy on write for snapshots (C6): a snapshot keeps the tables it was taken from, and a fold that
+ * changes one of them first puts a copy in its place. A snapshot so costs only the tables folds
+ * change while it is written (before: a copy of every table, up front, which doubled the heap of
+ * an offsets-heavy broker for the snapshot's duration and let it outgrow its limit). Kept beside
+ * the tables, not in them, so two equal states stay deep-equal; `capturedAny` keeps a process that
+ * never took a snapshot (a replay) off the lookup.
+ */
+const captured = new WeakSet<TopicOffsets>();
+let capturedAny = false;
+
+const cloneTable = (t: TopicOffsets): TopicOffsets => ({
+  offset: t.offset.slice(),
+  leaderEpoch: t.leaderEpoch.slice(),
+  commitTimestamp: t.commitTimestamp.slice(),
+  expireTimestamp: t.expireTimestamp === null ? null : t.expireTimestamp.slice(),
+  metadata: t.metadata === null ? null : t.metadata.slice(),
+});
+
+/** The table a fold may change in place: `t`, or its copy put in its place if a snapshot holds `t`. */
+const writable = (offsets: GroupOffsets, topic: string, t: TopicOffsets): TopicOffsets => {
+  if (!capturedAny || !captured.has(t)) return t;
+  const copy = cloneTable(t);
+  offsets.topics.set(topic, copy);
+  return copy;
+};
+
 /** Drops trailing holes (keeps the canonical length after a removal). */
 const trim = <T>(a: T[]): void => {
   let n = a.length;
@@ -106,6 +133,7 @@ export const putCommittedOffset = (
 ): void => {
   let t = offsets.topics.get(topic);
   if (t === undefined) offsets.topics.set(topic, (t = newTable()));
+  else t = writable(offsets, topic, t);
   if (t.offset[partition] === undefined) offsets.size++;
   t.offset[partition] = offset;
   t.leaderEpoch[partition] = leaderEpoch;
@@ -125,8 +153,9 @@ const removed = <T>(a: T[], p: number): T[] | null => {
 
 /** Folds one tombstone (OffsetDeleted, OffsetsExpired); a partition without an offset is a no-op. */
 export const removeCommittedOffset = (offsets: GroupOffsets, topic: string, partition: number): void => {
-  const t = offsets.topics.get(topic);
-  if (t === undefined || t.offset[partition] === undefined) return;
+  const held = offsets.topics.get(topic);
+  if (held === undefined || held.offset[partition] === undefined) return;
+  const t = writable(offsets, topic, held);
   offsets.size--;
   for (const a of [t.offset, t.leaderEpoch, t.commitTimestamp]) {
     delete a[partition];
@@ -137,19 +166,14 @@ export const removeCommittedOffset = (offsets: GroupOffsets, topic: string, part
   if (t.offset.length === 0) offsets.topics.delete(topic);
 };
 
-/** A copy of `offsets` that later folds do not change (a snapshot's capture: arrays of numbers, no object per offset). */
-export const copyGroupOffsets = (offsets: GroupOffsets): GroupOffsets => {
-  const topics = new Map<string, TopicOffsets>();
-  for (const [topic, t] of offsets.topics) {
-    topics.set(topic, {
-      offset: t.offset.slice(),
-      leaderEpoch: t.leaderEpoch.slice(),
-      commitTimestamp: t.commitTimestamp.slice(),
-      expireTimestamp: t.expireTimestamp === null ? null : t.expireTimestamp.slice(),
-      metadata: t.metadata === null ? null : t.metadata.slice(),
-    });
-  }
-  return { topics, size: offsets.size };
+/**
+ * `offsets` as they are now, unchanged by later folds (a snapshot's capture): the same tables,
+ * marked so that a fold copies one before changing it (copy on write, above); no copy is made here.
+ */
+export const captureGroupOffsets = (offsets: GroupOffsets): GroupOffsets => {
+  for (const t of offsets.topics.values()) captured.add(t);
+  if (offsets.topics.size > 0) capturedAny = true;
+  return { topics: new Map(offsets.topics), size: offsets.size };
 };
 
 /** The OffsetCommitted events that rebuild `offsets` for `groupId` (PE-9), made one at a time, in `forEachCommittedOffset` order. */

@@ -1,4 +1,4 @@
-import { copyGroupOffsets, offsetCommittedEvents, type GroupOffsets } from './committed-offsets';
+import { captureGroupOffsets, offsetCommittedEvents, type GroupOffsets } from './committed-offsets';
 import type { GroupEvent } from './events';
 import { captureGroup, capturedData, type CapturedGroup } from './group-snapshot';
 import { toConsumerSnapshotData, type ConsumerGroupSnapshotData } from './consumer/consumer-snapshot';
@@ -11,8 +11,9 @@ import { expandHistory, type HistoryState, type StoredHistory } from './history'
  * tombstones applied, like Kafka's compacted records (PE-9). Folding them deep-equals the input.
  *
  * The content is fixed when this is called; the OffsetCommitted events are made only while they
- * are iterated (re-iterable), from a copy of the offset tables (issue 14: a snapshot of 1 M offsets
- * held 1 M event objects while it was encoded; the copy is three arrays of numbers per topic).
+ * are iterated (re-iterable), from the offset tables as captured (issue 14: a snapshot of 1 M offsets
+ * held 1 M event objects while it was encoded; C6: then a copy of every table; now folds copy only
+ * the tables they change while a snapshot holds them, see committed-offsets.ts).
  */
 interface Part {
   readonly groupId: string;
@@ -28,7 +29,7 @@ export const snapshotEvents = (state: GroupsState, history: HistoryState): Itera
       groupId: group.groupId,
       group: group.kind === 'classic' ? { kind: 'classic', data: captureGroup(group) } : { kind: 'consumer', data: toConsumerSnapshotData(group) },
       history: history.get(group.groupId) ?? null,
-      offsets: copyGroupOffsets(group.offsets),
+      offsets: captureGroupOffsets(group.offsets),
     });
   }
   return {

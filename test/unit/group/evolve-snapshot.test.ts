@@ -61,6 +61,23 @@ describe('group domain', () => {
     expect(replay(snapshot)).toEqual(replay(before));
   });
 
+  test('C6 a snapshot copies no offset table up front; a fold copies only a table it changes while a snapshot holds it', () => {
+    const commit = (topic: string, partition: number, offset: number): GroupEvent => ({
+      type: 'OffsetCommitted', groupId: 'g', topic, partition, offset, leaderEpoch: 1, metadata: '', commitTimestamp: 5, expireTimestamp: null,
+    });
+    const state = replay([commit('t', 0, 1), commit('u', 0, 2)]);
+    const tables = () => state.groups.get('g')!.offsets.topics;
+    const [t0, u0] = [tables().get('t'), tables().get('u')];
+    const snapshot = snapshotEvents(state, new Map());
+    expect(tables().get('t')).toBe(t0);
+    evolve(state, commit('t', 0, 10));
+    evolve(state, commit('t', 1, 11));
+    expect(tables().get('t')).not.toBe(t0); // copied once, on the first change
+    expect(tables().get('u')).toBe(u0); // untouched: still shared with the snapshot
+    expect([...snapshot].map((e) => (e.type === 'OffsetCommitted' ? [e.topic, e.partition, e.offset] : e.type))).toEqual(['GroupSnapshot', ['t', 0, 1], ['u', 0, 2]]);
+    expect(replay(snapshotEvents(state, new Map()))).toEqual(state);
+  });
+
   test('CG-6 protocol vote with leader tie-break; CG-7 compatibility', () => {
     const members = [member('a', ['rr', 'range']), member('b', ['range', 'rr'])];
     expect(selectProtocol(members, 'a')).toBe('rr');
