@@ -11,6 +11,8 @@ import type { PartitionLogStore } from './ports/partition-log';
 import { METRICS, NOOP_METRICS, type Metrics } from './ports/metrics';
 import { createPinoLogger } from './adapters/system/pino-logger';
 import { TimerHeapScheduler } from './adapters/system/timer-heap-scheduler';
+import { V8HeapGauge } from './adapters/system/v8-heap-gauge';
+import { HEAP_GAUGE, type HeapGauge } from './ports/heap-gauge';
 import { FilePartitionLogStore } from './adapters/partition-log/file-partition-log-store';
 import { parseFsyncPolicy } from './adapters/partition-log/fsync-policy';
 import { MeteredPartitionLogStore } from './adapters/metrics/metered-partition-log-store';
@@ -318,6 +320,8 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
     await journal.close().catch(() => undefined);
     await jet.close();
     if (scheduler instanceof TimerHeapScheduler) scheduler.clear();
+    const gauge = container.get<HeapGauge>(HEAP_GAUGE);
+    if (gauge instanceof V8HeapGauge) gauge.close();
   };
   return {
     port: boundPorts[0]!, ports, security, reloadTls: () => server.reloadTls(), log, container,

@@ -44,6 +44,7 @@ export const servicesModule = (config: BrokerConfig): ContainerModule =>
         consumerMaxSize: config.groupConsumerMaxSize,
         consumerAssignors: config.groupConsumerAssignors.split(',').map((n) => n.trim()),
         consumerMigrationPolicy: config.groupConsumerMigrationPolicy,
+        admissionHeapPercent: config.groupAdmissionHeapPercent,
       }),
     );
     bind(SecurityService)

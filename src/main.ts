@@ -15,6 +15,8 @@ import { isGroupEvent } from './domain/group/events';
 import type { TopicEvent } from './domain/topic/events';
 import { SystemClock } from './adapters/system/system-clock';
 import { TimerHeapScheduler } from './adapters/system/timer-heap-scheduler';
+import { V8HeapGauge } from './adapters/system/v8-heap-gauge';
+import { HEAP_GAUGE, type HeapGauge } from './ports/heap-gauge';
 import { createPinoLogger } from './adapters/system/pino-logger';
 import { NodeFileSystem } from './adapters/wal/node-file-system';
 import { FileMetaLog, FILE_META_LOG_OPTIONS, type FileMetaLogOptions } from './adapters/wal/file-meta-log';
@@ -107,6 +109,7 @@ export const systemModule = (config: BrokerConfig, log: Logger): ContainerModule
     bind<Logger>(TYPES.Logger).toConstantValue(log);
     bind<Clock>(TYPES.Clock).to(SystemClock).inSingletonScope();
     bind<Scheduler>(TYPES.Scheduler).to(TimerHeapScheduler).inSingletonScope();
+    bind<HeapGauge>(HEAP_GAUGE).toDynamicValue(() => new V8HeapGauge()).inSingletonScope();
     bind<FileSystem>(FILE_SYSTEM).toDynamicValue(() => new NodeFileSystem({ blockingSync: config.metalogSyncMode === 'blocking' })).inSingletonScope();
   });
 
@@ -338,6 +341,8 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
     await journal.close();
     const scheduler = container.get<Scheduler>(TYPES.Scheduler);
     if (scheduler instanceof TimerHeapScheduler) scheduler.clear();
+    const gauge = container.get<HeapGauge>(HEAP_GAUGE);
+    if (gauge instanceof V8HeapGauge) gauge.close();
   };
   const security = container.get(SecurityService);
   return { port: boundPorts[0]!, ports, security, reloadTls: () => server.reloadTls(), log, container, coordinator, topics, journal, metricsPort, close };

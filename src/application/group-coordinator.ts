@@ -37,6 +37,7 @@ import { HeartbeatService } from './group/heartbeat-service';
 import { JoinService } from './group/join-service';
 import { LeaveService } from './group/leave-service';
 import { OffsetService } from './group/offset-service';
+import { GrowthAdmission } from './group/growth-admission';
 import { SyncService } from './group/sync-service';
 import { TimerExpiryService } from './group/timer-expiry-service';
 import { ConsumerGroupService } from './group/consumer-group-service';
@@ -49,7 +50,7 @@ export { GROUP_COORDINATOR_CONFIG, defaultGroupCoordinatorConfig, type GroupCoor
 
 /**
  * The group coordinator's services as one inversify module: bind the ports (Clock, Scheduler,
- * MetaLog, Logger, TOPIC_METADATA, TOPIC_REGEX, CONSUMER_PROTOCOL) and GROUP_COORDINATOR_CONFIG, load this, get
+ * MetaLog, Logger, TOPIC_METADATA, TOPIC_REGEX, CONSUMER_PROTOCOL, HEAP_GAUGE) and GROUP_COORDINATOR_CONFIG, load this, get
  * GroupCoordinator.
  */
 export const groupCoordinatorModule = new ContainerModule(({ bind }) => {
@@ -58,6 +59,7 @@ export const groupCoordinatorModule = new ContainerModule(({ bind }) => {
     GroupPlumbing,
     GroupTimers,
     GroupWrites,
+    GrowthAdmission,
     JoinService,
     SyncService,
     HeartbeatService,

@@ -6,6 +6,7 @@ import { decideConsumerHeartbeat } from '../../domain/group/consumer/decide-cons
 import { decideConsumerSessionExpiry, decideRebalanceExpiry, removeMember } from '../../domain/group/consumer/decide-consumer-leave';
 import { heartbeatError, type ConsumerHeartbeatCommand, type ConsumerHeartbeatResult } from '../../domain/group/consumer/heartbeat-command';
 import type { GroupEvent } from '../../domain/group/events';
+import { consumerJoinAddsMember } from '../../domain/group/growth';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
 import { TYPES } from '../../ports/symbols';
@@ -15,6 +16,7 @@ import { GroupPlumbing } from './group-plumbing';
 import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
+import { GrowthAdmission } from './growth-admission';
 
 export { SERVER_ASSIGNORS } from './consumer-context';
 
@@ -33,6 +35,7 @@ export class ConsumerGroupService {
     @inject(GroupTimers) private readonly timers: GroupTimers,
     @inject(GroupWrites) private readonly writes: GroupWrites,
     @inject(ConsumerContext) private readonly context: ConsumerContext,
+    @inject(GrowthAdmission) private readonly admission: GrowthAdmission,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) logger: Logger,
     @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
@@ -43,9 +46,14 @@ export class ConsumerGroupService {
   async heartbeat(cmd: ConsumerHeartbeatCommand): Promise<ConsumerHeartbeatResult> {
     const unavailable = this.store.unavailable();
     if (unavailable !== null) return heartbeatError(unavailable);
+    const group = this.store.group(cmd.groupId);
+    // C6: near the heap limit a joining member is refused (KC-20's error); members already in the group go on.
+    if (consumerJoinAddsMember(group, cmd.memberId, cmd.memberEpoch, cmd.instanceId) && !this.admission.admits()) {
+      return heartbeatError(ErrorCode.GROUP_MAX_SIZE_REACHED);
+    }
     const stale = this.plumbing.isMetadataStale(cmd.groupId);
     const newMemberId = cmd.memberId === '' ? this.config.generateConsumerMemberId() : cmd.memberId;
-    const decision = decideConsumerHeartbeat(cmd, this.store.group(cmd.groupId), this.context.request(cmd.groupId, this.clock.now(), newMemberId, stale));
+    const decision = decideConsumerHeartbeat(cmd, group, this.context.request(cmd.groupId, this.clock.now(), newMemberId, stale));
     if (E.isLeft(decision)) return decision.left;
     const { events, response, memberId } = decision.right;
     if (memberId !== null) {

@@ -3,6 +3,7 @@ import * as E from 'fp-ts/Either';
 import { inject, injectable } from 'inversify';
 import { ErrorCode } from '../../domain/error-code';
 import { decideJoin } from '../../domain/group/decide-join';
+import { classicJoinAddsMember } from '../../domain/group/growth';
 import { joinError, type JoinGroupCommand, type JoinGroupResult } from '../../domain/group/replies';
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
@@ -13,6 +14,7 @@ import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
 import { ClassicMemberService } from './classic-member-service';
+import { GrowthAdmission } from './growth-admission';
 
 /**
  * JoinGroup (CG-20…CG-34): decide, apply the plumbing the decision asks for (park the request,
@@ -29,6 +31,7 @@ export class JoinService {
     @inject(GroupTimers) private readonly timers: GroupTimers,
     @inject(GroupWrites) private readonly writes: GroupWrites,
     @inject(ClassicMemberService) private readonly classicMembers: ClassicMemberService,
+    @inject(GrowthAdmission) private readonly admission: GrowthAdmission,
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Logger) logger: Logger,
     @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
@@ -42,6 +45,10 @@ export class JoinService {
     if (unavailable !== null) return joinError(cmd.memberId, unavailable);
     this.log.debug({ groupId: cmd.groupId, memberId: cmd.memberId, reason: cmd.reason ?? 'not provided' }, 'join');
     const existing = this.store.group(cmd.groupId);
+    // C6: near the heap limit a new member is refused (members already in the group rejoin as usual).
+    if (classicJoinAddsMember(existing, cmd.memberId, cmd.groupInstanceId) && !this.admission.admits()) {
+      return joinError('', ErrorCode.GROUP_MAX_SIZE_REACHED);
+    }
     // CG-21: an Empty KIP-848 group is replaced by the classic group this join creates (its offsets
     // stay); a KIP-848 group with members serves the member itself (KC-60).
     if (existing?.kind === 'consumer' && existing.members.size > 0) {

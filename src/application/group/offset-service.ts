@@ -8,6 +8,7 @@ import { decideOffsetDelete } from '../../domain/group/decide-offset-delete';
 import { decideOffsetExpiry } from '../../domain/group/decide-offset-expiry';
 import { validateConsumerOffsetFetch } from '../../domain/group/consumer/validate-consumer-offsets';
 import type { GroupEvent } from '../../domain/group/events';
+import { commitAddsOffsets } from '../../domain/group/growth';
 import { forEachCommittedOffset, type CommittedOffset } from '../../domain/group/committed-offsets';
 import type { Clock } from '../../ports/clock';
 import type { Scheduler } from '../../ports/scheduler';
@@ -27,6 +28,7 @@ import { GroupStore } from './group-store';
 import { GroupTimers } from './group-timers';
 import { GroupWrites } from './group-writes';
 import { WriteDeadlines, type WriteOutcome } from './write-deadlines';
+import { GrowthAdmission } from './growth-admission';
 
 const fetched = (p: number, o: CommittedOffset | undefined): FetchedPartition =>
   o === undefined
@@ -48,6 +50,7 @@ export class OffsetService {
     @inject(TYPES.Clock) private readonly clock: Clock,
     @inject(TYPES.Scheduler) private readonly scheduler: Scheduler,
     @inject(GROUP_COORDINATOR_CONFIG) private readonly config: GroupCoordinatorConfig,
+    @inject(GrowthAdmission) private readonly admission: GrowthAdmission,
   ) {
     this.writeDeadlines = new WriteDeadlines(scheduler, 'offset-commit-write-timeouts');
   }
@@ -67,6 +70,9 @@ export class OffsetService {
       if (m !== undefined) this.timers.armSession(cmd.groupId, m.memberId, m.sessionTimeoutMs); // OF-8
     }
     const { events, topics } = decision.right;
+    // C6: near the heap limit a commit that adds a group or an offset is refused as a write that
+    // cannot be made (GEN-3's retriable code); commits to offsets the group has go on.
+    if (events.length > 0 && !this.admission.admits() && commitAddsOffsets(group, cmd.topics)) return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (events.length > 0) {
       const outcome = await this.withWriteTimeout(this.writes.write(events).durable, this.config.offsetsCommitTimeoutMs);
       if (outcome === 'failed') return all(ErrorCode.NOT_COORDINATOR);

@@ -23,6 +23,8 @@ import { re2TopicRegex } from '../../../src/adapters/regex/re2-topic-regex';
 import { CONSUMER_PROTOCOL } from '../../../src/ports/consumer-protocol';
 import { consumerProtocolCodec } from '../../../src/adapters/kafka/protocol/consumer-protocol-codec';
 import { MemoryTopics } from '../../fakes/memory-topics';
+import { FakeHeapGauge } from '../../fakes/fake-heap-gauge';
+import { HEAP_GAUGE, type HeapGauge } from '../../../src/ports/heap-gauge';
 
 export { silentLogger };
 
@@ -41,6 +43,7 @@ export const coordinatorOver = (
   config: GroupCoordinatorConfig,
   topics: TopicMetadataSource = new MemoryTopics(),
   scheduler: Scheduler = clock,
+  heap: HeapGauge = new FakeHeapGauge(),
 ): Container => {
   const container = new Container();
   container.bind(TOPIC_METADATA).toConstantValue(topics);
@@ -51,6 +54,7 @@ export const coordinatorOver = (
   container.bind(TYPES.MetaLog).toConstantValue(log);
   container.bind(TYPES.Logger).toConstantValue(silentLogger);
   container.bind(GROUP_COORDINATOR_CONFIG).toConstantValue(config);
+  container.bind(HEAP_GAUGE).toConstantValue(heap);
   container.loadSync(groupCoordinatorModule);
   return container;
 };

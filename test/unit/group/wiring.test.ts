@@ -11,6 +11,8 @@ import { re2TopicRegex } from '../../../src/adapters/regex/re2-topic-regex';
 import { CONSUMER_PROTOCOL } from '../../../src/ports/consumer-protocol';
 import { consumerProtocolCodec } from '../../../src/adapters/kafka/protocol/consumer-protocol-codec';
 import { MemoryTopics } from '../../fakes/memory-topics';
+import { FakeHeapGauge } from '../../fakes/fake-heap-gauge';
+import { HEAP_GAUGE } from '../../../src/ports/heap-gauge';
 import { joinCmd, makeHarness, silentLogger } from './group-harness';
 import { listCommittedOffsets } from '../../../src/domain/group/committed-offsets';
 
@@ -26,6 +28,7 @@ describe('wiring and adapters', () => {
     container.bind(TOPIC_METADATA).toConstantValue(new MemoryTopics());
     container.bind(TOPIC_REGEX).toConstantValue(re2TopicRegex);
     container.bind(CONSUMER_PROTOCOL).toConstantValue(consumerProtocolCodec);
+    container.bind(HEAP_GAUGE).toConstantValue(new FakeHeapGauge());
     container.loadSync(groupCoordinatorModule);
     const coord = container.get(GroupCoordinator);
     // GEN-2: not started → COORDINATOR_NOT_AVAILABLE.
