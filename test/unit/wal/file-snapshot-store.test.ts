@@ -1,6 +1,6 @@
 import * as CRC32 from 'crc-32';
 import { CrashFileSystem } from '../../fakes/crash-file-system';
-import { decodeSnapshot, encodeSnapshot, FileSnapshotStore, snapshotName } from '../../../src/adapters/snapshot/file-snapshot-store';
+import { decodeSnapshot, encodeSnapshot, encodeSnapshotPieces, FileSnapshotStore, snapshotName } from '../../../src/adapters/snapshot/file-snapshot-store';
 import type { MetaEvent } from '../../../src/domain/meta-event';
 
 /** The SnapshotStore port on files (src/ports/snapshot-store.ts; benchmarks.md Part D.7). */
@@ -73,6 +73,19 @@ describe('FileSnapshotStore', () => {
     expect(back.position).toBe(7);
     expect(back.count).toBe(events.length);
     expect(JSON.stringify([...back.events])).toBe(JSON.stringify(events));
+  });
+
+  test('C6: a snapshot of several MiB is encoded and written in pieces of about 1 MiB; its checksum spans them and it loads back whole', async () => {
+    const events = Array.from({ length: 120_000 }, (_, i) => ({ ...commit(i), metadata: `m-${i}` }));
+    const pieces = await encodeSnapshotPieces({ position: 11, events }, 5);
+    expect(pieces[0]!.length).toBe(48);
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const p of pieces.slice(1, -1)) expect(p.length).toBeLessThan(1.1 * 2 ** 20);
+    const store = new FileSnapshotStore(new CrashFileSystem(), { dir: '/s', sliceMs: 5 });
+    await store.save({ position: 11, events });
+    const back = await loadAll(store);
+    expect(back?.count).toBe(events.length);
+    expect(JSON.stringify(back?.events)).toBe(JSON.stringify(events));
   });
 
   test('C6: a loaded snapshot decodes its events as they are iterated (none held up front), as often as asked', async () => {
