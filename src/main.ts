@@ -254,7 +254,7 @@ export const loadState = async (container: Container): Promise<void> => {
     log,
     coordinator.applyReplayedOffsetCommitted,
   );
-  journal.setLoadedSnapshot(stats.snapshotPosition);
+  journal.setLoadedSnapshot(stats.snapshotPosition, stats.snapshotEvents);
   coordinator.completeLoad();
   security.completeLoad();
   // TX-87: decided transactions get their markers re-sent once topics and groups are loaded.

@@ -20,8 +20,12 @@ export const snapshotParts = (...parts: ReadonlyArray<Iterable<MetaEvent>>): Ite
 
 /**
  * The MetaLog as the services see it: a decorator that tracks the durable position and takes a
- * snapshot every `snapshotEveryEvents` appended events (issue 4: snapshots every N events), then
- * deletes the segments the snapshot covers. The snapshot captures the services' state together with
+ * snapshot every `snapshotEveryEvents` appended events (issue 4: snapshots every N events), or once
+ * as many events as the last snapshot held if that is more (C6: a snapshot rewrites the whole state,
+ * so snapshotting a state of S events every N events costs S/N rewrites per N events, quadratic as
+ * it grows; waiting for S events keeps the rewriting at most one event per event appended, and the
+ * log tail a recovery replays at most as long as the snapshot: Kafka's log cleaner waits the same way,
+ * for a dirty ratio of 0.5), then deletes the segments the snapshot covers. The snapshot captures the services' state together with
  * the log's next position — both describe every event appended so far — and is written only once
  * every one of those events is durable, so a snapshot never claims an event the log could still
  * lose (PE-9).
@@ -33,6 +37,8 @@ export class MetaJournal implements MetaLog {
   private source: DurableStateSource | null = null;
   /** Position of the newest snapshot before the one being written: the fallback if the newest is damaged. */
   private previousSnapshot: LogPosition | null = null;
+  /** Events in the last snapshot written or loaded: the next one waits for at least as many appends. */
+  private lastSnapshotEvents = 0;
   /** Wall time of the last snapshot written (or of construction): the snapshot-age metric. */
   private lastSnapshotAt = Date.now();
   /** The latest append handed to the inner log: appends settle in order, so it settles last. */
@@ -52,8 +58,9 @@ export class MetaJournal implements MetaLog {
   }
 
   /** Records the snapshot recovery started from, so its log tail is kept until a newer one exists. */
-  setLoadedSnapshot(position: LogPosition | null): void {
+  setLoadedSnapshot(position: LogPosition | null, events = 0): void {
     this.previousSnapshot = position;
+    this.lastSnapshotEvents = events;
   }
 
   /** Connects the services whose durable state makes up a snapshot (after they are built). */
@@ -69,7 +76,7 @@ export class MetaJournal implements MetaLog {
     this.metrics.observe('cohort_metalog_append_duration_seconds', (performance.now() - started) / 1000);
     this.durablePosition = Math.max(this.durablePosition, pos + events.length);
     this.sinceSnapshot += events.length;
-    if (this.sinceSnapshot >= this.snapshotEveryEvents && this.snapshotting === null && this.source !== null) {
+    if (this.sinceSnapshot >= Math.max(this.snapshotEveryEvents, this.lastSnapshotEvents) && this.snapshotting === null && this.source !== null) {
       this.sinceSnapshot = 0;
       this.snapshotting = new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => this.snapshotNow())
@@ -110,6 +117,7 @@ export class MetaJournal implements MetaLog {
     // recovery falls back to the previous one and must still find its tail (T-DUR-5 d).
     if (this.previousSnapshot !== null) await this.inner.truncateBefore(this.previousSnapshot);
     this.previousSnapshot = position;
+    this.lastSnapshotEvents = count;
     this.lastSnapshotAt = Date.now();
     this.metrics.increment('cohort_snapshots_total');
     this.metrics.set('cohort_snapshot_duration_seconds', (this.lastSnapshotAt - started) / 1000);

@@ -85,7 +85,7 @@ export class ShardHost {
         }, log, (groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) => {
           if (current()) commit(groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
         });
-        journal.setLoadedSnapshot(stats.snapshotPosition);
+        journal.setLoadedSnapshot(stats.snapshotPosition, stats.snapshotEvents);
         journal.setSnapshotSource(() => coordinator.snapshotEvents());
         await storage.log.fence();
         return stats;
