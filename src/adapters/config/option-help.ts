@@ -44,7 +44,7 @@ export const OPTION_HELP: Record<keyof BrokerConfig, string> = {
   groupConsumerAssignors: "server-side assignors of KIP-848 groups, comma-separated, the first is the default: uniform, range (Kafka's group.consumer.assignors)",
   groupConsumerMigrationPolicy: "online conversion of groups with members between the classic and the KIP-848 protocol: bidirectional | upgrade | downgrade | disabled (Kafka's group.consumer.migration.policy)",
   groupAdmissionHeapPercent: 'percent of the heap limit (--max-old-space-size) at which the coordinator refuses new members (GROUP_MAX_SIZE_REACHED) and commits that add offsets (COORDINATOR_NOT_AVAILABLE); 100 never refuses (no Kafka equivalent)',
-  snapshotEveryEvents: 'write a snapshot of the folded state every N MetaLog events, then drop the segments it covers (Cohort only; Kafka compacts __consumer_offsets instead)',
+  snapshotEveryEvents: 'write a snapshot of the folded state every N MetaLog events (or, once the state is larger, after as many events as the last snapshot held), then drop the segments it covers (Cohort only; Kafka compacts __consumer_offsets instead)',
   metalogSegmentBytes: "size of a preallocated MetaLog segment file (like Kafka's log.segment.bytes)",
   maxConnections: "most client connections at once; more are refused (Kafka's max.connections)",
   frameTimeoutMs: 'close a connection whose request frame is not complete in time: a slowloris defence (Cohort only)',
