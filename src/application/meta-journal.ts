@@ -25,10 +25,10 @@ export const snapshotParts = (...parts: ReadonlyArray<Iterable<MetaEvent>>): Ite
  * so snapshotting a state of S events every N events costs S/N rewrites per N events, quadratic as
  * it grows; waiting for S events keeps the rewriting at most one event per event appended, and the
  * log tail a recovery replays at most as long as the snapshot: Kafka's log cleaner waits the same way,
- * for a dirty ratio of 0.5), then deletes the segments the snapshot covers. The snapshot captures the services' state together with
- * the log's next position — both describe every event appended so far — and is written only once
- * every one of those events is durable, so a snapshot never claims an event the log could still
- * lose (PE-9).
+ * for a dirty ratio of 0.5), then deletes the segments the snapshot covers. The snapshot captures
+ * the services' state together with the log's next position — both describe every event appended
+ * so far — and is written only once every one of those events is durable, so a snapshot never
+ * claims an event the log could still lose (PE-9).
  */
 export class MetaJournal implements MetaLog {
   private durablePosition: LogPosition = 0;
