@@ -1,5 +1,5 @@
 'use strict';
-// Benchmark suite entry point (benchmarks.md Part C): `node bench/run.js [c1 c2 c3 c4 c5 c7 c8 produce compaction sessions security transactions]`, default all.
+// Benchmark suite entry point (benchmarks.md Part C): `node bench/run.js [c1 c2 c3 c4 c5 c6 c7 c8 produce compaction sessions security transactions]`, default all.
 // Prints one table (row, cohort median (min–max), baseline median, ratio) and writes bench/results/latest.{json,md}.
 // Env: BENCH_RUNS (pairs per row), BENCH_QUICK=1 (smoke run), BENCH_WARMUP_MS, BENCH_MEASURE_MS,
 // BENCH_RECOVERY_EVENTS, BENCH_DATA_ROOT (where broker data dirs are created).
@@ -14,6 +14,7 @@ const SUITES = {
   c3: './suites/c3-heartbeat',
   c4: './suites/c4-recovery',
   c5: './suites/c5-memory',
+  c6: './suites/c6-capacity',
   c7: './suites/c7-event-loop',
   produce: './suites/produce-fetch',
   // Issue 13: produce throughput while the log cleaner runs; fetch request size and broker CPU with KIP-227 sessions.
