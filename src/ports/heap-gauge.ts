@@ -6,8 +6,7 @@
  * (V8: the old generation, `--max-old-space-size`); `live` is its use right after the most recent
  * full (mark-sweep) collection, the best estimate of what the process really holds; `used` is its
  * use after the most recent collection of any kind (live data plus garbage not yet collected). All
- * in bytes. Reading is cheap
- * (no collection, no system call): callers may ask per request.
+ * in bytes. Reading is cheap (no collection, no system call): callers may ask per request.
  */
 export interface HeapGauge {
   heap(): HeapReading;

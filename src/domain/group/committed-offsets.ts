@@ -55,9 +55,11 @@ const newTable = (): TopicOffsets => ({ offset: [], leaderEpoch: [], commitTimes
  * Copy on write for snapshots (C6): a snapshot keeps the tables it was taken from, and a fold that
  * changes one of them first puts a copy in its place. A snapshot so costs only the tables folds
  * change while it is written (before: a copy of every table, up front, which doubled the heap of
- * an offsets-heavy broker for the snapshot's duration and let it outgrow its limit). Kept beside
- * the tables, not in them, so two equal states stay deep-equal; `capturedAny` keeps a process that
- * never took a snapshot (a replay) off the lookup.
+ * an offsets-heavy broker for the snapshot's duration and let it outgrow its limit). A table stays
+ * marked after its snapshot is written, so its next change copies it once more and the old one
+ * becomes garbage: at most one copy per changed table per snapshot. Kept beside the tables, not in
+ * them, so two equal states stay deep-equal; `capturedAny` keeps a process that never took a
+ * snapshot (a replay) off the lookup.
  */
 const captured = new WeakSet<TopicOffsets>();
 let capturedAny = false;
