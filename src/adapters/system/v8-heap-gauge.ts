@@ -18,27 +18,31 @@ const youngReserve = (args: readonly string[]): number => {
   return 3 * semi * MIB;
 };
 
-/** Bytes in use in the spaces that make up the old generation (what `--max-old-space-size` caps). */
-const oldGenerationUsed = (): number => {
+/**
+ * Bytes in use in every space (read-only excepted). The limit is the old generation's, but the young
+ * generation counts too: large objects start there and a full collection may leave them there, and
+ * whatever is young now is old soon; counting it errs on the side of refusing early.
+ */
+const heapUsed = (): number => {
   let used = 0;
-  for (const s of getHeapSpaceStatistics()) {
-    if (!s.space_name.startsWith('new_') && s.space_name !== 'read_only_space') used += s.space_used_size;
-  }
+  for (const s of getHeapSpaceStatistics()) if (s.space_name !== 'read_only_space') used += s.space_used_size;
   return used;
 };
 
 /**
- * The heap gauge over V8's own statistics, on the old generation: the V8 OOM killer fires when live
- * data outgrows the old generation's limit, whatever the young generation holds. A `gc` performance
- * observer reads the old generation's use after each collection (V8 collects as the heap fills, and
- * more often near its limit), so `heap()` is two field reads. The reading lags the heap by the
+ * The heap gauge over V8's own statistics, against the old generation's limit (the V8 OOM killer
+ * fires when live data outgrows it). A `gc` performance observer reads the heap's use after each
+ * collection (V8 collects as the heap fills, and more often near its limit), so `heap()` is two
+ * field reads. The reading lags the heap by the
  * allocations since the last collection; admission control (GrowthAdmission) keeps a margin for that.
  */
 export class V8HeapGauge implements HeapGauge {
   private readonly limit: number;
-  private used = oldGenerationUsed();
+  private used = heapUsed();
   /** No full collection yet: nothing is known to be live. */
   private live = 0;
+  /** Full collections observed so far (tests wait on it: the observer reports after the collection). */
+  fullCollections = 0;
   private readonly observer: PerformanceObserver;
 
   constructor(args: readonly string[] = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]) {
@@ -49,8 +53,11 @@ export class V8HeapGauge implements HeapGauge {
       for (const entry of list.getEntries()) {
         if (((entry as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full = true;
       }
-      this.used = oldGenerationUsed();
-      if (full) this.live = this.used;
+      this.used = heapUsed();
+      if (full) {
+        this.live = this.used;
+        this.fullCollections++;
+      }
     });
     this.observer.observe({ entryTypes: ['gc'] });
   }
