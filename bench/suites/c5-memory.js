@@ -15,6 +15,7 @@ const { formGroup } = require('../load/group-member');
 const { ensureTopic } = require('../load/topic-setup');
 const { startBroker, stopBroker, makeDataDir } = require('../harness/broker-process');
 const { pairedRuns, pairedRow } = require('../harness/paired-runs');
+const { sampleHeap, brokerPid } = require('../harness/heap-sample');
 
 const TOPIC = 'bench-c5';
 const PARTITIONS = 1000;
@@ -24,17 +25,7 @@ const PROBE = path.join(__dirname, '..', 'harness', 'heap-probe.js');
 const MODEL = path.join(__dirname, '..', 'harness', 'plain-memory-model.js');
 
 /** Signals the broker and waits for the heap probe's next sample. */
-async function sample(broker, file, seq) {
-  process.kill(broker.handle.child ? broker.handle.child.pid : broker.handle.pid, 'SIGUSR2');
-  for (let i = 0; i < 600; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      const s = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (s.seq === seq) return s;
-    } catch { /* not written yet */ }
-  }
-  throw new Error('heap probe did not answer (SIGUSR2) within 30 s');
-}
+const sample = (broker, file, seq) => sampleHeap(brokerPid(broker), file, seq, 30000);
 
 const bytes = (s) => s.heapUsed + s.external;
 

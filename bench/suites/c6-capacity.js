@@ -23,6 +23,7 @@ const { spawnEchoServer } = require('../baselines/echo-server');
 const { startBroker, stopBroker, makeDataDir } = require('../harness/broker-process');
 const { killChild } = require('../harness/child-processes');
 const { pairedRow } = require('../harness/paired-runs');
+const { sampleHeap } = require('../harness/heap-sample');
 
 const TOPIC = 'bench-c6';
 const MEMBERS_PER_GROUP = 10;
@@ -42,17 +43,8 @@ const COORDINATOR_NOT_AVAILABLE = 15;
 const REBALANCE_IN_PROGRESS = 27;
 const UNKNOWN_MEMBER_ID = 25;
 
-async function sample(pid, file, seq) {
-  process.kill(pid, 'SIGUSR2');
-  for (let i = 0; i < 1200; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      const s = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (s.seq === seq) return s;
-    } catch { /* not written yet */ }
-  }
-  throw new Error('heap probe did not answer (SIGUSR2) within 60 s');
-}
+/** A heap sample of a 1 GiB broker: its two forced full GCs take seconds. */
+const sample = (pid, file, seq) => sampleHeap(pid, file, seq, 60000);
 
 /**
  * Forms one group of ten on a lane of ten connections; resolves its members, or { refused: code }. The ten

@@ -12,23 +12,14 @@ const { KafkaConnection } = require('../load/kafka-connection');
 const { formGroup } = require('../load/group-member');
 const { ensureTopic } = require('../load/topic-setup');
 const { startBroker, stopBroker, makeDataDir } = require('../harness/broker-process');
+const { sampleHeap, brokerPid } = require('../harness/heap-sample');
 
 const TOPIC = 'bench-c5';
 const MEMBERS = 10;
 const LANES = 10;
 const PROBE = path.join(__dirname, '..', 'harness', 'heap-probe.js');
 
-async function probe(broker, file, seq) {
-  process.kill(broker.handle.child ? broker.handle.child.pid : broker.handle.pid, 'SIGUSR2');
-  for (let i = 0; i < 2400; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      const s = JSON.parse(fs.readFileSync(file, 'utf8'));
-      if (s.seq === seq) return s;
-    } catch { /* not yet */ }
-  }
-  throw new Error('no probe answer');
-}
+const probe = (broker, file, seq) => sampleHeap(brokerPid(broker), file, seq, 120000);
 
 /** SIGUSR1 writes a snapshot synchronously on the main thread; the next probe answer comes after it. */
 async function snapshot(broker, file, seq, dir) {
