@@ -48,36 +48,48 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 const PIECE_BYTES = 1 << 20;
 
 /**
- * Encodes a snapshot as pieces (the header first, then the payload in pieces of about 1 MiB), yielding
- * to the event loop whenever a slice has run `sliceMs`. Pieces, not one growing buffer (C6: a 1 GiB
- * broker's snapshot is ~150 MB, and doubling one buffer, copying it out and checksumming it in one
- * call stalled the event loop for seconds); the payload checksum is carried from piece to piece.
+ * Receives each payload piece of an encoded snapshot with its file offset. The bytes are the
+ * encoder's own buffer, valid only until the returned promise resolves (a sink that keeps them copies).
  */
-export const encodeSnapshotPieces = async (snapshot: SnapshotToSave, sliceMs = 10): Promise<Uint8Array[]> => {
-  const header = new Uint8Array(HEADER_BYTES);
-  const pieces: Uint8Array[] = [header];
+export type SnapshotPieceSink = (piece: Uint8Array, at: number) => Promise<void>;
+
+/**
+ * Encodes a snapshot's payload in pieces of about 1 MiB, handing each to `sink` as it is cut (the
+ * next piece is encoded into the same buffer once the sink is done with it), and yielding to the event
+ * loop whenever a slice has run `sliceMs`; resolves the header, which belongs at offset 0 and is known
+ * only at the end. C6: a 1 GiB broker's snapshot is ~150 MB. One buffer doubled as it grew, copied out
+ * and checksummed in one call stalled the event loop for seconds; then all its pieces were held until
+ * the last was encoded (150 MB beside a heap near its cap, and a copy of each). Now the encoder holds
+ * one piece and the payload checksum is carried from piece to piece.
+ */
+export const encodeSnapshotInto = async (snapshot: SnapshotToSave, sink: SnapshotPieceSink, sliceMs = 10): Promise<Uint8Array> => {
   const out = new ByteWriter(PIECE_BYTES + 64 * 1024);
   const encoder = new ValueEncoder();
   let crc = 0;
   let payloadBytes = 0;
-  const cut = (): void => {
-    const piece = out.toBytes();
+  const cut = async (): Promise<void> => {
+    const piece = out.view8();
     crc = CRC32.buf(piece, crc);
+    const at = HEADER_BYTES + payloadBytes;
     payloadBytes += piece.length;
-    pieces.push(piece);
+    await sink(piece, at);
     out.reset();
   };
   let sliceStart = performance.now();
   let count = 0;
   for (const e of snapshot.events) {
     encoder.encode(out, e);
-    if (out.length >= PIECE_BYTES) cut();
+    if (out.length >= PIECE_BYTES) {
+      await cut();
+      sliceStart = performance.now();
+    }
     if ((++count & 255) === 0 && performance.now() - sliceStart > sliceMs) {
       await yieldToLoop();
       sliceStart = performance.now();
     }
   }
-  if (out.length > 0) cut();
+  if (out.length > 0) await cut();
+  const header = new Uint8Array(HEADER_BYTES);
   const view = new DataView(header.buffer);
   header.set(MAGIC, 0);
   view.setUint16(4, VERSION, true);
@@ -87,7 +99,14 @@ export const encodeSnapshotPieces = async (snapshot: SnapshotToSave, sliceMs = 1
   view.setFloat64(24, payloadBytes, true);
   view.setUint32(32, crc >>> 0, true);
   view.setUint32(44, CRC32.buf(header.subarray(0, 44)) >>> 0, true);
-  return pieces;
+  return header;
+};
+
+/** Encodes a snapshot as pieces held in memory: the header first, then the payload's pieces. */
+export const encodeSnapshotPieces = async (snapshot: SnapshotToSave, sliceMs = 10): Promise<Uint8Array[]> => {
+  const payload: Uint8Array[] = [];
+  const header = await encodeSnapshotInto(snapshot, async (piece) => void payload.push(piece.slice()), sliceMs);
+  return [header, ...payload];
 };
 
 /** Encodes a snapshot as one buffer (the object-store adapter stores one blob). */
@@ -169,16 +188,14 @@ export class FileSnapshotStore implements SnapshotStore {
       if (!existed) await this.fs.fsyncDir(dirname(dir));
       this.dirDurable = true;
     }
-    const pieces = await encodeSnapshotPieces(snapshot, this.sliceMs);
     const name = snapshotName(snapshot.position);
     const tmp = join(dir, `${name}.tmp`);
     const fd = await this.fs.open(tmp, 'create');
     try {
-      let at = 0;
-      for (const piece of pieces) {
-        await this.fs.pwrite(fd, piece, at);
-        at += piece.length;
-      }
+      // Each piece goes to the temp file as it is encoded; the header, last, at offset 0. Only a
+      // complete, synced temp file is renamed into place, so a crash mid-way leaves no snapshot behind.
+      const header = await encodeSnapshotInto(snapshot, (piece, at) => this.fs.pwrite(fd, piece, at), this.sliceMs);
+      await this.fs.pwrite(fd, header, 0);
       await this.fs.fdatasync(fd);
     } finally {
       await this.fs.close(fd);

@@ -88,6 +88,27 @@ describe('FileSnapshotStore', () => {
     expect(JSON.stringify(back?.events)).toBe(JSON.stringify(events));
   });
 
+  test('C6: a save writes each piece to the file as it is encoded (no whole snapshot in memory)', async () => {
+    const fs = new CrashFileSystem();
+    const store = new FileSnapshotStore(fs, { dir: '/s', sliceMs: 5 });
+    const writesBefore: number[] = [];
+    const events: Iterable<MetaEvent> = {
+      *[Symbol.iterator]() {
+        for (let i = 0; i < 120_000; i++) {
+          if (i % 20_000 === 0) writesBefore.push(fs.counters.pwrite);
+          yield { ...commit(i), metadata: `m-${i}` };
+        }
+      },
+    };
+    await store.save({ position: 12, events });
+    // Several MiB of payload: pieces were written while later events were still to be made.
+    expect(writesBefore.at(-1)).toBeGreaterThan(1);
+    expect(writesBefore).toEqual([...writesBefore].sort((a, b) => a - b));
+    const back = await loadAll(store);
+    expect(back?.count).toBe(120_000);
+    expect(back?.events[119_999]).toEqual({ ...commit(119_999), metadata: 'm-119999' });
+  });
+
   test('C6: a loaded snapshot decodes its events as they are iterated (none held up front), as often as asked', async () => {
     const store = new FileSnapshotStore(new CrashFileSystem(), { dir: '/s' });
     await store.save({ position: 9, events: Array.from({ length: 3 }, (_, i) => commit(i)) });
