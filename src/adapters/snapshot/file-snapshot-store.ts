@@ -6,6 +6,7 @@ import { FILE_SYSTEM, type FileSystem } from '../../ports/file-system';
 import type { Snapshot, SnapshotStore, SnapshotToSave } from '../../ports/snapshot-store';
 import { ByteReader } from '../wal/byte-reader';
 import { ByteWriter } from '../wal/byte-writer';
+import { decodeEvent, encodeEvent } from '../wal/event-codecs';
 import { ValueDecoder, ValueEncoder } from '../wal/value-codec';
 
 export interface FileSnapshotStoreOptions {
@@ -21,14 +22,17 @@ export interface FileSnapshotStoreOptions {
 export const FILE_SNAPSHOT_STORE_OPTIONS = Symbol.for('FileSnapshotStoreOptions');
 
 /**
- * Snapshot file: header (48 bytes) then the events in the MetaLog's value encoding, with one string
- * dictionary for the whole file (binary: 2.1× smaller than JSON, benchmarks.md Part D.7).
+ * Snapshot file: header (48 bytes) then the events, with one string dictionary for the whole file
+ * (binary: 2.1× smaller than JSON, benchmarks.md Part D.7). Version 2 writes each event as the MetaLog
+ * does (event-codecs.ts: a compact codec where one fits, else codec 0 and the value encoding);
+ * version 1 (release 0.1 to 0.x) wrote every event in the value encoding and is still read.
  *
  *   magic "CSNP" | version u16 | header bytes u16 | position f64 | event count f64 |
  *   payload bytes f64 | payload crc32 u32 | reserved (8) | header crc32 u32
  */
 const MAGIC = [0x43, 0x53, 0x4e, 0x50];
-const VERSION = 1;
+const VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 const HEADER_BYTES = 48;
 const NAME = /^snapshot-(\d{20})\.snap$/;
 
@@ -78,7 +82,7 @@ export const encodeSnapshotInto = async (snapshot: SnapshotToSave, sink: Snapsho
   let sliceStart = performance.now();
   let count = 0;
   for (const e of snapshot.events) {
-    encoder.encode(out, e);
+    encodeEvent(out, encoder, e);
     if (out.length >= PIECE_BYTES) {
       await cut();
       sliceStart = performance.now();
@@ -120,7 +124,7 @@ export const decodeSnapshot = (file: string, bytes: Uint8Array): Snapshot => {
   if (view.getUint32(44, true) !== CRC32.buf(bytes.subarray(0, 44)) >>> 0) throw new SnapshotDamagedError(file, 'header checksum mismatch');
   if (MAGIC.some((b, i) => bytes[i] !== b)) throw new SnapshotDamagedError(file, 'bad magic');
   const version = view.getUint16(4, true);
-  if (version !== VERSION) throw new SnapshotDamagedError(file, `unsupported version ${version}`);
+  if (!READABLE_VERSIONS.includes(version)) throw new SnapshotDamagedError(file, `unsupported version ${version}`);
   const position = view.getFloat64(8, true);
   const count = view.getFloat64(16, true);
   const payloadBytes = view.getFloat64(24, true);
@@ -136,7 +140,7 @@ export const decodeSnapshot = (file: string, bytes: Uint8Array): Snapshot => {
       for (let i = 0; i < count; i++) {
         let e: MetaEvent;
         try {
-          e = decoder.decode(r) as MetaEvent;
+          e = version === 1 ? (decoder.decode(r) as MetaEvent) : decodeEvent(r, decoder);
         } catch (err) {
           throw new SnapshotDamagedError(file, (err as Error).message);
         }

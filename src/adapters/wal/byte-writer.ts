@@ -67,17 +67,24 @@ export class ByteWriter {
     this.length += data.length;
   }
 
-  /** Writes `varint(byteLength) utf8` (at most 3 bytes per UTF-16 unit, so reserve before encoding). */
+  /**
+   * Writes `varint(byteLength) utf8` (at most 3 bytes per UTF-16 unit, so reserve before encoding).
+   * Strings that encode to under 128 bytes (every ASCII string under 128 characters: member ids,
+   * topic names) go straight into the buffer with a one-byte length; `TextEncoder.encode`, which
+   * allocates its result, is left to longer ones (C6: ~1.3 µs per 49-character member id against
+   * ~0.08 µs in place, 13 % of a snapshot's encoding).
+   */
   utf8(s: string, encoder: TextEncoder): void {
-    const max = s.length * 3;
-    this.ensure(max + 5);
-    if (s.length < 0x80 / 3) {
-      // Common short-string path: the length fits one varint byte whatever the encoding.
-      const at = this.length++;
-      const { written } = encoder.encodeInto(s, this.buf.subarray(this.length));
-      this.buf[at] = written;
-      this.length += written;
-      return;
+    const n = s.length;
+    this.ensure(n * 3 + 5);
+    if (n < 0x80) {
+      const at = this.length;
+      const { written } = encoder.encodeInto(s, this.buf.subarray(at + 1));
+      if (written < 0x80) {
+        this.buf[at] = written;
+        this.length = at + 1 + written;
+        return;
+      }
     }
     const encoded = encoder.encode(s);
     this.varint(encoded.length);

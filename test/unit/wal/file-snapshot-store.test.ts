@@ -1,6 +1,8 @@
 import * as CRC32 from 'crc-32';
 import { CrashFileSystem } from '../../fakes/crash-file-system';
 import { decodeSnapshot, encodeSnapshot, encodeSnapshotPieces, FileSnapshotStore, snapshotName } from '../../../src/adapters/snapshot/file-snapshot-store';
+import { ByteWriter } from '../../../src/adapters/wal/byte-writer';
+import { ValueEncoder } from '../../../src/adapters/wal/value-codec';
 import type { MetaEvent } from '../../../src/domain/meta-event';
 
 /** The SnapshotStore port on files (src/ports/snapshot-store.ts; benchmarks.md Part D.7). */
@@ -126,6 +128,34 @@ describe('FileSnapshotStore', () => {
     new DataView(forged.buffer).setUint32(44, CRC32.buf(forged.subarray(0, 44)) >>> 0, true);
     const s = decodeSnapshot('forged', forged);
     expect(() => [...s.events]).toThrow(/snapshot forged unusable/);
+  });
+
+  test('version 2 writes events in the MetaLog\'s compact codecs; a version 1 file (every event in the value encoding) still loads', async () => {
+    const events = [commit(1), commit(2), { type: 'GroupCreated', groupId: 'g', at: 5, extra: [1, 'x'] } as unknown as MetaEvent];
+    const v2 = await encodeSnapshot({ position: 3, events });
+    expect(new DataView(v2.buffer, v2.byteOffset).getUint16(4, true)).toBe(2);
+    expect([...decodeSnapshot('v2', v2).events]).toEqual(events);
+    // Version 1, sealed as release 0.x sealed it.
+    const out = new ByteWriter();
+    const enc = new ValueEncoder();
+    for (const e of events) enc.encode(out, e);
+    const payload = out.toBytes();
+    const v1 = new Uint8Array(48 + payload.length);
+    const view = new DataView(v1.buffer);
+    v1.set([0x43, 0x53, 0x4e, 0x50], 0);
+    view.setUint16(4, 1, true);
+    view.setUint16(6, 48, true);
+    view.setFloat64(8, 3, true);
+    view.setFloat64(16, events.length, true);
+    view.setFloat64(24, payload.length, true);
+    view.setUint32(32, CRC32.buf(payload) >>> 0, true);
+    view.setUint32(44, CRC32.buf(v1.subarray(0, 44)) >>> 0, true);
+    v1.set(payload, 48);
+    expect(v2.length).toBeLessThan(v1.length);
+    expect([...decodeSnapshot('v1', v1).events]).toEqual(events);
+    view.setUint16(4, 3, true);
+    view.setUint32(44, CRC32.buf(v1.subarray(0, 44)) >>> 0, true);
+    expect(() => decodeSnapshot('v3', v1)).toThrow(/unsupported version 3/);
   });
 
   test('a damaged snapshot is reported in `skipped` with its reason', async () => {

@@ -116,3 +116,42 @@ describe('value codec object shapes (compiled factories)', () => {
     for (const v of values) expect(roundTrip(v)).toEqual(v);
   });
 });
+
+describe('ByteWriter.utf8 (every string of the MetaLog and snapshots)', () => {
+  const textEncoder = new TextEncoder();
+  /** What `utf8` must write: varint(byte length) then the bytes `TextEncoder.encode` gives. */
+  const reference = (s: string): Uint8Array => {
+    const bytes = textEncoder.encode(s);
+    const out: number[] = [];
+    for (let n = bytes.length; ; n = Math.floor(n / 128)) {
+      if (n < 128) {
+        out.push(n);
+        break;
+      }
+      out.push((n % 128) | 128);
+    }
+    return Uint8Array.from([...out, ...bytes]);
+  };
+  const written = (s: string, lead = 0): Uint8Array => {
+    const out = new ByteWriter(4);
+    for (let i = 0; i < lead; i++) out.u8(0xaa);
+    out.utf8(s, textEncoder);
+    return out.view8().slice(lead);
+  };
+
+  test('the bytes equal varint(length) + TextEncoder.encode at the 128-byte edges (ASCII, 2- and 3-byte units, lone surrogates)', () => {
+    const edges = ['', 'a'.repeat(41), 'a'.repeat(42), 'a'.repeat(127), 'a'.repeat(128), 'a'.repeat(300), 'é'.repeat(63), 'é'.repeat(64), '€'.repeat(42), '€'.repeat(43), `${'a'.repeat(125)}€`, '\ud800x', 'x\udfff'];
+    for (const s of edges) for (const lead of [0, 3]) expect(written(s, lead)).toEqual(reference(s));
+  });
+
+  test('any string round-trips through ByteReader.utf8 with the reference bytes', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 60 }), fc.string({ maxLength: 200 })), fc.nat(5), (s, lead) => {
+        const bytes = written(s, lead);
+        expect(bytes).toEqual(reference(s));
+        expect(new ByteReader(bytes, 0, bytes.length).utf8(new TextDecoder())).toBe(new TextDecoder().decode(textEncoder.encode(s)));
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+});
