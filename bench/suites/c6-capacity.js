@@ -226,4 +226,4 @@ async function run(ctx) {
   return { rows, notes };
 }
 
-module.exports = { run };
+module.exports = { run, formTen, TOPIC, MEMBERS_PER_GROUP, OFFSETS_PER_GROUP };

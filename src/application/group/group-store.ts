@@ -7,12 +7,12 @@ import { evolve, evolveOffsetCommitted } from '../../domain/group/evolve';
 import { initialGroupsState, type CommittedOffset, type Group, type GroupsState } from '../../domain/group/groups-state';
 import type { ConsumerGroup } from '../../domain/group/consumer/consumer-group';
 import { evolveHistory, initialHistoryState, type HistoryState, type StoredHistory } from '../../domain/group/history';
-import { snapshotEvents } from '../../domain/group/snapshot-events';
 import type { Logger } from '../../ports/logger';
 import type { MetaLog } from '../../ports/meta-log';
 import { TYPES } from '../../ports/symbols';
 import { CommittedReads } from './committed-reads';
 import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-config';
+import { SnapshotCapture } from './snapshot-capture';
 
 export type CoordinatorStatus = 'inactive' | 'loading' | 'active' | 'failed';
 
@@ -28,6 +28,8 @@ export class GroupStore {
   private state: GroupsState = initialGroupsState();
   private history: HistoryState = initialHistoryState();
   private readonly reads = new CommittedReads();
+  /** The snapshot being read whose groups are not all captured yet: every fold tells it first. */
+  private capture: SnapshotCapture | null = null;
   private seq = 0;
   /** The latest append holding hard state (PE-1…PE-6); appends settle in order. */
   private lastWrite: Promise<boolean> = Promise.resolve(true);
@@ -153,6 +155,8 @@ export class GroupStore {
   /** GEN-2: group APIs answer COORDINATOR_LOAD_IN_PROGRESS until `activate`. */
   beginLoad(): void {
     this.statusValue = 'loading';
+    // The groups a capture still waits for are no longer folded: it can go on capturing them as they are.
+    this.capture = null;
     this.state = initialGroupsState();
     this.history = initialHistoryState();
     this.reads.clear();
@@ -177,6 +181,7 @@ export class GroupStore {
     commitTimestamp: number,
     expireTimestamp: number | null,
   ): void {
+    if (this.capture !== null) this.beforeChange(groupId);
     this.state = evolveOffsetCommitted(this.state, groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
   }
 
@@ -189,12 +194,31 @@ export class GroupStore {
     this.statusValue = 'inactive';
   }
 
-  /** Events that rebuild the aggregate and the history (PE-9, PE-13); the journal writes them as a snapshot. */
+  /**
+   * Events that rebuild the aggregate and the history (PE-9, PE-13) as they are now; the journal
+   * writes them as a snapshot. Groups are captured as the snapshot is read or before a fold changes
+   * them (SnapshotCapture); an earlier capture still open (a snapshot abandoned part-way) is
+   * completed first, so at most one is ever open.
+   */
   snapshotEvents(): Iterable<GroupEvent> {
-    return snapshotEvents(this.state, this.history);
+    this.capture?.captureAll();
+    const capture = new SnapshotCapture(this.state, this.history);
+    this.capture = capture.open ? capture : null;
+    return capture;
+  }
+
+  private beforeChange(groupId: string): void {
+    const capture = this.capture!;
+    if (!capture.open) {
+      this.capture = null;
+      return;
+    }
+    const group = this.state.groups.get(groupId);
+    if (group !== undefined) capture.beforeChange(group);
   }
 
   private fold(event: GroupEvent): void {
+    if (this.capture !== null) this.beforeChange(event.groupId);
     this.state = evolve(this.state, event);
     this.history = evolveHistory(this.history, event, this.state.groups.get(event.groupId), this.config.historyMaxGenerations);
   }

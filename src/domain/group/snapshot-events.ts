@@ -2,8 +2,35 @@ import { captureGroupOffsets, offsetCommittedEvents, type GroupOffsets } from '.
 import type { GroupEvent } from './events';
 import { captureGroup, capturedData, type CapturedGroup } from './group-snapshot';
 import { toConsumerSnapshotData, type ConsumerGroupSnapshotData } from './consumer/consumer-snapshot';
-import type { GroupsState } from './groups-state';
+import type { Group, GroupsState } from './groups-state';
 import { expandHistory, type HistoryState, type StoredHistory } from './history';
+
+export interface SnapshotPart {
+  readonly groupId: string;
+  readonly group: { readonly kind: 'classic'; readonly data: CapturedGroup } | { readonly kind: 'consumer'; readonly data: ConsumerGroupSnapshotData };
+  readonly history: StoredHistory | null;
+  readonly offsets: GroupOffsets;
+}
+
+/** One group's share of a snapshot, captured now: its aggregate, stored history and offset tables as they are. */
+export const snapshotPart = (group: Group, history: HistoryState): SnapshotPart => ({
+  groupId: group.groupId,
+  group: group.kind === 'classic' ? { kind: 'classic', data: captureGroup(group) } : { kind: 'consumer', data: toConsumerSnapshotData(group) },
+  history: history.get(group.groupId) ?? null,
+  offsets: captureGroupOffsets(group.offsets),
+});
+
+/** The events of one captured group: its GroupSnapshot (or ConsumerGroupSnapshot), then its offsets. */
+export function* snapshotPartEvents(p: SnapshotPart): Generator<GroupEvent> {
+  // Members and stored histories are immutable values (a fold replaces them), so making their
+  // snapshot form here, one group at a time, writes what they held when the part was captured (issue
+  // 14: the aggregate keeps assignments as strings and history records as member columns).
+  const h = p.history === null ? null : expandHistory(p.history);
+  yield p.group.kind === 'classic'
+    ? { type: 'GroupSnapshot', groupId: p.groupId, group: capturedData(p.group.data), history: h }
+    : { type: 'ConsumerGroupSnapshot', groupId: p.groupId, group: p.group.data, history: h };
+  yield* offsetCommittedEvents(p.groupId, p.offsets);
+}
 
 /**
  * Events that rebuild `state` and `history` from the initial state: one GroupSnapshot per group
@@ -15,35 +42,11 @@ import { expandHistory, type HistoryState, type StoredHistory } from './history'
  * held 1 M event objects while it was encoded; C6: then a copy of every table; now folds copy only
  * the tables they change while a snapshot holds them, see committed-offsets.ts).
  */
-interface Part {
-  readonly groupId: string;
-  readonly group: { readonly kind: 'classic'; readonly data: CapturedGroup } | { readonly kind: 'consumer'; readonly data: ConsumerGroupSnapshotData };
-  readonly history: StoredHistory | null;
-  readonly offsets: GroupOffsets;
-}
-
 export const snapshotEvents = (state: GroupsState, history: HistoryState): Iterable<GroupEvent> => {
-  const parts: Part[] = [];
-  for (const group of state.groups.values()) {
-    parts.push({
-      groupId: group.groupId,
-      group: group.kind === 'classic' ? { kind: 'classic', data: captureGroup(group) } : { kind: 'consumer', data: toConsumerSnapshotData(group) },
-      history: history.get(group.groupId) ?? null,
-      offsets: captureGroupOffsets(group.offsets),
-    });
-  }
+  const parts = [...state.groups.values()].map((g) => snapshotPart(g, history));
   return {
     *[Symbol.iterator]() {
-      for (const p of parts) {
-        // Members and stored histories are immutable values (a fold replaces them), so making their
-        // snapshot form here, one group at a time, writes what they held when this was called (issue
-        // 14: the aggregate keeps assignments as strings and history records as member columns).
-        const h = p.history === null ? null : expandHistory(p.history);
-        yield p.group.kind === 'classic'
-          ? { type: 'GroupSnapshot', groupId: p.groupId, group: capturedData(p.group.data), history: h }
-          : { type: 'ConsumerGroupSnapshot', groupId: p.groupId, group: p.group.data, history: h };
-        yield* offsetCommittedEvents(p.groupId, p.offsets);
-      }
+      for (const p of parts) yield* snapshotPartEvents(p);
     },
   };
 };

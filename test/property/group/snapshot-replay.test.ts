@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import type { GroupEvent, SyncedMember } from '../../../src/domain/group/events';
 import { evolve, replay } from '../../../src/domain/group/evolve';
-import { initialGroupsState } from '../../../src/domain/group/groups-state';
+import { initialGroupsState, type GroupsState } from '../../../src/domain/group/groups-state';
+import { evolveHistory, initialHistoryState, type HistoryState } from '../../../src/domain/group/history';
 import { snapshotEvents } from '../../../src/domain/group/snapshot-events';
+import { SnapshotCapture } from '../../../src/application/group/snapshot-capture';
 
 const seed = process.env.SEED !== undefined ? Number(process.env.SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
 // eslint-disable-next-line no-console
@@ -86,6 +88,51 @@ describe('group snapshots', () => {
         const whole = replay(events);
         const fromSnapshot = replay(events.slice(cut), replay(snapshotEvents(replay(events.slice(0, cut)), new Map())));
         expect(fromSnapshot).toEqual(whole);
+      }),
+      { seed, numRuns: 300 },
+    );
+  });
+
+  /** State and history folded as the group store folds them. */
+  const foldAll = (events: readonly GroupEvent[]): { state: GroupsState; history: HistoryState } => {
+    let state = initialGroupsState();
+    let history = initialHistoryState();
+    for (const e of events) {
+      state = evolve(state, e);
+      history = evolveHistory(history, e, state.groups.get(e.groupId), 3);
+    }
+    return { state, history };
+  };
+
+  test('C6 a SnapshotCapture read part by part while later events are folded (each fold telling it first) gives what snapshotEvents gave when it was made, and again when re-read', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 60 }), fc.nat(), fc.array(fc.nat(3), { minLength: 1, maxLength: 20 }), (raw, cutSeed, reads) => {
+        const events = plausible(raw);
+        const cut = events.length === 0 ? 0 : cutSeed % (events.length + 1);
+        const reference = foldAll(events.slice(0, cut));
+        const expected = [...snapshotEvents(reference.state, reference.history)];
+        const live = foldAll(events.slice(0, cut));
+        const capture = new SnapshotCapture(live.state, live.history);
+        const reader = capture[Symbol.iterator]();
+        const got: GroupEvent[] = [];
+        const read = (n: number): void => {
+          for (let k = 0; k < n; k++) {
+            const r = reader.next();
+            if (r.done) return;
+            got.push(r.value);
+          }
+        };
+        events.slice(cut).forEach((e, i) => {
+          read(reads[i % reads.length]!);
+          const group = live.state.groups.get(e.groupId);
+          if (capture.open && group !== undefined) capture.beforeChange(group);
+          live.state = evolve(live.state, e);
+          live.history = evolveHistory(live.history, e, live.state.groups.get(e.groupId), 3);
+        });
+        read(Infinity);
+        expect(got).toEqual(expected);
+        expect([...capture]).toEqual(expected);
+        expect(replay(expected)).toEqual(reference.state);
       }),
       { seed, numRuns: 300 },
     );
