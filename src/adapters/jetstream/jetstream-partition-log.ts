@@ -12,7 +12,8 @@ import { BatchOffset, batchSizeAt } from '../kafka/record-batch/batch-header';
 import { rewriteBaseOffset } from '../kafka/record-batch/batch-rewrite';
 import { firstRecordAtOrAfter, maxTimestampRecord } from '../kafka/record-batch/record-timestamps';
 import { planRetention } from '../partition-log/retention-plan';
-import { HEADER_BASE_OFFSET, HEADER_LOG_END, HEADER_LOG_START, HEADER_PARTITION_OWNER, indexBatches, type IndexedBatch } from './partition-message';
+import { floorMessage, MessageIndex, type StoredMessage } from './message-index';
+import { HEADER_BASE_OFFSET, HEADER_LOG_END, HEADER_LOG_START, HEADER_PARTITION_OWNER, type IndexedBatch } from './partition-message';
 
 export interface JetStreamPartitionLogOptions {
   readonly js: JetStreamClient;
@@ -31,19 +32,6 @@ export interface JetStreamPartitionLogOptions {
   readonly onFailure?: (error: Error) => void;
   /** Bytes of the newest messages kept in memory; older ones are read from JetStream when asked for. */
   readonly cacheBytes?: number;
-}
-
-/** One stored message: the batches of the appends it carried, and where it sits in the stream. */
-interface StoredMessage {
-  readonly seq: number;
-  readonly first: bigint;
-  /** Offset after its last record. */
-  readonly next: bigint;
-  readonly batches: IndexedBatch[];
-  readonly size: number;
-  readonly largestTimestamp: bigint;
-  /** The message's data while it is cached (the newest `cacheBytes`), else null: read from the stream. */
-  data: Buffer | null;
 }
 
 interface Waiter {
@@ -77,21 +65,6 @@ const bigintHeader = (h: MsgHdrs | undefined, name: string): bigint | null => {
   return v === undefined || v === '' ? null : BigInt(v);
 };
 
-/** Index of the last element whose `first` is ≤ `offset`, or -1. */
-const floorMessage = (xs: readonly StoredMessage[], offset: bigint): number => {
-  let lo = 0;
-  let hi = xs.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]!.first <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-};
-
 /**
  * PartitionLog port on one subject of a JetStream stream (docs/scale-out.md, "Partitions on
  * JetStream"). The writer assigns Kafka offsets; one message holds the batches of the appends made
@@ -108,7 +81,7 @@ const floorMessage = (xs: readonly StoredMessage[], offset: bigint): number => {
  */
 export class JetStreamPartitionLog implements PartitionLog {
   private config: PartitionLogConfig;
-  private messages: StoredMessage[] = [];
+  private readonly index: MessageIndex;
   private start = 0n;
   /** Acknowledged end: the high watermark. */
   private end = 0n;
@@ -120,12 +93,11 @@ export class JetStreamPartitionLog implements PartitionLog {
   private busy = false;
   private failed: PartitionLogFailed | null = null;
   private closed = false;
-  private bytes = 0;
-  private cached = 0;
   private drained: Array<() => void> = [];
 
   private constructor(private readonly o: JetStreamPartitionLogOptions, config: Partial<PartitionLogConfig>) {
     this.config = { ...DEFAULT_PARTITION_LOG_CONFIG, ...config };
+    this.index = new MessageIndex(o.cacheBytes ?? DEFAULT_CACHE_BYTES);
   }
 
   /** Reads the subject (index rebuilt from the batch headers), then fences it; rejects if another writer stored first. */
@@ -176,31 +148,12 @@ export class JetStreamPartitionLog implements PartitionLog {
     }
     this.expectedLast = last;
     this.assigned = this.end;
-    this.raiseStart(markedStart > (this.messages[0]?.first ?? this.end) ? markedStart : this.messages[0]?.first ?? this.end);
+    this.raiseStart(markedStart > (this.index.messages[0]?.first ?? this.end) ? markedStart : this.index.messages[0]?.first ?? this.end);
   }
 
   private push(seq: number, data: Buffer): void {
-    const batches = indexBatches(data);
-    if (batches.length === 0) return;
-    let largest = -1n;
-    for (const b of batches) if (b.maxTimestamp > largest) largest = b.maxTimestamp;
-    const msg: StoredMessage = { seq, first: batches[0]!.base, next: batches[batches.length - 1]!.last + 1n, batches, size: data.length, largestTimestamp: largest, data };
-    this.messages.push(msg);
-    this.bytes += msg.size;
-    this.cached += msg.size;
-    if (msg.next > this.end) this.end = msg.next;
-    this.evict();
-  }
-
-  /** Drops the data of the oldest cached messages beyond the budget (the newest message always stays). */
-  private evict(): void {
-    const budget = this.o.cacheBytes ?? DEFAULT_CACHE_BYTES;
-    for (let i = 0; this.cached > budget && i < this.messages.length - 1; i++) {
-      const m = this.messages[i]!;
-      if (m.data === null) continue;
-      m.data = null;
-      this.cached -= m.size;
-    }
+    const msg = this.index.add(seq, data);
+    if (msg !== null && msg.next > this.end) this.end = msg.next;
   }
 
   /** A message's data: cached, or fetched from the stream by sequence (gone: purged below the log start meanwhile). */
@@ -218,14 +171,7 @@ export class JetStreamPartitionLog implements PartitionLog {
   /** Drops whole messages below `offset` from the index and raises the start (never lowers it). */
   private raiseStart(offset: bigint): void {
     if (offset > this.start) this.start = offset;
-    let drop = 0;
-    while (drop < this.messages.length && this.messages[drop]!.next <= this.start) {
-      const m = this.messages[drop]!;
-      this.bytes -= m.size;
-      if (m.data !== null) this.cached -= m.size;
-      drop++;
-    }
-    if (drop > 0) this.messages = this.messages.slice(drop);
+    this.index.dropBelow(this.start);
   }
 
   private refusal(): Error | null {
@@ -339,7 +285,7 @@ export class JetStreamPartitionLog implements PartitionLog {
     if (offset < this.start || offset > this.end) throw new OffsetOutOfRange(offset, this.start, this.end);
     if (offset === this.end) return Buffer.alloc(0);
     // Only what was acknowledged when the read began (a later append may land meanwhile).
-    const messages = this.messages;
+    const messages = this.index.messages;
     const end = this.end;
     const out: Buffer[] = [];
     let bytes = 0;
@@ -367,7 +313,7 @@ export class JetStreamPartitionLog implements PartitionLog {
   }
 
   async offsetForTimestamp(timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint } | null> {
-    for (const m of this.messages) {
+    for (const m of this.index.messages) {
       if (m.largestTimestamp < timestamp) continue;
       for (const b of m.batches) {
         if (b.maxTimestamp < timestamp || b.last < this.start) continue;
@@ -380,17 +326,17 @@ export class JetStreamPartitionLog implements PartitionLog {
 
   async maxTimestamp(): Promise<{ offset: bigint; timestamp: bigint } | null> {
     let best: { m: StoredMessage; b: IndexedBatch } | null = null;
-    for (const m of this.messages) for (const b of m.batches) if (best === null || b.maxTimestamp > best.b.maxTimestamp) best = { m, b };
+    for (const m of this.index.messages) for (const b of m.batches) if (best === null || b.maxTimestamp > best.b.maxTimestamp) best = { m, b };
     return best === null ? null : maxTimestampRecord(await this.dataOf(best.m, best.b.base), best.b.position);
   }
 
   /** retention.ms / retention.bytes over whole messages (a message plays a segment's role). */
   async applyRetention(nowMs: number): Promise<bigint> {
-    if (!this.config.cleanupDelete || this.messages.length === 0) return this.start;
+    if (!this.config.cleanupDelete || this.index.messages.length === 0) return this.start;
     // The trailing empty "active segment" keeps planRetention's rule that the log end survives.
-    const count = planRetention([...this.messages, { size: 0, largestTimestamp: -1n }], this.config, nowMs);
+    const count = planRetention([...this.index.messages, { size: 0, largestTimestamp: -1n }], this.config, nowMs);
     if (count === 0) return this.start;
-    const to = count >= this.messages.length ? this.end : this.messages[count]!.first;
+    const to = count >= this.index.messages.length ? this.end : this.index.messages[count]!.first;
     return this.truncateBefore(to);
   }
 
@@ -409,7 +355,7 @@ export class JetStreamPartitionLog implements PartitionLog {
     const raised = (): bigint => (offset > this.start ? offset : this.start);
     const seq = await this.control(raised);
     this.raiseStart(raised());
-    const keep = this.messages[0]?.seq ?? seq;
+    const keep = this.index.messages[0]?.seq ?? seq;
     await this.o.jsm.streams.purge(this.o.stream, { filter: this.o.subject, seq: keep });
     return this.start;
   }
@@ -424,7 +370,7 @@ export class JetStreamPartitionLog implements PartitionLog {
   }
 
   sizeInBytes(): number {
-    return this.bytes;
+    return this.index.sizeInBytes;
   }
 
   /** Waits for queued publishes (they resolve or reject), then refuses further appends. */
