@@ -39,11 +39,12 @@ async function main(argv) {
     try {
       const suite = SUITES[name];
       const out = Array.isArray(suite) ? await require(suite[0])[suite[1]](ctx) : await require(suite).run(ctx);
-      rows.push(...out.rows);
+      // Each row names its suite: a later partial run replaces exactly its suites' rows (tools/splice-results.js).
+      rows.push(...out.rows.map((r) => ({ ...r, suite: name })));
       notes.push(...out.notes);
     } catch (e) {
       // A benchmark that cannot run at all still yields a row, so the table always shows every benchmark.
-      rows.push({ bench: name.toUpperCase(), name: '(benchmark)', cohortError: (e && e.message ? e.message : String(e)).split('\n')[0] });
+      rows.push({ bench: name.toUpperCase(), suite: name, name: '(benchmark)', cohortError: (e && e.message ? e.message : String(e)).split('\n')[0] });
     }
     notes.push(`${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }

@@ -26,10 +26,14 @@ const suites = partial.meta.selected;
 // The row labels ("C4", "C5", "C6", …) the partial run produced stand for its suites in the full run.
 const benches = new Set(partial.rows.map((r) => r.bench));
 const replacedNote = (n) => suites.some((s) => n.startsWith(`${s}:`)) || [...benches].some((b) => n.startsWith(`${b} `) || n.startsWith(`${b}:`));
+// A row that names its suite (bench/run.js) is replaced when that suite ran again; an older row without
+// one when the partial run produced its label (one suite may produce rows of another's label: c5's C6
+// extrapolation, so only rows that name their suite are told apart).
+const replaced = (r) => (r.suite !== undefined ? suites.includes(r.suite) : benches.has(r.bench));
 const rows = [];
 let inserted = false;
 for (const r of full.rows) {
-  if (!benches.has(r.bench)) {
+  if (!replaced(r)) {
     rows.push(r);
   } else if (!inserted) {
     rows.push(...partial.rows);
