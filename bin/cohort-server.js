@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 'use strict';
-// Thin launcher: the broker bundled into one file by `npm run build` (tsc, then scripts/bundle.js).
+// Thin launcher: the broker bundled into one file by `npm run build` (tsc, then scripts/bundle.js),
+// loaded with the code cache the build wrote beside it (bundle-loader.js).
+const path = require('node:path');
+const { loadBundle } = require('./bundle-loader');
+
 let cli;
 try {
-  cli = require('../dist/cohort-server.js');
+  cli = loadBundle(path.join(__dirname, '..', 'dist', 'cohort-server.js'));
 } catch (e) {
-  if (e && e.code === 'MODULE_NOT_FOUND' && /cohort-server\.js/.test(e.message)) {
+  if (e && e.code === 'ENOENT' && /cohort-server\.js/.test(e.message)) {
     process.stderr.write('cohort-server: dist/cohort-server.js is missing (run npm run build)\n');
     process.exit(1);
   }

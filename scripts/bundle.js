@@ -6,7 +6,7 @@
 // file reads and compilation; one file with its whitespace and syntax minified (identifiers kept, so
 // CPU profiles stay readable) loads in a fraction of that. The CLI's subcommands and cluster mode stay
 // lazy: esbuild keeps each `import()` as a module whose body runs only when it is first required.
-// Usage: node scripts/bundle.js [outfile]   (run by `npm run build` after tsc)
+// Usage: node scripts/bundle.js [outfile]   (run by `npm run build` after tsc; writes <outfile>.cache too)
 const path = require('node:path');
 const fs = require('node:fs');
 
@@ -41,6 +41,9 @@ esbuild
     sourcemap: 'external',
     logLevel: 'warning',
   })
+  // The V8 code cache bin/cohort-server.js loads the bundle with (bin/bundle-loader.js): made by this
+  // Node, so a start on the same Node skips most of the bundle's compilation.
+  .then(() => require('../bin/bundle-loader').writeCodeCache(outfile))
   .catch((e) => {
     process.stderr.write(`bundle: ${e.message.split('\n')[0]}\n`);
     process.exit(1);
