@@ -68,10 +68,10 @@ export type SnapshotPieceSink = (piece: Uint8Array, at: number) => Promise<void>
  * Encodes a snapshot's payload in pieces of about 1 MiB, handing each to `sink` as it is cut (the
  * next piece is encoded into the same buffer once the sink is done with it), and yielding to the event
  * loop whenever a slice has run `sliceMs`; resolves the header, which belongs at offset 0 and is known
- * only at the end. C6: a 1 GiB broker's snapshot is ~150 MB. One buffer doubled as it grew, copied out
- * and checksummed in one call stalled the event loop for seconds; then all its pieces were held until
- * the last was encoded (150 MB beside a heap near its cap, and a copy of each). Now the encoder holds
- * one piece and the payload checksum is carried from piece to piece.
+ * only at the end. C6: a 1 GiB broker's snapshot is a few hundred MB. One buffer doubled as it grew,
+ * copied out and checksummed in one call stalled the event loop for seconds; then all its pieces were
+ * held until the last was encoded (beside a heap near its cap, and a copy of each). Now the encoder
+ * holds one piece and the payload checksum is carried from piece to piece.
  */
 export const encodeSnapshotInto = async (snapshot: SnapshotToSave, sink: SnapshotPieceSink, sliceMs = SLICE_MS): Promise<Uint8Array> => {
   const out = new ByteWriter(PIECE_BYTES + 64 * 1024);
@@ -90,10 +90,7 @@ export const encodeSnapshotInto = async (snapshot: SnapshotToSave, sink: Snapsho
   let count = 0;
   for (const e of snapshot.events) {
     encodeEvent(out, encoder, e);
-    if (out.length >= PIECE_BYTES) {
-      await cut();
-      sliceStart = performance.now();
-    }
+    if (out.length >= PIECE_BYTES) await cut();
     if ((++count & 255) === 0 && performance.now() - sliceStart > sliceMs) {
       await yieldToLoop();
       sliceStart = performance.now();
