@@ -32,7 +32,8 @@ async function main(argv) {
   for (const s of selected) if (!SUITES[s]) throw new Error(`unknown benchmark "${s}" (known: ${Object.keys(SUITES).join(' ')})`);
   const ctx = benchContext();
   const started = Date.now();
-  const rows = []; const notes = [];
+  // noteSuites[i] names the suite that wrote notes[i] (tools/splice-results.js replaces a suite's notes by it).
+  const rows = []; const notes = []; const noteSuites = [];
   for (const name of selected) {
     ctx.log(`== ${name}`);
     const t0 = Date.now();
@@ -42,15 +43,17 @@ async function main(argv) {
       // Each row names its suite: a later partial run replaces exactly its suites' rows (tools/splice-results.js).
       rows.push(...out.rows.map((r) => ({ ...r, suite: name })));
       notes.push(...out.notes);
+      noteSuites.push(...out.notes.map(() => name));
     } catch (e) {
       // A benchmark that cannot run at all still yields a row, so the table always shows every benchmark.
       rows.push({ bench: name.toUpperCase(), suite: name, name: '(benchmark)', cohortError: (e && e.message ? e.message : String(e)).split('\n')[0] });
     }
     notes.push(`${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    noteSuites.push(name);
   }
   const meta = {
     date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, runs: ctx.runs, quick: ctx.quick,
-    warmupMs: ctx.warmupMs, measureMs: ctx.measureMs, selected, totalSeconds: (Date.now() - started) / 1000,
+    warmupMs: ctx.warmupMs, measureMs: ctx.measureMs, selected, totalSeconds: (Date.now() - started) / 1000, noteSuites,
   };
   console.log(textTable(rows));
   console.log('');

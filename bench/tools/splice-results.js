@@ -41,11 +41,17 @@ for (const r of full.rows) {
   }
 }
 if (!inserted) rows.push(...partial.rows);
-const notes = [
-  ...full.notes.filter((n) => !replacedNote(n)),
-  ...partial.notes,
-  `spliced: suites ${suites.join(', ')} (rows ${[...benches].join(', ')}) from the run of ${partial.meta.date}; every other row from the earlier run of ${full.meta.date}.`,
-];
-const meta = { ...full.meta, spliced: { date: partial.meta.date, suites } };
+// Notes follow their suite the same way: by meta.noteSuites (bench/run.js) where it names one, else
+// (older runs: null) by their label prefix. A spliced note keeps its suite; the splice's own note
+// names none and matches no label, so it stays.
+const fullSuites = full.meta.noteSuites || [];
+const kept = full.notes
+  .map((n, i) => [n, fullSuites[i] ?? null])
+  .filter(([n, suite]) => (suite !== null ? !suites.includes(suite) : !replacedNote(n)));
+const added = partial.notes.map((n, i) => [n, partial.meta.noteSuites ? partial.meta.noteSuites[i] : suites.length === 1 ? suites[0] : null]);
+const spliceNote = [`spliced: suites ${suites.join(', ')} (rows ${[...benches].join(', ')}) from the run of ${partial.meta.date}; every other row from the earlier run of ${full.meta.date}.`, null];
+const noted = [...kept, ...added, spliceNote];
+const notes = noted.map(([n]) => n);
+const meta = { ...full.meta, spliced: { date: partial.meta.date, suites }, noteSuites: noted.map(([, suite]) => suite) };
 writeResults({ rows, notes, meta });
 console.log(`spliced ${partial.rows.length} rows of ${suites.join(', ')} into the full run: ${rows.length} rows`);
