@@ -181,7 +181,7 @@ export class GroupStore {
     commitTimestamp: number,
     expireTimestamp: number | null,
   ): void {
-    if (this.capture !== null) this.beforeChange(groupId);
+    this.beforeChange(groupId);
     this.state = evolveOffsetCommitted(this.state, groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
   }
 
@@ -207,8 +207,10 @@ export class GroupStore {
     return capture;
   }
 
+  /** Tells an open snapshot capture that the group under `groupId` is about to change (a no-op without one). */
   private beforeChange(groupId: string): void {
-    const capture = this.capture!;
+    const capture = this.capture;
+    if (capture === null) return;
     if (!capture.open) {
       this.capture = null;
       return;
@@ -218,7 +220,7 @@ export class GroupStore {
   }
 
   private fold(event: GroupEvent): void {
-    if (this.capture !== null) this.beforeChange(event.groupId);
+    this.beforeChange(event.groupId);
     this.state = evolve(this.state, event);
     this.history = evolveHistory(this.history, event, this.state.groups.get(event.groupId), this.config.historyMaxGenerations);
   }
