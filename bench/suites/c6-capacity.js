@@ -92,6 +92,17 @@ async function commitTen(conn, groupId, generation, leaderId, ids) {
   return { members };
 }
 
+/** Opens `count` lanes of ten connections each (one group forms per lane at a time); every connection also goes into `conns`. */
+async function openLanes(port, count, conns) {
+  const lanes = [];
+  for (let l = 0; l < count; l++) {
+    const lane = [];
+    for (let i = 0; i < MEMBERS_PER_GROUP; i++) { const c = await KafkaConnection.open(port); conns.push(c); lane.push(c); }
+    lanes.push(lane);
+  }
+  return lanes;
+}
+
 async function fill(ctx, maxMembers) {
   const dataDir = makeDataDir('c6');
   const file = path.join(dataDir, '..', `${path.basename(dataDir)}-heap.json`);
@@ -113,12 +124,7 @@ async function fill(ctx, maxMembers) {
     await ensureTopic(broker.port, TOPIC, OFFSETS_PER_GROUP);
     const codec = kafkaCodec();
     const laneCount = ctx.quick ? 20 : 100;
-    const lanes = [];
-    for (let l = 0; l < laneCount; l++) {
-      const lane = [];
-      for (let i = 0; i < MEMBERS_PER_GROUP; i++) { const c = await KafkaConnection.open(broker.port); conns.push(c); lane.push(c); }
-      lanes.push(lane);
-    }
+    const lanes = await openLanes(broker.port, laneCount, conns);
     echo = await spawnEchoServer();
     const s0 = await sample(pid, file, 1);
     const held = [];
@@ -226,4 +232,4 @@ async function run(ctx) {
   return { rows, notes };
 }
 
-module.exports = { run, formTen, TOPIC, MEMBERS_PER_GROUP, OFFSETS_PER_GROUP };
+module.exports = { run, formTen, openLanes, TOPIC, MEMBERS_PER_GROUP, OFFSETS_PER_GROUP };

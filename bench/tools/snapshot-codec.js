@@ -10,12 +10,11 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { KafkaConnection } = require('../load/kafka-connection');
 const { kafkaCodec } = require('../load/kafka-codec');
 const { ensureTopic } = require('../load/topic-setup');
 const { startBroker, stopBroker, makeDataDir, REPO } = require('../harness/broker-process');
 const { previousReleaseBin } = require('../harness/previous-release');
-const { formTen, TOPIC, MEMBERS_PER_GROUP, OFFSETS_PER_GROUP } = require('../suites/c6-capacity');
+const { formTen, openLanes, TOPIC, OFFSETS_PER_GROUP } = require('../suites/c6-capacity');
 
 const LANES = 50;
 const RUNS = 7;
@@ -30,12 +29,7 @@ async function fill(groups) {
   try {
     await ensureTopic(broker.port, TOPIC, OFFSETS_PER_GROUP);
     const codec = kafkaCodec();
-    const lanes = [];
-    for (let l = 0; l < LANES; l++) {
-      const lane = [];
-      for (let i = 0; i < MEMBERS_PER_GROUP; i++) { const c = await KafkaConnection.open(broker.port); conns.push(c); lane.push(c); }
-      lanes.push(lane);
-    }
+    const lanes = await openLanes(broker.port, LANES, conns);
     let next = 0;
     await Promise.all(lanes.map(async (lane) => {
       while (next < groups) {
