@@ -15,10 +15,28 @@ export const cliAddUser = (dataDir: string, name: string, mechanism: string, pas
     p.stdin.end(`${password}\n`);
   });
 
-/** Runs a client driver that prints one JSON line; resolves with it (bounded: SIGKILL after `timeoutMs`). */
+const lastJsonLine = (stdout: string): string | undefined => stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+
+/**
+ * Runs a client driver that prints one JSON line; resolves with it (bounded: SIGKILL after `timeoutMs`).
+ * A driver that printed its result and then died of a signal of its own (a client library crashing in
+ * its teardown, after the broker's answers were read) still yields the result, with a warning; any
+ * other failure throws with the exit code, signal and both outputs.
+ */
 export const runJsonDriver = async (file: string, args: string[], timeoutMs = 60_000): Promise<any> => {
-  const { stdout } = await run(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 22 });
-  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const name = path.basename(args[0] ?? file);
+  const stdout = await run(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 22 }).then(
+    (r) => r.stdout,
+    (e: { code?: unknown; signal?: unknown; killed?: boolean; stdout?: string; stderr?: string }) => {
+      const printed = lastJsonLine(e.stdout ?? '');
+      if (printed !== undefined && typeof e.signal === 'string' && e.killed !== true) {
+        console.warn(`driver ${name} died of ${e.signal} after printing its result; stderr: ${(e.stderr ?? '').slice(-500)}`);
+        return e.stdout!;
+      }
+      throw new Error(`driver ${name} failed: code=${String(e.code)} signal=${String(e.signal)} killed=${String(e.killed)}\nstdout: ${(e.stdout ?? '').slice(-2000)}\nstderr: ${(e.stderr ?? '').slice(-2000)}`);
+    },
+  );
+  const line = lastJsonLine(stdout);
   if (line === undefined) throw new Error(`driver printed no JSON: ${stdout.slice(0, 500)}`);
   return JSON.parse(line);
 };
