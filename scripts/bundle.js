@@ -44,6 +44,8 @@ esbuild
   // The V8 code cache bin/cohort-server.js loads the bundle with (bin/bundle-loader.js): made by this
   // Node, so a start on the same Node skips most of the bundle's compilation.
   .then(() => require('../bin/bundle-loader').writeCodeCache(outfile))
+  // The broker's warm-up (a start and a close) may leave a handle behind; the cache is written: exit.
+  .then(() => process.exit(0))
   .catch((e) => {
     process.stderr.write(`bundle: ${e.message.split('\n')[0]}\n`);
     process.exit(1);

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import {
   ConfigError,
@@ -130,4 +132,21 @@ export const main = async (argv: string[]): Promise<void> => {
   }
   const { runServer } = await import('./run-server');
   await runServer(config!, { repairMetalog: opts!['repairMetalog'] === true });
+};
+
+/**
+ * The build's training run for the bundle's code cache (bin/bundle-loader.js, issue 14 C4 start-up):
+ * starts a broker on a temporary data directory and a loopback port, and closes it, so the functions a
+ * start runs are compiled before the cache is made and a real start loads them instead of compiling
+ * them again. Never called by `cohort-server` itself.
+ */
+export const warmUp = async (): Promise<void> => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-warmup-'));
+  try {
+    const { startBroker } = await import('../../main');
+    const broker = await startBroker(resolveConfig({ dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
+    await broker.close();
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 };
