@@ -94,9 +94,19 @@ function hasDirtyTail(dataDir) {
   } finally { fs.closeSync(fd); }
 }
 
-/** Copies the MetaLog of `fromDir` (and its snapshots when `withSnapshots`) into a new data directory `toDir`. */
+/**
+ * Copies the MetaLog of `fromDir` (and its snapshots when `withSnapshots`) into a new data directory
+ * `toDir`, and fsyncs the MetaLog's files: a crashed broker's files are on disk, and an unsynced copy
+ * is not even allocated yet (cutting its preallocated segment at open cost nothing, where the same
+ * cut of a file on disk frees its blocks: ~6 ms per 64 MiB segment here), which made C4's torn row,
+ * whose tear is fsynced, look slower than the clean one by that much.
+ */
 function copyDataDir(fromDir, toDir, { withSnapshots }) {
   fs.cpSync(path.join(fromDir, 'metalog'), path.join(toDir, 'metalog'), { recursive: true });
+  for (const name of fs.readdirSync(path.join(toDir, 'metalog'))) {
+    const fd = fs.openSync(path.join(toDir, 'metalog', name), 'r+');
+    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+  }
   if (withSnapshots && fs.existsSync(path.join(fromDir, 'snapshots'))) {
     fs.cpSync(path.join(fromDir, 'snapshots'), path.join(toDir, 'snapshots'), { recursive: true });
   }

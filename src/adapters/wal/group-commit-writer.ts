@@ -118,7 +118,7 @@ export class GroupCommitWriter {
       return new GroupCommitWriter(fs, config, chain, active);
     }
     if (last !== undefined) {
-      // Its records are durable already (open found them whole, or zeroed a torn tail and synced).
+      // Its records are durable already (open found them whole, or cut a torn tail and synced).
       const fd = await io('open', last.path, fs.open(last.path, 'readWrite'));
       try {
         await io('truncate', last.path, fs.ftruncate(fd, last.validEnd));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
@@ -82,8 +82,15 @@ test('issue 14 C4: a segment scanned through a window matches the whole-buffer s
       const windowClean = windowed.zeroTail && (windowed.stop === 'eof' || windowed.stop === 'zero');
       expect(windowClean).toBe(wholeClean);
       if (buf.length >= 32) expect(Array.from(windowed.header)).toEqual(Array.from(buf.subarray(0, 32)));
-      if (wholeClean) {
-        expect([windowed.validEnd, windowed.records, windowed.endPosition]).toEqual([whole.validEnd, whole.records, whole.endPosition]);
+      // Clean or not: the open takes a window scan's stop for the records (a torn tail is then told
+      // from corruption by the bytes after it alone, wal-inspection.ts).
+      expect([windowed.validEnd, windowed.records, windowed.endPosition, windowed.stop, windowed.detail]).toEqual([whole.validEnd, whole.records, whole.endPosition, whole.stop, whole.detail]);
+      if (!wholeClean) {
+        const after = await readSegmentData(nfs, path, chunk, whole.validEnd);
+        const file = readFileSync(path);
+        expect(Array.from(after.subarray(whole.validEnd))).toEqual(Array.from(file.subarray(whole.validEnd, after.length)));
+        // It reads at least what the whole read holds after the stop (its stop rule counts from there).
+        expect(after.length).toBeGreaterThanOrEqual(Math.min(buf.length, whole.validEnd + chunk));
       }
       // The replay: decode up to the end the check found, from a position inside the segment.
       const from = 7 + Math.floor(whole.endPosition / 3);
@@ -98,3 +105,20 @@ test('issue 14 C4: a segment scanned through a window matches the whole-buffer s
     { numRuns: 300, seed },
   );
 }, 60_000);
+
+test('issue 14 C4: nonZeroEnd finds the end of the last non-zero byte from any start (blocks narrowed 64 KiB / 4 KiB / 256 / 64)', () => {
+  const reference = (buf: Uint8Array, from: number): number => {
+    for (let i = buf.length - 1; i >= from; i--) if (buf[i] !== 0) return i + 1;
+    return from;
+  };
+  const sized = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 60_000, max: 200_000 }));
+  fc.assert(
+    fc.property(sized, fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 255 })), { maxLength: 4 }), fc.double({ min: 0, max: 1, noNaN: true }), (size, marks, at) => {
+      const buf = new Uint8Array(size);
+      for (const [where, value] of marks) if (size > 0) buf[Math.min(size - 1, Math.floor(where * size))] = value;
+      const from = Math.floor(at * size);
+      expect(nonZeroEnd(buf, from)).toBe(reference(buf, from));
+    }),
+    { numRuns: 300, seed },
+  );
+});
