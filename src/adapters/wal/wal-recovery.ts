@@ -3,7 +3,7 @@ import type { FileSystem } from '../../ports/file-system';
 import { inspectWal, MetaLogCorruptError, type InspectOptions, type WalInspection } from './wal-inspection';
 
 export interface RecoveryReport {
-  /** The torn tail that was cut: file, the offset of the last whole record's end, and the non-zero bytes that were after it. */
+  /** The torn tail that was repaired: file, the offset of the last whole record's end, and the non-zero bytes that were after it. */
   readonly tornTail: { readonly file: string; readonly offset: number; readonly bytesCut: number; readonly detail: string } | null;
   /** A segment whose roll never became durable, removed. */
   readonly removedSegment: string | null;
@@ -11,9 +11,9 @@ export interface RecoveryReport {
 
 /**
  * Open-time recovery (T-DUR-5/6): repairs only what a power loss can leave behind — a torn tail of
- * the last segment (the file cut at the end of the last whole record, then fdatasynced, so no stale
- * byte can be read as a record by a later life: etcd's `ZeroToEnd` lesson; the writer never appends
- * to a segment that holds records, it starts the next one) or a segment whose roll was cut short.
+ * the last segment (cut at the end of the last whole record, or zeroed when the segment holds no
+ * record, then fdatasynced: no stale byte may be read as a record by a later life, etcd's
+ * `ZeroToEnd` lesson) or a segment whose roll was cut short.
  * Damage to synced data throws `MetaLogCorruptError` before anything is written.
  */
 export const recoverWal = async (fs: FileSystem, dir: string, opts: InspectOptions = {}): Promise<{ inspection: WalInspection; report: RecoveryReport }> => {
@@ -33,11 +33,16 @@ export const recoverWal = async (fs: FileSystem, dir: string, opts: InspectOptio
         removedSegment = problem.path;
         break;
       case 'torn-tail': {
-        // Cut rather than zeroed: writing zeros over the tail and later cutting the segment to its
-        // data (GroupCommitWriter.start) cost a torn open ~25 ms more than a clean one in C4.
+        // With records, the segment is cut at the last one: the writer appends in a new segment and
+        // would cut it there anyway (GroupCommitWriter.start); zeroing the tail first and cutting it
+        // after the sync cost a torn open ~25 ms more than a clean one in C4. Without records (a torn
+        // first write), the writer goes on in this segment: its dirty bytes are zeroed in place, so
+        // it keeps its preallocated blocks (cutting them from a fresh 64 MiB segment, then writing
+        // into new ones, cost more than the zeros).
         const fd = await fs.open(problem.segment.path, 'readWrite');
         try {
-          await fs.ftruncate(fd, problem.offset);
+          if (problem.segment.records > 0) await fs.ftruncate(fd, problem.offset);
+          else await fs.pwrite(fd, new Uint8Array(problem.dirtyEnd - problem.offset), problem.offset);
           await fs.fdatasync(fd);
         } finally {
           await fs.close(fd);
