@@ -4,6 +4,7 @@
 // Formats mirror src/adapters/wal/{segment-file,record-frame,event-batch}.ts and
 // src/adapters/snapshot/file-snapshot-store.ts; they are re-read here so the bench needs no broker internals.
 const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const CRC32 = require('crc-32');
 
@@ -96,13 +97,14 @@ function hasDirtyTail(dataDir) {
 
 /**
  * Copies the MetaLog of `fromDir` (and its snapshots when `withSnapshots`) into a new data directory
- * `toDir`, and fsyncs the MetaLog's files: a crashed broker's files are on disk, and an unsynced copy
- * is not even allocated yet (cutting its preallocated segment at open cost nothing, where the same
- * cut of a file on disk frees its blocks: ~6 ms per 64 MiB segment here), which made C4's torn row,
- * whose tear is fsynced, look slower than the clean one by that much.
+ * `toDir` as the broker left it: segments sparse (preallocation is an ftruncate; `fs.cpSync` would
+ * write their 64 MiB of zeros, and cutting such a copy at open frees blocks a real segment never
+ * had), and fsynced (a crashed broker's files are on disk; an unsynced copy is not even allocated,
+ * so opening it skipped work that C4's torn row, whose tear is fsynced, did not).
  */
 function copyDataDir(fromDir, toDir, { withSnapshots }) {
-  fs.cpSync(path.join(fromDir, 'metalog'), path.join(toDir, 'metalog'), { recursive: true });
+  fs.mkdirSync(toDir, { recursive: true });
+  execFileSync('cp', ['-r', '--sparse=always', path.join(fromDir, 'metalog'), path.join(toDir, 'metalog')]);
   for (const name of fs.readdirSync(path.join(toDir, 'metalog'))) {
     const fd = fs.openSync(path.join(toDir, 'metalog', name), 'r+');
     try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
