@@ -49,7 +49,9 @@ const kept = full.notes
   .map((n, i) => [n, fullSuites[i] ?? null])
   .filter(([n, suite]) => (suite !== null ? !suites.includes(suite) : !replacedNote(n)));
 const added = partial.notes.map((n, i) => [n, partial.meta.noteSuites ? partial.meta.noteSuites[i] : suites.length === 1 ? suites[0] : null]);
-const spliceNote = [`spliced: suites ${suites.join(', ')} (rows ${[...benches].join(', ')}) from the run of ${partial.meta.date}; every other row from the earlier run of ${full.meta.date}.`, null];
+// A full run spliced before keeps its own splice notes: its other rows are not all from its date.
+const earlier = full.meta.spliced ? `as recorded before (the run of ${full.meta.date} and the splices noted above)` : `from the earlier run of ${full.meta.date}`;
+const spliceNote = [`spliced: suites ${suites.join(', ')} (rows ${[...benches].join(', ')}) from the run of ${partial.meta.date}; every other row ${earlier}.`, null];
 const noted = [...kept, ...added, spliceNote];
 const notes = noted.map(([n]) => n);
 const meta = { ...full.meta, spliced: { date: partial.meta.date, suites }, noteSuites: noted.map(([, suite]) => suite) };
