@@ -12,8 +12,8 @@ export interface RecoveryReport {
 /**
  * Open-time recovery (T-DUR-5/6): repairs only what a power loss can leave behind — a torn tail of
  * the last segment (cut at the end of the last whole record, or zeroed when the segment holds no
- * record, then fdatasynced: no stale byte may be read as a record by a later life, etcd's
- * `ZeroToEnd` lesson) or a segment whose roll was cut short.
+ * record, and fdatasynced either way before anything is written after it: no stale byte may be read
+ * as a record by a later life, etcd's `ZeroToEnd` lesson) or a segment whose roll was cut short.
  * Damage to synced data throws `MetaLogCorruptError` before anything is written.
  */
 export const recoverWal = async (fs: FileSystem, dir: string, opts: InspectOptions = {}): Promise<{ inspection: WalInspection; report: RecoveryReport }> => {
@@ -39,18 +39,16 @@ export const recoverWal = async (fs: FileSystem, dir: string, opts: InspectOptio
         // read as damage to a sealed one. Zeroing the tail instead and cutting it after the sync cost
         // a torn open ~25 ms more than a clean one in C4.
         // Without records (a torn first write), the writer goes on in this very segment: its dirty
-        // bytes are zeroed in place and not synced here. The writer's first flush fdatasyncs this
-        // file before anything after the zeros is acknowledged, and a crash before it finds the same
-        // torn tail again; a sync of its own cost 12–15 ms here (a block allocated in a sparse
-        // segment), the whole difference between such an open and a clean one.
+        // bytes are zeroed in place (keeping the segment's blocks) and synced before anything is
+        // written after them. Leaving the zeros to the writer's first fdatasync is not enough: a
+        // crash between a new record's write and that sync can keep the record and lose the zeros
+        // behind it, and a whole stale frame of the earlier life there would then read as a record
+        // (and with `os` or `interval` policies no sync may come at all). That sync is 12–15 ms here.
         const fd = await fs.open(problem.segment.path, 'readWrite');
         try {
-          if (problem.segment.records > 0) {
-            await fs.ftruncate(fd, problem.offset);
-            await fs.fdatasync(fd);
-          } else {
-            await fs.pwrite(fd, new Uint8Array(problem.dirtyEnd - problem.offset), problem.offset);
-          }
+          if (problem.segment.records > 0) await fs.ftruncate(fd, problem.offset);
+          else await fs.pwrite(fd, new Uint8Array(problem.dirtyEnd - problem.offset), problem.offset);
+          await fs.fdatasync(fd);
         } finally {
           await fs.close(fd);
         }
