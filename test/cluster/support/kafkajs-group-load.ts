@@ -19,7 +19,10 @@ let consumerSeq = 0;
 
 /** A kafkajs consumer committing what it consumed every 100 ms (autoCommit); acknowledged commits come from COMMIT_OFFSETS. */
 export const startCommittingConsumer = async (bootstrap: string[], groupId: string, topic: string, ledger: GroupLedger): Promise<Consumer> => {
-  const consumer = client(bootstrap, `failover-${groupId}`).consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000, retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 500 } });
+  // Retries outlast a failover (coordination returns within TTL + 2 s): with 3 retries of at most
+  // 500 ms a consumer crashed at nearly every round, and kafkajs's crash path (disconnect, then
+  // LeaveGroup to the coordinator it knew) once left a NOT_COORDINATOR rejection that failed the test.
+  const consumer = client(bootstrap, `failover-${groupId}`).consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500, rebalanceTimeout: 10_000, retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } });
   const me = `consumer-${++consumerSeq}`;
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     const parts = (e.payload.memberAssignment[topic] as number[] | undefined) ?? [];
