@@ -216,4 +216,4 @@ async function run(ctx) {
   return { rows, notes };
 }
 
-module.exports = { run };
+module.exports = { run, fill, firstGoodFetch };

@@ -198,21 +198,22 @@ export const scanSegmentFile = async (fs: FileSystem, path: string, base: number
  * Looks for a whole, valid EVENTS record starting anywhere in `(after, limit)` that was written when
  * byte `after` was already durable. Such a record proves the damage at `after` hit synced data
  * (corruption, T-DUR-6) rather than a write torn by power loss (T-DUR-5). Returns its offset or -1.
+ * Offsets are the file's; `buf` holds the file's bytes from offset `base` on (a `SegmentTail`).
  */
-export const findLaterDurableRecord = (buf: Uint8Array, after: number, limit: number, startsBefore = limit): number => {
+export const findLaterDurableRecord = (buf: Uint8Array, after: number, limit: number, startsBefore = limit, base = 0): number => {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const end = Math.min(limit, buf.length);
+  const end = Math.min(limit - base, buf.length);
   // A record starts with its non-zero length: none starts at or after `startsBefore` when every byte
   // from there on is zero (its end may still lie past it, in zeros of its own).
-  const lastStart = Math.min(end, startsBefore);
-  for (let o = after + 1; o + 8 < end && o < lastStart; o++) {
+  const lastStart = Math.min(end, startsBefore - base);
+  for (let o = Math.max(0, after + 1 - base); o + 8 < end && o < lastStart; o++) {
     // Fast path through zeroed and preallocated space.
     if (buf[o] === 0 && buf[o + 1] === 0 && buf[o + 2] === 0 && buf[o + 3] === 0) continue;
     if (!isEventsRecord(buf[o + 8]!)) continue;
     const frame = readFrameAt(buf, view, o, end);
     if (frame.kind !== 'record') continue;
     const header = readBatchHeader(view, frame.payloadStart, frame.end);
-    if (header !== null && header.durableOffset > after) return o;
+    if (header !== null && header.durableOffset > after) return base + o;
   }
   return -1;
 };
@@ -260,25 +261,55 @@ const CHUNK = 1024 * 1024;
  * The chunks are read into one buffer the size of the file, left uninitialized: only the pages the
  * data lands in are ever touched, and nothing is copied (issue 14, C4: on this machine a fresh page
  * costs far more than reading into it — a buffer per chunk plus their concatenation cost ~2× the read).
- * With `from`, reading starts there and the bytes before it in the buffer are not the file's.
  */
-export const readSegmentData = async (fs: FileSystem, path: string, chunkBytes = CHUNK, from = 0): Promise<Uint8Array> => {
+export const readSegmentData = async (fs: FileSystem, path: string, chunkBytes = CHUNK): Promise<Uint8Array> => {
   const st = await fs.stat(path);
   if (st === null) throw Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
   const fd = await fs.open(path, 'read');
   try {
     const out = Buffer.allocUnsafe(st.size);
-    // `from` > 0: only the bytes from there on are read (the rest of `out` is left as it was); the
-    // offsets stay the file's.
-    let read = Math.min(from, st.size);
+    let read = 0;
     while (read < st.size) {
       const want = Math.min(chunkBytes, st.size - read);
       const n = await fs.preadInto(fd, out, read, want, read);
       if (n === 0) break;
       read += n;
-      if (n === chunkBytes && read - from > chunkBytes && nonZeroEnd(out.subarray(read - chunkBytes, read), 0) === 0) break;
+      if (n === chunkBytes && read > chunkBytes && nonZeroEnd(out.subarray(read - chunkBytes, read), 0) === 0) break;
     }
     return out.subarray(0, read);
+  } finally {
+    await fs.close(fd);
+  }
+};
+
+/** The bytes of a file from offset `base` on. */
+export interface SegmentTail {
+  readonly bytes: Uint8Array;
+  readonly base: number;
+}
+
+/**
+ * `readSegmentData`'s bytes from `from` on, with the same stop rule counted from there (a whole chunk
+ * of zeros after the first), in a buffer of their own. A file-sized buffer here (64 MiB for a
+ * preallocated segment, untouched but counted as external memory) started V8's incremental marking
+ * in the middle of the replay that follows a torn open: it cost C4's torn row 50–80 ms.
+ */
+export const readSegmentTail = async (fs: FileSystem, path: string, chunkBytes: number, from: number): Promise<SegmentTail> => {
+  const st = await fs.stat(path);
+  if (st === null) throw Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
+  const fd = await fs.open(path, 'read');
+  try {
+    const chunks: Uint8Array[] = [];
+    let read = Math.min(from, st.size);
+    while (read < st.size) {
+      const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, st.size - read));
+      const n = await fs.preadInto(fd, chunk, 0, chunk.length, read);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      read += n;
+      if (n === chunkBytes && chunks.length > 1 && nonZeroEnd(chunk, 0) === 0) break;
+    }
+    return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), base: Math.min(from, st.size) };
   } finally {
     await fs.close(fd);
   }

@@ -2,10 +2,11 @@ import { join } from 'path';
 import type { FileSystem } from '../../ports/file-system';
 import { MetaLogError } from '../../ports/meta-log';
 import { decodeSegmentHeader, parseSegmentName, SEGMENT_HEADER_BYTES } from './segment-file';
-import { findLaterDurableRecord, nonZeroEnd, readSegmentData, scanSegment, scanSegmentFile } from './segment-reader';
+import { findLaterDurableRecord, nonZeroEnd, readSegmentData, readSegmentTail, scanSegment, scanSegmentFile, type SegmentTail } from './segment-reader';
 
-/** Read size after a torn or damaged frame (`readSegmentData`'s stop rule: a whole chunk of zeros ends it). */
+/** Read size after a torn or damaged frame (`readSegmentTail`'s stop rule: a whole chunk of zeros ends it). */
 const TAIL_CHUNK = 256 * 1024;
+const NOTHING: SegmentTail = { bytes: new Uint8Array(0), base: 0 };
 
 /** What recovery learned about one segment file. `endPosition`/`validEnd` advance as the writer appends. */
 export interface SegmentState {
@@ -103,7 +104,8 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
     // and checking it twice cost a torn tail ~65 ms at 4 MB of records), read until a 256 KiB run of
     // zeros (each page read into is a fresh one, ~40 µs here; 1 MiB chunks read 2 MiB of them).
     const tailOnly = !whole && quick !== null && quickHeader !== null && quickHeader.ok;
-    const buf = whole ? new Uint8Array(0) : tailOnly ? await readSegmentData(fs, path, TAIL_CHUNK, quick.validEnd) : await readSegmentData(fs, path);
+    const data: SegmentTail = whole ? NOTHING : tailOnly ? await readSegmentTail(fs, path, TAIL_CHUNK, quick.validEnd) : { bytes: await readSegmentData(fs, path), base: 0 };
+    const buf = data.bytes;
     const header = quickHeader !== null && quickHeader.ok ? quickHeader : decodeSegmentHeader(buf.subarray(0, SEGMENT_HEADER_BYTES));
     if (!header.ok) {
       // The roll writes and syncs the header before any record, so a bad header over an empty body
@@ -131,7 +133,7 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
     segments.push(state);
     records += scan.records;
     if (isLast) lastStrings = scan.strings;
-    const dirtyEnd = whole ? scan.validEnd : nonZeroEnd(buf, scan.validEnd);
+    const dirtyEnd = whole ? scan.validEnd : data.base + nonZeroEnd(buf, scan.validEnd - data.base);
     const clean = scan.stop === 'eof' || (scan.stop === 'zero' && dirtyEnd === scan.validEnd);
     if (clean) continue;
     const detail = `${scan.detail} after ${scan.records} records (position ${scan.endPosition})`;
@@ -140,7 +142,7 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
       return done({ kind: 'corrupt', path, offset: scan.validEnd, detail: `${detail} in a sealed segment` });
     }
     // A later record starts in the non-zero bytes: the search for its start ends where they do.
-    const later = findLaterDurableRecord(buf, scan.validEnd, buf.length, dirtyEnd);
+    const later = findLaterDurableRecord(buf, scan.validEnd, data.base + buf.length, dirtyEnd, data.base);
     if (later >= 0) {
       return done({ kind: 'corrupt', path, offset: scan.validEnd, detail: `${detail}, but a record synced after it follows at byte ${later}` });
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
@@ -6,7 +6,7 @@ import { ByteWriter } from '../../../src/adapters/wal/byte-writer';
 import { writeEventsFrame } from '../../../src/adapters/wal/event-batch';
 import { NodeFileSystem } from '../../../src/adapters/wal/node-file-system';
 import { encodeSegmentHeader } from '../../../src/adapters/wal/segment-file';
-import { nonZeroEnd, readSegmentData, scanSegment, scanSegmentFile } from '../../../src/adapters/wal/segment-reader';
+import { findLaterDurableRecord, nonZeroEnd, readSegmentData, readSegmentTail, scanSegment, scanSegmentFile } from '../../../src/adapters/wal/segment-reader';
 import { ValueEncoder } from '../../../src/adapters/wal/value-codec';
 import type { MetaEvent } from '../../../src/domain/meta-event';
 
@@ -86,11 +86,19 @@ test('issue 14 C4: a segment scanned through a window matches the whole-buffer s
       // from corruption by the bytes after it alone, wal-inspection.ts).
       expect([windowed.validEnd, windowed.records, windowed.endPosition, windowed.stop, windowed.detail]).toEqual([whole.validEnd, whole.records, whole.endPosition, whole.stop, whole.detail]);
       if (!wholeClean) {
-        const after = await readSegmentData(nfs, path, chunk, whole.validEnd);
+        const after = await readSegmentTail(nfs, path, chunk, whole.validEnd);
         const file = readFileSync(path);
-        expect(Array.from(after.subarray(whole.validEnd))).toEqual(Array.from(file.subarray(whole.validEnd, after.length)));
+        expect(after.base).toBe(whole.validEnd);
+        expect(Array.from(after.bytes)).toEqual(Array.from(file.subarray(whole.validEnd, whole.validEnd + after.bytes.length)));
         // It reads at least what the whole read holds after the stop (its stop rule counts from there).
-        expect(after.length).toBeGreaterThanOrEqual(Math.min(buf.length, whole.validEnd + chunk));
+        const afterEnd = after.base + after.bytes.length;
+        expect(afterEnd).toBeGreaterThanOrEqual(Math.min(buf.length, whole.validEnd + chunk));
+        // Where it holds all the whole read does, the open's two questions get the same answers.
+        if (afterEnd >= buf.length) {
+          const dirtyEnd = nonZeroEnd(buf, whole.validEnd);
+          expect(after.base + nonZeroEnd(after.bytes, 0)).toBe(dirtyEnd);
+          expect(findLaterDurableRecord(after.bytes, whole.validEnd, afterEnd, dirtyEnd, after.base)).toBe(findLaterDurableRecord(buf, whole.validEnd, buf.length, dirtyEnd));
+        }
       }
       // The replay: decode up to the end the check found, from a position inside the segment.
       const from = 7 + Math.floor(whole.endPosition / 3);
@@ -105,6 +113,20 @@ test('issue 14 C4: a segment scanned through a window matches the whole-buffer s
     { numRuns: 300, seed },
   );
 }, 60_000);
+
+test('issue 14 C4: the tail after a torn write is read into a buffer of its own, not one the size of a preallocated segment', async () => {
+  // A 64 MiB preallocated segment, torn 100 bytes in: the open reads from the tear until a whole
+  // 256 KiB chunk of zeros. A file-sized buffer there was 64 MiB of external memory, enough to start
+  // V8's incremental marking during the replay that follows (C4's torn row, 50-80 ms).
+  const path = join(dir, 'preallocated.wal');
+  writeFileSync(path, Buffer.alloc(100, 7));
+  truncateSync(path, 64 * 1024 * 1024);
+  const tail = await readSegmentTail(nfs, path, 256 * 1024, 40);
+  expect(tail.base).toBe(40);
+  expect(tail.bytes.length).toBe(2 * 256 * 1024);
+  expect(tail.bytes.buffer.byteLength).toBeLessThanOrEqual(2 * 256 * 1024);
+  expect(tail.base + nonZeroEnd(tail.bytes, 0)).toBe(100);
+});
 
 test('issue 14 C4: nonZeroEnd finds the end of the last non-zero byte from any start (blocks narrowed 64 KiB / 4 KiB / 256 / 64)', () => {
   const reference = (buf: Uint8Array, from: number): number => {
