@@ -47,7 +47,9 @@ if (!inserted) rows.push(...partial.rows);
 const fullSuites = full.meta.noteSuites || [];
 const kept = full.notes
   .map((n, i) => [n, fullSuites[i] ?? null])
-  .filter(([n, suite]) => (suite !== null ? !suites.includes(suite) : !replacedNote(n)));
+  .filter(([n, suite]) => (suite !== null ? !suites.includes(suite) : !replacedNote(n)))
+  // An earlier splice of exactly these suites is superseded by this one (its rows are all gone).
+  .filter(([n]) => !n.startsWith(`spliced: suites ${suites.join(', ')} (`));
 const added = partial.notes.map((n, i) => [n, partial.meta.noteSuites ? partial.meta.noteSuites[i] : suites.length === 1 ? suites[0] : null]);
 // A full run spliced before keeps its own splice notes: its other rows are not all from its date.
 const earlier = full.meta.spliced ? `as recorded before (the run of ${full.meta.date} and the splices noted above)` : `from the earlier run of ${full.meta.date}`;
