@@ -5,7 +5,7 @@
 // its all-in time (spawn → first OffsetFetch with the last commit), when the broker logged `listening` and
 // `recovery complete` (ms after the spawn) and that log's own `ms` (open, repair and replay).
 //   node bench/tools/c4-rounds.js [N=1000000] [rounds=6]
-// C4_ROUNDS_NODE_ARGS adds Node flags to each broker (e.g. "--trace-gc"; its output goes to C4_ROUNDS_DIR/out-*.txt
+// C4_ROUNDS_BIN runs another build's launcher. C4_ROUNDS_NODE_ARGS adds Node flags to each broker (e.g. "--trace-gc"; its output goes to C4_ROUNDS_DIR/out-*.txt
 // with C4_ROUNDS_KEEP_OUTPUT=1). The broker is killed with SIGTERM when the flags ask for a CPU profile (a
 // SIGKILLed process writes none), with SIGKILL otherwise.
 const fs = require('node:fs');
@@ -23,6 +23,7 @@ const N = Number(process.argv[2] || 1000000);
 const ROUNDS = Number(process.argv[3] || 6);
 const ROOT = process.env.C4_ROUNDS_DIR || path.join(os.tmpdir(), 'cohort-c4-rounds');
 const NODE_ARGS = (process.env.C4_ROUNDS_NODE_ARGS || '').split(/\s+/).filter(Boolean);
+const START_BIN = process.env.C4_ROUNDS_BIN || BIN;
 const base = path.join(ROOT, `fill-${N}`);
 
 async function prepare() {
@@ -43,7 +44,7 @@ async function prepare() {
 
 async function start(dataDir, info, tag) {
   const port = await freePort();
-  const args = [...NODE_ARGS, BIN, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--advertised-host', '127.0.0.1',
+  const args = [...NODE_ARGS, START_BIN, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--advertised-host', '127.0.0.1',
     '--log-level', 'info', '--fsync', 'always', '--snapshot-every-events', '2000000000'];
   const t0 = performance.now(); const w0 = Date.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -32,27 +32,25 @@ export const recover = async (
   const started = Date.now();
   const snapshot = await snapshots.loadLatest();
   if (snapshot !== null) for (const e of snapshot.events) apply(e);
-  let replayed = 0;
+  const from = snapshot?.position ?? 0;
   let lastReport = Date.now();
-  const progress = (): void => {
-    if (Date.now() - lastReport > 1000) {
-      lastReport = Date.now();
-      log.info({ replayed }, 'replaying MetaLog');
-    }
-  };
   const commit: ApplyOffsetCommitted =
     applyOffsetCommitted ??
     ((groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) =>
       apply({ type: 'OffsetCommitted', groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp }));
-  await replayToSink(metaLog, snapshot?.position ?? 0, {
-    event(event) {
-      apply(event);
-      if ((++replayed & 0xffff) === 0) progress();
-    },
-    offsetCommitted(groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) {
-      commit(groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
-      if ((++replayed & 0xffff) === 0) progress();
+  // Commits go straight to `commit`, with no counting wrapper around it (C4: a replay is mostly
+  // commits, and every call level between the log's reader and the fold is one the optimizer must
+  // inline); the count is the positions replayed, and progress comes from the log between reads.
+  const end = await replayToSink(metaLog, from, {
+    event: apply,
+    offsetCommitted: commit,
+    progress(position) {
+      if (Date.now() - lastReport > 1000) {
+        lastReport = Date.now();
+        log.info({ replayed: position - from }, 'replaying MetaLog');
+      }
     },
   });
+  const replayed = Math.max(0, end - from);
   return { snapshotPosition: snapshot?.position ?? null, snapshotEvents: snapshot?.count ?? 0, replayedEvents: replayed, ms: Date.now() - started };
 };

@@ -36,6 +36,8 @@ export interface ReplaySink {
     commitTimestamp: number,
     expireTimestamp: number | null,
   ): void;
+  /** Optional: called now and then in a long replay with the position reached (the file log: after each read). */
+  progress?(position: LogPosition): void;
 }
 
 /**

@@ -75,14 +75,14 @@ export class FileMetaLog implements MetaLog {
     return this.report;
   }
 
-  private async doOpen(replayFrom: number): Promise<void> {
+  private async doOpen(replayFrom: number, deliver?: Pick<ScanOptions, 'onEvent' | 'sink'>): Promise<void> {
     const dir = this.options.dir;
     const existed = (await this.fs.stat(dir)) !== null;
     await this.fs.mkdir(dir);
     if (!existed) await this.fs.fsyncDir(dirname(dir));
     // No event is decoded here: the writer starts a new segment rather than continue one whose
     // string dictionary would have to be rebuilt (replay decodes what it needs, once).
-    const { inspection, report } = await recoverWal(this.fs, dir, { verifyFrom: replayFrom, decodeLast: false });
+    const { inspection, report } = await recoverWal(this.fs, dir, { verifyFrom: replayFrom, decodeLast: false, deliver });
     this.report = report;
     this.segments = inspection.segments;
     this.stale = inspection.stale;
@@ -130,11 +130,16 @@ export class FileMetaLog implements MetaLog {
   }
 
   private async replaySegments(from: LogPosition, to: Pick<ScanOptions, 'onEvent' | 'sink'>): Promise<LogPosition> {
+    // The replay that opens the log is the open's own pass (C4: each segment read and checked once,
+    // its events delivered as they are checked); nothing is written before it found no damage.
+    const fused = this.opening === null;
+    if (fused) this.opening = this.doOpen(from, to);
     await this.open(from);
     const start = this.segments[0].base;
     if (from < start) {
       throw new MetaLogError(`MetaLog replay from ${from}, but the log starts at ${start} (older segments were truncated)`, 'ERANGE');
     }
+    if (fused) return this.segments[this.segments.length - 1].endPosition;
     for (const seg of [...this.segments]) {
       if (seg.endPosition <= from) continue;
       if (!seg.verified) await this.verify(seg);

@@ -7,8 +7,12 @@ import { FRAME_HEADER_BYTES, isEventsRecord, readFrameAt } from './record-frame'
 import { SEGMENT_HEADER_BYTES } from './segment-file';
 import { ValueDecoder } from './value-codec';
 
-/** Why a scan stopped: clean end (`eof`, `zero`) or a frame that is short, fails its CRC, or does not decode. */
-export type ScanStop = 'eof' | 'zero' | 'short' | 'bad-crc' | 'bad-record' | 'bad-sequence';
+/**
+ * Why a scan stopped: clean end (`eof`, `zero`), or a frame that is short, fails its CRC, is not a
+ * readable record, or breaks the position sequence; `bad-event`: a whole record (its CRC holds)
+ * whose events do not decode — never a torn write.
+ */
+export type ScanStop = 'eof' | 'zero' | 'short' | 'bad-crc' | 'bad-record' | 'bad-sequence' | 'bad-event';
 
 export interface SegmentScan {
   /** Offset just past the last whole record. */
@@ -91,7 +95,7 @@ const scanFrames = (
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
         decoder.strings.length = mark;
-        return { stop: 'bad-record', detail: e.message };
+        return { stop: 'bad-event', detail: e.message };
       }
     }
     state.records++;
@@ -164,6 +168,7 @@ export const scanSegmentFile = async (fs: FileSystem, path: string, base: number
       if (n < chunkBytes || read >= limit) final = true;
       else if (read > chunkBytes && nonZeroEnd(window.subarray(keep, keep + n), 0) === 0) final = true;
       stopped = scanFrames(window, windowStart, Math.min(windowEnd, limit), !final, state, opts);
+      opts.sink?.progress?.(state.position);
     }
     let zeroTail = false;
     if (opts.limit === undefined && (stopped.stop === 'zero' || stopped.stop === 'eof')) {

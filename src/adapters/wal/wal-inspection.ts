@@ -2,7 +2,7 @@ import { join } from 'path';
 import type { FileSystem } from '../../ports/file-system';
 import { MetaLogError } from '../../ports/meta-log';
 import { decodeSegmentHeader, parseSegmentName, SEGMENT_HEADER_BYTES } from './segment-file';
-import { findLaterDurableRecord, nonZeroEnd, readSegmentData, readSegmentTail, scanSegment, scanSegmentFile, type SegmentTail } from './segment-reader';
+import { findLaterDurableRecord, nonZeroEnd, readSegmentData, readSegmentTail, scanSegment, scanSegmentFile, type ScanOptions, type SegmentTail } from './segment-reader';
 
 /** Read size after a torn or damaged frame (`readSegmentTail`'s stop rule: a whole chunk of zeros ends it). */
 const TAIL_CHUNK = 256 * 1024;
@@ -28,6 +28,13 @@ export interface InspectOptions {
   readonly verifyFrom?: number;
   /** Decode the last segment's events (its string dictionary; `metalog verify`'s full check). Default true. */
   readonly decodeLast?: boolean;
+  /**
+   * The open and the first replay in one pass (C4; with `decodeLast` false): the events at positions
+   * ≥ `verifyFrom` of every segment read go here as the segment is checked, in log order, as a
+   * replay would deliver them. They are only valid once the inspection finds no problem, or only a
+   * torn tail (its events are never delivered: the scan stops at its frame).
+   */
+  readonly deliver?: Pick<ScanOptions, 'onEvent' | 'sink'>;
 }
 
 export type WalProblem =
@@ -75,6 +82,7 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
   const files = await listSegments(fs, dir);
   const verifyFrom = opts.verifyFrom ?? 0;
   const decodeLast = opts.decodeLast ?? true;
+  if (opts.deliver !== undefined && decodeLast) throw new Error('inspectWal: deliver needs decodeLast false');
   let reading = false;
   let segments: SegmentState[] = [];
   const stale: SegmentState[] = [];
@@ -96,7 +104,8 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
     reading = true;
     // A whole segment (the usual case) is checked through a window and never held in memory (C4);
     // anything else, and a segment whose dictionary is wanted, is read whole and looked at closely.
-    const quick = isLast && decodeLast ? null : await scanSegmentFile(fs, path, base, { decode: false });
+    const deliver = opts.deliver;
+    const quick = isLast && decodeLast ? null : await scanSegmentFile(fs, path, base, deliver === undefined ? { decode: false } : { decode: true, ...deliver, from: verifyFrom });
     const quickHeader = quick === null ? null : decodeSegmentHeader(quick.header);
     const whole = quick !== null && quickHeader !== null && quickHeader.ok && quick.zeroTail && (quick.stop === 'eof' || quick.stop === 'zero');
     // A window scan that stopped early under a good header already has the records: telling a torn
@@ -137,6 +146,10 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
     const clean = scan.stop === 'eof' || (scan.stop === 'zero' && dirtyEnd === scan.validEnd);
     if (clean) continue;
     const detail = `${scan.detail} after ${scan.records} records (position ${scan.endPosition})`;
+    if (scan.stop === 'bad-event') {
+      // Its checksum holds: these are the bytes that were written, not a torn write.
+      return done({ kind: 'corrupt', path, offset: scan.validEnd, detail: `a record whose events do not decode: ${detail}` });
+    }
     if (!isLast) {
       // A segment is fdatasynced before the next one is created: all of it was durable.
       return done({ kind: 'corrupt', path, offset: scan.validEnd, detail: `${detail} in a sealed segment` });

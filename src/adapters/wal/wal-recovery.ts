@@ -21,7 +21,8 @@ export const recoverWal = async (fs: FileSystem, dir: string, opts: InspectOptio
   let removedSegment: string | null = null;
   // Each pass repairs one problem; a removed roll can expose the previous segment's tail once.
   for (let pass = 0; pass < 4; pass++) {
-    const inspection = await inspectWal(fs, dir, opts);
+    // Events are delivered by the first pass only (a later pass reads the same records again).
+    const inspection = await inspectWal(fs, dir, pass === 0 ? opts : { ...opts, deliver: undefined });
     const problem = inspection.problem;
     if (problem === null) return { inspection, report: { tornTail, removedSegment } };
     switch (problem.kind) {

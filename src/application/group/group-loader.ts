@@ -59,9 +59,10 @@ export class GroupLoader {
     this.store.applyReplayed(event);
   }
 
-  /** Folds one durable OffsetCommitted given as its fields (the MetaLog's replay fast path, C4). */
-  readonly applyReplayedOffsetCommitted: ReplaySink['offsetCommitted'] = (groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) =>
-    this.store.applyReplayedOffsetCommitted(groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
+  /** Folds one durable OffsetCommitted given as its fields (the MetaLog's replay fast path, C4): the store's own fold. */
+  get applyReplayedOffsetCommitted(): ReplaySink['offsetCommitted'] {
+    return this.store.applyReplayedOffsetCommitted;
+  }
 
   /**
    * PE-11: recover, then fresh timers for every member (KIP-848 members: a session timer, and a

@@ -8,7 +8,7 @@ import { initialGroupsState, type CommittedOffset, type Group, type GroupsState 
 import type { ConsumerGroup } from '../../domain/group/consumer/consumer-group';
 import { evolveHistory, initialHistoryState, type HistoryState, type StoredHistory } from '../../domain/group/history';
 import type { Logger } from '../../ports/logger';
-import type { MetaLog } from '../../ports/meta-log';
+import type { MetaLog, ReplaySink } from '../../ports/meta-log';
 import { TYPES } from '../../ports/symbols';
 import { CommittedReads } from './committed-reads';
 import { GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group-config';
@@ -169,21 +169,13 @@ export class GroupStore {
 
   /**
    * Folds one durable OffsetCommitted given as its fields (the replay fast path, C4): the same as
-   * `applyReplayed` of the event — offset events never change the history projection.
+   * `applyReplayed` of the event — offset events never change the history projection. A bound
+   * function, so the replay sink can be this very function with no wrapper to inline.
    */
-  applyReplayedOffsetCommitted(
-    groupId: string,
-    topic: string,
-    partition: number,
-    offset: number,
-    leaderEpoch: number,
-    metadata: string,
-    commitTimestamp: number,
-    expireTimestamp: number | null,
-  ): void {
+  readonly applyReplayedOffsetCommitted: ReplaySink['offsetCommitted'] = (groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) => {
     this.beforeChange(groupId);
     this.state = evolveOffsetCommitted(this.state, groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
-  }
+  };
 
   activate(): void {
     this.statusValue = 'active';
