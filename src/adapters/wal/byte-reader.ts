@@ -75,10 +75,17 @@ export class ByteReader {
     throw new DecodeError('varint longer than 8 bytes', this.offset);
   }
 
-  /** A copy of the next `n` bytes (copies so decoded values never pin a whole segment buffer). */
+  /**
+   * A copy of the next `n` bytes: decoded values must never pin a whole segment buffer, nor share
+   * the replay's reused read window, whose bytes the next read overwrites. (`slice` of a Buffer is a
+   * view, not a copy: with it, a SCRAM credential or a member's assignment read in the first MiB of
+   * a segment came back as whatever a later chunk put there.)
+   */
   bytes(n: number): Uint8Array {
     this.need(n);
-    const out = this.buf.slice(this.offset, this.offset + n);
+    const view = this.buf.subarray(this.offset, this.offset + n);
+    // The same kind as the input (a Buffer's own `slice` is a view; a Uint8Array's copies).
+    const out = Buffer.isBuffer(view) ? Buffer.from(view) : view.slice();
     this.offset += n;
     return out;
   }

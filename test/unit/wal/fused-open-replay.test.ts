@@ -215,3 +215,32 @@ test('issue 14 C4: a replay into a sink reports its progress between reads (posi
   }
   await log.close();
 });
+
+test('issue 14 C4 / SP-5: byte fields of replayed events keep their values once the read window moves on (a SCRAM credential, then 3 MB of commits), opening or not', async () => {
+  const dir = tempDir();
+  const opts = { fsync: 'os' as const, segmentBytes: 16 * 1024 * 1024 };
+  const writer = new FileMetaLog(nfs, { ...opts, dir });
+  const credential: MetaEvent = {
+    type: 'ScramCredentialUpserted',
+    name: 'dana',
+    mechanism: 'SCRAM-SHA-512',
+    salt: Buffer.alloc(24, 5),
+    storedKey: Buffer.alloc(64, 7),
+    serverKey: Buffer.alloc(64, 9),
+    iterations: 8192,
+  } as MetaEvent;
+  await writer.append([credential]);
+  for (let i = 0; i < 1200; i++) await writer.append(Array.from({ length: 100 }, (_, k) => commit(k % 7, k % 5, i * 100 + k)));
+  await writer.close();
+  for (const twoPass of [false, true]) {
+    const log = new FileMetaLog(nfs, { ...opts, dir });
+    if (twoPass) await log.open(0);
+    let got: Record<string, unknown> | null = null;
+    await log.replayTo(0, { event: (e) => { if (e.type === 'ScramCredentialUpserted') got = e as unknown as Record<string, unknown>; }, offsetCommitted: () => undefined });
+    await log.close();
+    expect(got).not.toBeNull();
+    for (const field of ['salt', 'storedKey', 'serverKey']) {
+      expect(Buffer.from(got![field] as Uint8Array).equals(Buffer.from((credential as unknown as Record<string, Uint8Array>)[field]!))).toBe(true);
+    }
+  }
+});
