@@ -47,7 +47,7 @@ export const recover = async (
     progress(position) {
       if (Date.now() - lastReport > 1000) {
         lastReport = Date.now();
-        log.info({ replayed: position - from }, 'replaying MetaLog');
+        log.info({ replayed: Math.max(0, position - from) }, 'replaying MetaLog');
       }
     },
   });

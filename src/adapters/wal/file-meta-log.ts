@@ -80,8 +80,8 @@ export class FileMetaLog implements MetaLog {
     const existed = (await this.fs.stat(dir)) !== null;
     await this.fs.mkdir(dir);
     if (!existed) await this.fs.fsyncDir(dirname(dir));
-    // No event is decoded here: the writer starts a new segment rather than continue one whose
-    // string dictionary would have to be rebuilt (replay decodes what it needs, once).
+    // The writer starts a new segment rather than continue one whose string dictionary would have
+    // to be rebuilt, so the open decodes events only when it is the first replay's pass (`deliver`).
     const { inspection, report } = await recoverWal(this.fs, dir, { verifyFrom: replayFrom, decodeLast: false, deliver });
     this.report = report;
     this.segments = inspection.segments;
