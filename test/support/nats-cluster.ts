@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
-import { connect } from 'nats';
+import { connect, StorageType } from 'nats';
 
 /** One nats-server process of a test cluster. */
 export interface NatsNode {
@@ -57,8 +57,13 @@ const spawnNode = (node: NatsNode, routes: string): ChildProcess => {
   return child;
 };
 
-/** Waits until the JetStream meta leader is elected (account info answers). */
-const waitForJetStream = async (servers: string[]): Promise<void> => {
+/**
+ * Waits until the JetStream meta leader is elected (account info answers) and, with `replicas`, until
+ * a stream of that many replicas can be placed: a leader elected by a quorum may not know the last
+ * node yet, and an R3 stream created then fails with "no suitable peers for placement" (it failed a
+ * clean-clone CI run of split-brain and jetstream-fencing).
+ */
+const waitForJetStream = async (servers: string[], replicas = 0): Promise<void> => {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
@@ -66,6 +71,11 @@ const waitForJetStream = async (servers: string[]): Promise<void> => {
       try {
         const jsm = await nc.jetstreamManager({ timeout: 1000 });
         await jsm.getAccountInfo();
+        if (replicas > 1) {
+          const probe = `cohort_placement_probe_${process.pid}`;
+          await jsm.streams.add({ name: probe, subjects: [probe], num_replicas: replicas, storage: StorageType.Memory });
+          await jsm.streams.delete(probe);
+        }
         return;
       } finally {
         await nc.close();
@@ -89,7 +99,7 @@ export const startNatsCluster = async (size = 3): Promise<NatsCluster> => {
   const routes = nodes.map((n) => `nats://127.0.0.1:${n.clusterPort}`).join(',');
   for (const n of nodes) n.child = spawnNode(n, routes);
   const servers = nodes.map((n) => `127.0.0.1:${n.port}`);
-  await waitForJetStream(servers);
+  await waitForJetStream(servers, size);
   const killNode = async (n: NatsNode): Promise<void> => {
     const child = n.child;
     if (child === null || child.exitCode !== null) return;
