@@ -256,37 +256,6 @@ export const readWholeFile = async (fs: FileSystem, path: string): Promise<Uint8
 
 const CHUNK = 1024 * 1024;
 
-/**
- * Reads a segment up to its data: chunk by chunk, stopping after a whole chunk of zeros that follows
- * the last non-zero byte seen (a preallocated segment is megabytes of zeros after its records; C4
- * spent most of an open reading them). What lies beyond can only be left over from an unsynced
- * write, far past where the records end: the writer never reads or keeps it (it starts a new
- * segment, or overwrites it sequentially before any reader could reach it).
- *
- * The chunks are read into one buffer the size of the file, left uninitialized: only the pages the
- * data lands in are ever touched, and nothing is copied (issue 14, C4: on this machine a fresh page
- * costs far more than reading into it — a buffer per chunk plus their concatenation cost ~2× the read).
- */
-export const readSegmentData = async (fs: FileSystem, path: string, chunkBytes = CHUNK): Promise<Uint8Array> => {
-  const st = await fs.stat(path);
-  if (st === null) throw Object.assign(new Error(`${path}: no such file`), { code: 'ENOENT' });
-  const fd = await fs.open(path, 'read');
-  try {
-    const out = Buffer.allocUnsafe(st.size);
-    let read = 0;
-    while (read < st.size) {
-      const want = Math.min(chunkBytes, st.size - read);
-      const n = await fs.preadInto(fd, out, read, want, read);
-      if (n === 0) break;
-      read += n;
-      if (n === chunkBytes && read > chunkBytes && nonZeroEnd(out.subarray(read - chunkBytes, read), 0) === 0) break;
-    }
-    return out.subarray(0, read);
-  } finally {
-    await fs.close(fd);
-  }
-};
-
 /** The bytes of a file from offset `base` on. */
 export interface SegmentTail {
   readonly bytes: Uint8Array;
@@ -294,10 +263,15 @@ export interface SegmentTail {
 }
 
 /**
- * `readSegmentData`'s bytes from `from` on, with the same stop rule counted from there (a whole chunk
- * of zeros after the first), in a buffer of their own. A file-sized buffer here (64 MiB for a
- * preallocated segment, untouched but counted as external memory) started V8's incremental marking
- * in the middle of the replay that follows a torn open: it cost C4's torn row 50–80 ms.
+ * Reads a segment's data from offset `from` on: chunk by chunk, stopping after a whole chunk of
+ * zeros that follows the first chunk (a preallocated segment is megabytes of zeros after its records;
+ * C4 spent most of an open reading them). What lies beyond can only be left over from an unsynced
+ * write, far past where the records end: the writer never reads or keeps it (it starts a new
+ * segment, or overwrites it sequentially before any reader could reach it).
+ *
+ * The chunks go into buffers of their own, joined at the end, never into one buffer the size of the
+ * file: 64 MiB for a preallocated segment, untouched but counted as external memory, started V8's
+ * incremental marking in the middle of the replay that follows a torn open (C4's torn row, 50–80 ms).
  */
 export const readSegmentTail = async (fs: FileSystem, path: string, chunkBytes: number, from: number): Promise<SegmentTail> => {
   const st = await fs.stat(path);
@@ -319,3 +293,7 @@ export const readSegmentTail = async (fs: FileSystem, path: string, chunkBytes: 
     await fs.close(fd);
   }
 };
+
+/** A whole segment up to its data (`readSegmentTail` from offset 0): the segments the window scan cannot take. */
+export const readSegmentData = async (fs: FileSystem, path: string, chunkBytes = CHUNK): Promise<Uint8Array> =>
+  (await readSegmentTail(fs, path, chunkBytes, 0)).bytes;

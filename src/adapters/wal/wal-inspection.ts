@@ -82,7 +82,8 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
   const files = await listSegments(fs, dir);
   const verifyFrom = opts.verifyFrom ?? 0;
   const decodeLast = opts.decodeLast ?? true;
-  if (opts.deliver !== undefined && decodeLast) throw new Error('inspectWal: deliver needs decodeLast false');
+  const deliver = opts.deliver;
+  if (deliver !== undefined && decodeLast) throw new Error('inspectWal: deliver needs decodeLast false');
   let reading = false;
   let segments: SegmentState[] = [];
   const stale: SegmentState[] = [];
@@ -104,7 +105,6 @@ export const inspectWal = async (fs: FileSystem, dir: string, opts: InspectOptio
     reading = true;
     // A whole segment (the usual case) is checked through a window and never held in memory (C4);
     // anything else, and a segment whose dictionary is wanted, is read whole and looked at closely.
-    const deliver = opts.deliver;
     const quick = isLast && decodeLast ? null : await scanSegmentFile(fs, path, base, deliver === undefined ? { decode: false } : { decode: true, ...deliver, from: verifyFrom });
     const quickHeader = quick === null ? null : decodeSegmentHeader(quick.header);
     const whole = quick !== null && quickHeader !== null && quickHeader.ok && quick.zeroTail && (quick.stop === 'eof' || quick.stop === 'zero');
