@@ -6,7 +6,7 @@ import { initialGroupsState, type GroupsState } from '../../domain/group/groups-
 import { evolveHistory, initialHistoryState, type HistoryState } from '../../domain/group/history';
 import type { FileSystem } from '../../ports/file-system';
 import { FileSnapshotStore } from '../snapshot/file-snapshot-store';
-import { readWholeFile, scanSegment } from '../wal/segment-reader';
+import { scanSegmentFile } from '../wal/segment-reader';
 import { inspectWal } from '../wal/wal-inspection';
 import { NodeFileSystem } from '../wal/node-file-system';
 import { corruptionLine } from '../wal/verify-meta-log';
@@ -31,7 +31,7 @@ const isMissing = (err: unknown): boolean => (err as NodeJS.ErrnoException | und
  * PE-13 offline: folds the newest snapshot and the MetaLog after it into the group aggregate and its
  * history, read-only — it opens files for reading and never creates, locks or repairs anything, so
  * it may run beside a live broker. The writer may roll segments, write a snapshot or delete old
- * segments meanwhile: a file that vanishes or a gap behind a newer snapshot starts the read over. A
+ * segments meanwhile: a file that vanishes or a gap below the snapshot read starts the read over. A
  * torn tail (a flush in progress, or a crash) ends the read at the last whole record.
  */
 export const readGroupsOffline = async (dataDir: string, historyMaxGenerations: number, fs: FileSystem = new NodeFileSystem()): Promise<OfflineGroups> => {
@@ -52,15 +52,20 @@ export const readGroupsOffline = async (dataDir: string, historyMaxGenerations: 
 };
 
 const readOnce = async (fs: FileSystem, dataDir: string, metalogDir: string, historyMax: number): Promise<OfflineGroups | null> => {
-  const inspection = await inspectWal(fs, metalogDir);
+  // The snapshot first, then the segments from its position on, as the broker's own open reads them:
+  // the writer deletes only segments below the snapshot before the newest, so the ones read here
+  // stay until it has written two more snapshots (listing first and reading every listed segment
+  // lost the race to each truncation under load: the CI run of 8646b14).
+  const snapshot = await new FileSnapshotStore(fs, { dir: join(dataDir, 'snapshots') }).loadLatest();
+  let position = snapshot?.position ?? 0;
+  const inspection = await inspectWal(fs, metalogDir, { verifyFrom: position });
   if (inspection.problem?.kind === 'corrupt') {
     // A flush being written while we read can look damaged: look once more before calling it corrupt.
     await new Promise((r) => setTimeout(r, 50));
-    const again = await inspectWal(fs, metalogDir);
+    const again = await inspectWal(fs, metalogDir, { verifyFrom: position });
     const line = corruptionLine(again);
     if (line !== null) throw new CorruptMetaLogError(line);
   }
-  const snapshot = await new FileSnapshotStore(fs, { dir: join(dataDir, 'snapshots') }).loadLatest();
   let state = initialGroupsState();
   let history = initialHistoryState();
   const fold = (e: GroupEvent): void => {
@@ -68,12 +73,12 @@ const readOnce = async (fs: FileSystem, dataDir: string, metalogDir: string, his
     history = evolveHistory(history, e, state.groups.get(e.groupId), historyMax);
   };
   for (const e of snapshot?.events ?? []) if (isGroupEvent(e)) fold(e);
-  let position = snapshot?.position ?? 0;
   for (const seg of inspection.segments) {
-    // A gap: a newer snapshot and a truncation happened after the listing.
+    // Wholly below the snapshot: not needed (and maybe deleted by now).
+    if (seg.endPosition <= position) continue;
+    // A gap: the segments holding the snapshot's position were deleted after it was read.
     if (seg.base > position) return null;
-    const buf = await readWholeFile(fs, seg.path);
-    const scan = scanSegment(buf, seg.base, {
+    const scan = await scanSegmentFile(fs, seg.path, seg.base, {
       decode: true,
       from: position,
       onEvent: (e) => {

@@ -7,6 +7,7 @@ import { FileSnapshotStore } from '../../../src/adapters/snapshot/file-snapshot-
 import { FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
 import { NodeFileSystem } from '../../../src/adapters/wal/node-file-system';
 import { runGroupsCommand } from '../../../src/adapters/cli/groups-command';
+import { readGroupsOffline } from '../../../src/adapters/cli/offline-groups';
 import type { GroupEvent } from '../../../src/domain/group/events';
 import type { MetaEvent } from '../../../src/domain/meta-event';
 
@@ -117,6 +118,36 @@ describe('cohort-server groups (PE-13)', () => {
     expect(sha(dataDir)).toBe(before);
   });
 
+  test('PE-13 the offline read starts at the newest snapshot: segments wholly below it are never opened (a writer may be deleting them)', async () => {
+    const dataDir = join(root, 'data');
+    const log = await writeLog(dataDir, Array.from({ length: 40 }, (_, i) => groupEvents(`g${i % 5}`, 1 + i, 1_000 + i)), 2048);
+    const position = log.nextPosition();
+    await new FileSnapshotStore(fs, { dir: join(dataDir, 'snapshots') }).save({ position, events: groupEvents('snap', 1, 7) });
+    await log.append(groupEvents('after', 1, 9));
+    await log.close();
+    const segments = readdirSync(join(dataDir, 'metalog')).filter((n) => n.endsWith('.wal')).sort();
+    expect(segments.length).toBeGreaterThan(3);
+    // Every segment but the one holding the snapshot's position is "deleted" the moment it is opened,
+    // as a writer truncating after its next snapshot does between a reader's listing and its read.
+    const holding = segments.filter((n) => Number(n.slice(0, -4)) <= position).pop()!;
+    const opened: string[] = [];
+    const racing = new Proxy(fs, {
+      get: (target, key) =>
+        key === 'open'
+          ? async (path: string, mode: 'read') => {
+              const name = path.split('/').pop()!;
+              if (name.endsWith('.wal')) opened.push(name);
+              if (name.endsWith('.wal') && Number(name.slice(0, -4)) < Number(holding.slice(0, -4))) throw Object.assign(new Error(`${path}: gone`), { code: 'ENOENT' });
+              return target.open(path, mode);
+            }
+          : (target as unknown as Record<string | symbol, unknown>)[key as string],
+    }) as NodeFileSystem;
+    const read = await readGroupsOffline(dataDir, 100, racing);
+    expect(opened.every((n) => n >= holding)).toBe(true);
+    expect(read.position).toBe(position + 4);
+    expect([...read.state.groups.keys()].sort()).toEqual(['after', 'snap']);
+  });
+
   test('PE-13 a reader beside a live writer (rolls, snapshots, truncation) never fails and never disturbs it', async () => {
     const dataDir = join(root, 'data');
     const log = await writeLog(dataDir, [], 2048);
@@ -141,23 +172,27 @@ describe('cohort-server groups (PE-13)', () => {
     // The real CLI, in its own process as operators run it, over and over while the writer works.
     let reads = 0;
     const deadline = Date.now() + 2_500;
-    while (Date.now() < deadline) {
-      const r = await new Promise<{ code: number | null; out: string; err: string }>((done) => {
-        const child = spawn(process.execPath, [BIN, 'groups', 'list', '--json', '--data-dir', dataDir]);
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        child.on('exit', (code) => done({ code, out, err }));
-      });
-      expect(r.err).toBe('');
-      expect(r.code).toBe(0);
-      expect(Array.isArray(JSON.parse(r.out))).toBe(true);
-      reads++;
+    try {
+      while (Date.now() < deadline) {
+        const r = await new Promise<{ code: number | null; out: string; err: string }>((done) => {
+          const child = spawn(process.execPath, [BIN, 'groups', 'list', '--json', '--data-dir', dataDir]);
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+          child.on('exit', (code) => done({ code, out, err }));
+        });
+        expect(r.err).toBe('');
+        expect(r.code).toBe(0);
+        expect(Array.isArray(JSON.parse(r.out))).toBe(true);
+        reads++;
+      }
+    } finally {
+      // Also on a failed read: the writer must not outlive the test's directory.
+      stop = true;
+      await writer;
+      await log.close();
     }
-    stop = true;
-    await writer;
-    await log.close();
     expect(reads).toBeGreaterThan(2);
     expect(written).toBeGreaterThan(50);
     // The writer's log is intact: it reopens and replays every event it wrote since the last snapshot.
