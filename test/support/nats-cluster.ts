@@ -57,14 +57,20 @@ const spawnNode = (node: NatsNode, routes: string): ChildProcess => {
   return child;
 };
 
+/** A node process that exited on its own (e.g. a port taken since `freePort` chose it), with its last log lines. */
+const deadNode = (nodes: readonly NatsNode[]): string | null => {
+  const dead = nodes.find((n) => n.child !== null && n.child.exitCode !== null);
+  return dead === undefined ? null : `node ${dead.name} exited (${dead.child!.exitCode}): ${dead.logs.slice(-3).join(' | ')}`;
+};
+
 /**
  * Waits until the JetStream meta leader is elected (account info answers) and, with `replicas`, until
  * a stream of that many replicas can be placed: a leader elected by a quorum may not know the last
  * node yet, and an R3 stream created then fails with "no suitable peers for placement" (it failed a
- * clean-clone CI run of split-brain and jetstream-fencing).
+ * clean-clone CI run of split-brain and jetstream-fencing). Gives up early when a node has exited.
  */
-const waitForJetStream = async (servers: string[], replicas = 0): Promise<void> => {
-  const deadline = Date.now() + 30_000;
+const waitForJetStream = async (servers: string[], replicas = 0, nodes: readonly NatsNode[] = [], waitMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     try {
       const nc = await connect({ servers, timeout: 1000, reconnect: false });
@@ -81,14 +87,18 @@ const waitForJetStream = async (servers: string[], replicas = 0): Promise<void> 
         await nc.close();
       }
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`JetStream cluster did not form: ${(err as Error).message}`);
+      const dead = deadNode(nodes);
+      if (dead !== null || Date.now() > deadline) {
+        const logs = nodes.map((n) => `${n.name}: ${n.logs.slice(-2).join(' | ')}`).join('; ');
+        throw new Error(`JetStream cluster did not form: ${dead ?? (err as Error).message}${logs === '' ? '' : ` (${logs})`}`);
+      }
       await sleep(200);
     }
   }
 };
 
-/** Starts `size` nats-server nodes clustered on loopback with JetStream, and waits for a meta leader. */
-export const startNatsCluster = async (size = 3): Promise<NatsCluster> => {
+/** One try at a cluster: fresh directories and ports, every node spawned, ready for `size` replicas. */
+const formCluster = async (size: number, waitMs: number): Promise<{ root: string; nodes: NatsNode[]; routes: string; servers: string[] }> => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-nats-'));
   const nodes: NatsNode[] = [];
   for (let i = 0; i < size; i++) {
@@ -99,7 +109,34 @@ export const startNatsCluster = async (size = 3): Promise<NatsCluster> => {
   const routes = nodes.map((n) => `nats://127.0.0.1:${n.clusterPort}`).join(',');
   for (const n of nodes) n.child = spawnNode(n, routes);
   const servers = nodes.map((n) => `127.0.0.1:${n.port}`);
-  await waitForJetStream(servers, size);
+  try {
+    await waitForJetStream(servers, size, nodes, waitMs);
+  } catch (err) {
+    for (const n of nodes) n.child?.kill('SIGKILL');
+    await Promise.all(nodes.map((n) => (n.child === null || n.child.exitCode !== null ? undefined : new Promise((r) => n.child!.once('exit', r)))));
+    fs.rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
+  return { root, nodes, routes, servers };
+};
+
+/**
+ * Starts `size` nats-server nodes clustered on loopback with JetStream, and waits until a stream of
+ * `size` replicas can be placed. A cluster that does not form (a node that died on a port another
+ * test took after `freePort` chose it; a clean-clone CI run of 23376d1 waited 30 s for placement in
+ * cluster/bad-input) is thrown away and formed again on new ports, three tries at most.
+ */
+export const startNatsCluster = async (size = 3): Promise<NatsCluster> => {
+  let formed: Awaited<ReturnType<typeof formCluster>> | undefined;
+  for (let attempt = 1; formed === undefined; attempt++) {
+    try {
+      formed = await formCluster(size, 20_000);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      process.stderr.write(`startNatsCluster: try ${attempt} failed, forming again on new ports: ${(err as Error).message}\n`);
+    }
+  }
+  const { root, nodes, routes, servers } = formed;
   const killNode = async (n: NatsNode): Promise<void> => {
     const child = n.child;
     if (child === null || child.exitCode !== null) return;
