@@ -18,8 +18,8 @@ export type ApplyOffsetCommitted = ReplaySink['offsetCommitted'];
  * PE-7/PE-9/PE-11: load the newest valid snapshot, replay the MetaLog tail after it, in log order,
  * into the same reducers as live processing. Progress is logged for long replays.
  *
- * `applyOffsetCommitted`, when given, receives the log's commits without an event object (the
- * MetaLog's fast path, C4: a log is mostly commits); it must have the effect `apply` has on the
+ * `applyOffsetCommitted`, when given, receives the snapshot's and the log's commits without an event
+ * object (the fast path, C4: both are mostly commits); it must have the effect `apply` has on the
  * OffsetCommitted event. Without it, commits reach `apply` as events.
  */
 export const recover = async (
@@ -31,13 +31,15 @@ export const recover = async (
 ): Promise<RecoveryStats> => {
   const started = Date.now();
   const snapshot = await snapshots.loadLatest();
-  if (snapshot !== null) for (const e of snapshot.events) apply(e);
-  const from = snapshot?.position ?? 0;
-  let lastReport = Date.now();
   const commit: ApplyOffsetCommitted =
     applyOffsetCommitted ??
     ((groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp) =>
       apply({ type: 'OffsetCommitted', groupId, topic, partition, offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp }));
+  // A snapshot's commits take the fast path too when the store offers it (C4's snapshot rows).
+  if (snapshot?.deliverTo !== undefined) snapshot.deliverTo({ event: apply, offsetCommitted: commit });
+  else if (snapshot !== null) for (const e of snapshot.events) apply(e);
+  const from = snapshot?.position ?? 0;
+  let lastReport = Date.now();
   // Commits go straight to `commit`, with no counting wrapper around it (C4: a replay is mostly
   // commits, and every call level between the log's reader and the fold is one the optimizer must
   // inline); the count is the positions replayed, and progress comes from the log between reads.

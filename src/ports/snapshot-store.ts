@@ -1,5 +1,8 @@
 import type { MetaEvent } from '../domain/meta-event';
-import type { LogPosition } from './meta-log';
+import type { LogPosition, ReplaySink } from './meta-log';
+
+/** Where a snapshot's events go without being iterated (`Snapshot.deliverTo`): a replay sink's two folds. */
+export type SnapshotSink = Pick<ReplaySink, 'event' | 'offsetCommitted'>;
 
 /**
  * A snapshot: events that rebuild the folded state (latest value per key), valid up to `position`.
@@ -12,6 +15,13 @@ export interface Snapshot {
   /** How many events `events` yields. */
   readonly count: number;
   readonly events: Iterable<MetaEvent>;
+  /**
+   * Optional: hands the same events, in order, to `sink` — a compact OffsetCommitted as its fields
+   * through `sink.offsetCommitted` (no event object; the MetaLog replay's fast path, C4), every other
+   * event through `sink.event` (with `position` as its position). Folding either way gives the same
+   * state. A recovery uses it when present: a snapshot is mostly commits.
+   */
+  readonly deliverTo?: (sink: SnapshotSink) => void;
 }
 
 /**

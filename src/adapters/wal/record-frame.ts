@@ -34,10 +34,11 @@ export type FrameRead =
  * CRC-32 (IEEE) of a byte range as an unsigned 32-bit number: zlib's native one where Node has it
  * (20.15+; C4: the open checks every frame, and the JavaScript table loop was ~10 % of a recovery),
  * else the `crc-32` package. Both compute the same checksum (test/unit/wal/record-frame.test.ts).
+ * `seed` continues a checksum over earlier bytes (the result of `crc32` over them).
  */
-export const crc32 = (bytes: Uint8Array): number => (nativeCrc32 !== undefined ? nativeCrc32(bytes) : CRC32.buf(bytes) >>> 0);
+export const crc32 = (bytes: Uint8Array, seed = 0): number => (nativeCrc32 !== undefined ? nativeCrc32(bytes, seed) : CRC32.buf(bytes, seed) >>> 0);
 
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 /** CRC-32 of `type + payload` as an unsigned 32-bit number. */
 export const frameCrc = (buf: Uint8Array, typeAt: number, end: number): number => crc32(buf.subarray(typeAt, end));

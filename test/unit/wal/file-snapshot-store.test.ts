@@ -153,6 +153,10 @@ describe('FileSnapshotStore', () => {
     v1.set(payload, 48);
     expect(v2.length).toBeLessThan(v1.length);
     expect([...decodeSnapshot('v1', v1).events]).toEqual(events);
+    // The fast path hands a version-1 file's events over as objects, the same ones.
+    const delivered: MetaEvent[] = [];
+    decodeSnapshot('v1', v1).deliverTo!({ event: (e) => delivered.push(e), offsetCommitted: () => { throw new Error('no compact commits in version 1'); } });
+    expect(delivered).toEqual(events);
     view.setUint16(4, 3, true);
     view.setUint32(44, CRC32.buf(v1.subarray(0, 44)) >>> 0, true);
     expect(() => decodeSnapshot('v3', v1)).toThrow(/unsupported version 3/);

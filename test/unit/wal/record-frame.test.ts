@@ -23,6 +23,8 @@ describe('record frame', () => {
       for (let i = 0; i < n; i++) bytes[i] = (x = (x * 1103515245 + 12345) & 0x7fffffff) >> 16;
       expect(crc32(bytes)).toBe(CRC32.buf(bytes) >>> 0);
       expect(crc32(bytes.subarray(n >> 2))).toBe(CRC32.buf(bytes.subarray(n >> 2)) >>> 0);
+      // Continued over pieces (a snapshot's payload is checksummed as it is cut).
+      expect(crc32(bytes.subarray(n >> 1), crc32(bytes.subarray(0, n >> 1)))).toBe(CRC32.buf(bytes) >>> 0);
     }
   });
 

@@ -2,11 +2,12 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
+import { decodeSnapshot, encodeSnapshot } from '../../../src/adapters/snapshot/file-snapshot-store';
 import { silentLogger } from '../../../src/adapters/system/pino-logger';
 import { ByteWriter } from '../../../src/adapters/wal/byte-writer';
 import { FileMetaLog } from '../../../src/adapters/wal/file-meta-log';
 import { NodeFileSystem } from '../../../src/adapters/wal/node-file-system';
-import { RECORD_EVENTS, sealFrame } from '../../../src/adapters/wal/record-frame';
+import { crc32, RECORD_EVENTS, sealFrame } from '../../../src/adapters/wal/record-frame';
 import { encodeSegmentHeader, segmentName } from '../../../src/adapters/wal/segment-file';
 import { ValueEncoder } from '../../../src/adapters/wal/value-codec';
 import { defaultGroupCoordinatorConfig } from '../../../src/application/group/group-config';
@@ -18,7 +19,7 @@ import { isTxnEvent, type TxnEvent } from '../../../src/domain/transaction/event
 import { evolveTxn } from '../../../src/domain/transaction/evolve-txn';
 import { initialTxnCoordinatorState, type TxnCoordinatorState } from '../../../src/domain/transaction/txn-metadata';
 import type { MetaLog } from '../../../src/ports/meta-log';
-import type { SnapshotStore } from '../../../src/ports/snapshot-store';
+import type { Snapshot, SnapshotStore } from '../../../src/ports/snapshot-store';
 import { MemoryMetaLog } from '../../fakes/memory-meta-log';
 
 /**
@@ -214,6 +215,47 @@ test('issue 14 C4: the fast path of a log without replayTo (and of the in-memory
     }),
     { numRuns: 60, seed },
   );
+});
+
+test('issue 14 C4: a snapshot folded through the fast path (Snapshot.deliverTo) gives the same state as its events, with the log after it', async () => {
+  let delivered = 0;
+  await fc.assert(
+    fc.asyncProperty(batches, batches, async (inSnapshot, after) => {
+      const events = inSnapshot.flat();
+      const snapshot = decodeSnapshot('prop', await encodeSnapshot({ position: events.length, events }));
+      expect(snapshot.deliverTo).toBeDefined();
+      const log = new MemoryMetaLog();
+      for (const e of events) await log.append([e]);
+      for (const b of after) await log.append(b);
+      // The event path: the snapshot's events as objects, then the log's tail.
+      const byEvents = newFolded(log);
+      for (const e of snapshot.events) applyTo(byEvents)(e);
+      await log.replay(snapshot.position, applyTo(byEvents));
+      // The broker's path: `recover` with both fast paths.
+      const fast = newFolded(log);
+      const stored: Snapshot = { position: snapshot.position, count: snapshot.count, events: snapshot.events, deliverTo: (sink) => { delivered++; snapshot.deliverTo!(sink); } };
+      const stats = await recover(log, { loadLatest: async () => stored, save: async () => undefined }, applyTo(fast), silentLogger, (g, t, p, o, le, m, ct, et) => {
+        fast.order.push('OffsetCommitted');
+        fast.groups.applyReplayedOffsetCommitted(g, t, p, o, le, m, ct, et);
+      });
+      expect(stats.snapshotEvents).toBe(events.length);
+      expectSameState(byEvents, fast);
+    }),
+    { numRuns: 60, seed },
+  );
+  expect(delivered).toBe(60);
+});
+
+test('issue 14 C4: Snapshot.deliverTo of a damaged snapshot throws SnapshotDamagedError; what the sink throws stays its own', async () => {
+  const commit: MetaEvent = { type: 'OffsetCommitted', groupId: 'g', topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '', commitTimestamp: 1, expireTimestamp: null };
+  const bytes = new Uint8Array(await encodeSnapshot({ position: 1, events: [commit] }));
+  const snapshot = decodeSnapshot('s', bytes);
+  expect(() => snapshot.deliverTo!({ event: () => undefined, offsetCommitted: () => { throw new Error('sink says no'); } })).toThrow(/^sink says no$/);
+  // Bytes the checksum vouches for, cut short: the header re-sealed to say two events.
+  const view = new DataView(bytes.buffer);
+  view.setFloat64(16, 2, true);
+  view.setUint32(44, crc32(bytes.subarray(0, 44)), true);
+  expect(() => decodeSnapshot('forged', bytes).deliverTo!({ event: () => undefined, offsetCommitted: () => undefined })).toThrow(/snapshot forged unusable/);
 });
 
 test('issue 14 C4: a replay from a position inside a segment delivers exactly the events from there, both ways', async () => {
