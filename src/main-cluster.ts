@@ -39,7 +39,7 @@ import { LeaseManager } from './application/cluster/lease-manager';
 import { ShardHost } from './application/cluster/shard-host';
 import { ShardRouter } from './application/cluster/shard-router';
 import type { ClusterView } from './application/cluster/cluster-view';
-import { RAW_META_LOG, advertiseBoundPorts, brokerIdentity, kafkaServer, loadState, metricsServer, servicesModule, systemModule, type RunningBroker, type StartOptions } from './main';
+import { RAW_META_LOG, advertiseBoundPorts, brokerIdentity, kafkaServer, loadPromMetrics, loadState, metricsServer, servicesModule, systemModule, type RunningBroker, type StartOptions } from './main';
 import { GroupMetrics } from './adapters/metrics/group-metrics';
 
 const META = 'shard.meta';
@@ -124,7 +124,7 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
     },
   };
   const container = new Container();
-  container.loadSync(systemModule(config, log), clusterStorageModule(config, log, jet, metaLog, gate), servicesModule(config), groupCoordinatorModule, transactionModule);
+  container.loadSync(systemModule(config, log, await loadPromMetrics(config)), clusterStorageModule(config, log, jet, metaLog, gate), servicesModule(config), groupCoordinatorModule, transactionModule);
   options.overrides?.(container);
   const journal = container.get<MetaJournal>(TYPES.MetaLog);
   const topics = container.get(TopicService);
@@ -191,7 +191,7 @@ export const startClusterBroker = async (config: BrokerConfig, options: StartOpt
     })(h))),
   });
   // Prometheus and the group pages show the groups of the shards this broker coordinates now.
-  const metricsHttp = metricsServer(container, config, router);
+  const metricsHttp = await metricsServer(container, config, router);
   const groupMetrics = new GroupMetrics(router, metrics);
   const metricsPort = metricsHttp === null ? null : await metricsHttp.listen();
   if (metricsPort !== null) log.info({ host: config.metricsHost, port: metricsPort }, 'metrics endpoint listening');

@@ -28,8 +28,8 @@ import { KafkaServer } from './adapters/kafka/server/kafka-server';
 import { HandlerRegistry } from './adapters/kafka/server/handler-registry';
 import type { ApiHandler } from './adapters/kafka/server/api-handler';
 import { brokerHandlers } from './adapters/kafka/handlers/broker-handlers';
-import { PromMetrics } from './adapters/metrics/prom-metrics';
-import { MetricsHttpServer } from './adapters/metrics/metrics-http-server';
+import type { PromMetrics } from './adapters/metrics/prom-metrics';
+import type { MetricsHttpServer } from './adapters/metrics/metrics-http-server';
 import { GroupMetrics } from './adapters/metrics/group-metrics';
 import { requestMetricsHooks } from './adapters/metrics/request-metrics';
 import { walMetricsObserver } from './adapters/metrics/wal-metrics-observer';
@@ -99,10 +99,16 @@ export const PROM_METRICS = Symbol.for('PromMetrics');
 /** APIs that need topic metadata or security state (ACLs, credentials): they wait until recovery has loaded it. */
 const AFTER_LOAD_APIS = new Set([0, 1, 2, 3, 19, 20, 21, 22, 23, 24, 25, 26, 28, 29, 30, 31, 32, 33, 37, 44, 50, 51, 61, 65, 66]);
 
-/** Clock, timers, logging, metrics and the file system. */
-export const systemModule = (config: BrokerConfig, log: Logger): ContainerModule =>
+/**
+ * The Prometheus registry when `--metrics-port` is set, else null. prom-client (and the node:http
+ * it loads) is loaded only then: ~5–9 ms of every start otherwise (issue 14, C4's start-up floor).
+ */
+export const loadPromMetrics = async (config: BrokerConfig): Promise<PromMetrics | null> =>
+  config.metricsPort === null ? null : new (await import('./adapters/metrics/prom-metrics')).PromMetrics();
+
+/** Clock, timers, logging, metrics (`prom`: `loadPromMetrics`) and the file system. */
+export const systemModule = (config: BrokerConfig, log: Logger, prom: PromMetrics | null): ContainerModule =>
   new ContainerModule(({ bind }) => {
-    const prom = config.metricsPort === null ? null : new PromMetrics();
     bind<BrokerConfig>(TYPES.BrokerConfig).toConstantValue(config);
     bind<PromMetrics | null>(PROM_METRICS).toConstantValue(prom);
     bind<Metrics>(METRICS).toConstantValue(prom ?? NOOP_METRICS);
@@ -206,9 +212,10 @@ export const kafkaServer = (
 };
 
 /** The metrics listener (Prometheus and the group history pages), when `--metrics-port` is set. */
-export const metricsServer = (container: Container, config: BrokerConfig, groups: GroupHistorySource = container.get(GroupCoordinator)): MetricsHttpServer | null => {
+export const metricsServer = async (container: Container, config: BrokerConfig, groups: GroupHistorySource = container.get(GroupCoordinator)): Promise<MetricsHttpServer | null> => {
   const prom = container.get<PromMetrics | null>(PROM_METRICS);
   if (prom === null) return null;
+  const { MetricsHttpServer } = await import('./adapters/metrics/metrics-http-server');
   const options = { host: config.metricsHost, port: config.metricsPort ?? 0, routes: (p: string) => groupRoute(groups, p) };
   return new MetricsHttpServer(prom, options, container.get<Logger>(TYPES.Logger).child({ component: 'metrics' }));
 };
@@ -268,7 +275,7 @@ export const loadState = async (container: Container): Promise<void> => {
 const compose = async (config: BrokerConfig, options: StartOptions): Promise<Container> => {
   const container = new Container();
   const log = createPinoLogger(config.logLevel);
-  container.loadSync(systemModule(config, log), storageModule(config, log, options), servicesModule(config), groupCoordinatorModule, transactionModule);
+  container.loadSync(systemModule(config, log, await loadPromMetrics(config)), storageModule(config, log, options), servicesModule(config), groupCoordinatorModule, transactionModule);
   options.overrides?.(container);
   if (options.repairMetalog === true) {
     const report = await repairMetaLog(path.join(config.dataDir, 'metalog'), container.get<FileSystem>(FILE_SYSTEM));
@@ -298,7 +305,7 @@ export const startBroker = async (config: BrokerConfig, options: StartOptions = 
   const identity = brokerIdentity(config, listeners);
   let markReady!: () => void;
   const server = kafkaServer(container, config, listeners, identity, new Promise<void>((resolve) => (markReady = resolve)));
-  const metrics = metricsServer(container, config);
+  const metrics = await metricsServer(container, config);
   const groupMetrics = new GroupMetrics(coordinator, container.get<Metrics>(METRICS));
   const metricsPort = metrics === null ? null : await metrics.listen();
   if (metricsPort !== null) log.info({ host: config.metricsHost, port: metricsPort }, 'metrics endpoint listening');
