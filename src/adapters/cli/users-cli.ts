@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import { MAX_ITERATIONS, MIN_ITERATIONS } from '../../domain/security/decide-credentials';
 import { MECHANISMS, runUsersCommand, usersAdd, usersDelete, usersList } from './users-command';
 
-const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+// Getters: `process.stdin` builds its stream on first touch (~1.5 ms); a broker start never reads it.
+const io = {
+  get stdin() {
+    return process.stdin;
+  },
+  stdout: process.stdout,
+  stderr: process.stderr,
+};
 
 /**
  * `cohort-server users add|list|delete`: SASL credentials written to the data directory's MetaLog

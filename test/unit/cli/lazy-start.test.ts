@@ -4,21 +4,24 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
- * Issue 14 (C4 start-up): prom-client and node:http load only when `--metrics-port` is set; a broker
- * started without it never loads them (they cost ~5–9 ms of every start). The real launcher and
- * bundle, in their own process; a preload reports the Node modules loaded when the broker is told
- * to stop.
+ * Issue 14 (C4 start-up): what a start does not need it does not load. prom-client and node:http
+ * load only when `--metrics-port` is set (they cost ~5–9 ms of every start), and `process.stdin`
+ * (its stream, ~1.5 ms) is touched only by the `users add` prompt. The real launcher and bundle, in
+ * their own process; a preload reports what was loaded or touched when the broker is told to stop.
  */
 const BIN = resolve(__dirname, '../../../bin/cohort-server.js');
 let root: string;
 beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'cohort-lazy-metrics-'))));
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const loadedModules = async (args: string[]): Promise<string[]> => {
+/** The broker started with `args` until recovery is done: the Node modules it loaded, and where it first read `process.stdin` (or null). */
+const startReport = async (args: string[]): Promise<{ modules: string[]; stdin: string | null }> => {
   const preload = join(root, 'report.js');
   writeFileSync(
     preload,
-    `process.prependListener('SIGTERM', () => { require('fs').writeSync(2, 'MODULES ' + JSON.stringify(process.moduleLoadList) + '\\n'); process.exit(0); });`,
+    `let stdin = null; const d = Object.getOwnPropertyDescriptor(process, 'stdin');
+     Object.defineProperty(process, 'stdin', { configurable: true, enumerable: d.enumerable, get() { stdin ??= new Error().stack.split('\\n')[2]; return d.get.call(process); } });
+     process.prependListener('SIGTERM', () => { require('fs').writeSync(2, 'MODULES ' + JSON.stringify({ modules: process.moduleLoadList, stdin }) + '\\n'); process.exit(0); });`,
   );
   const child = spawn(process.execPath, ['-r', preload, BIN, '--data-dir', join(root, 'data'), '--host', '127.0.0.1', '--port', '0', ...args]);
   let out = '';
@@ -34,19 +37,20 @@ const loadedModules = async (args: string[]): Promise<string[]> => {
   clearTimeout(timer);
   const line = err.split('\n').find((l) => l.startsWith('MODULES '));
   if (line === undefined) throw new Error(`no module report; stdout: ${out} stderr: ${err}`);
-  return JSON.parse(line.slice('MODULES '.length)) as string[];
+  return JSON.parse(line.slice('MODULES '.length)) as { modules: string[]; stdin: string | null };
 };
 
-describe('lazy metrics (issue 14, C4 start-up)', () => {
-  test('without --metrics-port, a start loads neither node:http nor node:https (prom-client pulls both)', async () => {
-    const modules = await loadedModules([]);
+describe('lazy start (issue 14, C4 start-up)', () => {
+  test('without --metrics-port, a start loads neither node:http nor node:https (prom-client pulls both), and never reads process.stdin', async () => {
+    const { modules, stdin } = await startReport([]);
     expect(modules).toContain('NativeModule net');
     expect(modules).not.toContain('NativeModule http');
     expect(modules).not.toContain('NativeModule https');
+    expect(stdin).toBeNull();
   }, 30_000);
 
   test('with --metrics-port, they load', async () => {
-    const modules = await loadedModules(['--metrics-port', '0']);
+    const { modules } = await startReport(['--metrics-port', '0']);
     expect(modules).toContain('NativeModule http');
   }, 30_000);
 });
