@@ -5,6 +5,8 @@
 // its all-in time (spawn → first OffsetFetch with the last commit), when the broker logged `listening` and
 // `recovery complete` (ms after the spawn) and that log's own `ms` (open, repair and replay).
 //   node bench/tools/c4-rounds.js [N=1000000] [rounds=6]
+// C4_ROUNDS_SNAPSHOT_EVERY=N fills with --snapshot-every-events N (C4's snapshot rows; default none) and keeps the
+// snapshots in the copies; C4_ROUNDS_SIDES picks the copies (default "clean,torn").
 // C4_ROUNDS_BIN runs another build's launcher. C4_ROUNDS_NODE_ARGS adds Node flags to each broker (e.g. "--trace-gc"; its output goes to C4_ROUNDS_DIR/out-*.txt
 // with C4_ROUNDS_KEEP_OUTPUT=1). The broker is killed with SIGTERM when the flags ask for a CPU profile (a
 // SIGKILLed process writes none), with SIGKILL otherwise.
@@ -24,14 +26,16 @@ const ROUNDS = Number(process.argv[3] || 6);
 const ROOT = process.env.C4_ROUNDS_DIR || path.join(os.tmpdir(), 'cohort-c4-rounds');
 const NODE_ARGS = (process.env.C4_ROUNDS_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const START_BIN = process.env.C4_ROUNDS_BIN || BIN;
-const base = path.join(ROOT, `fill-${N}`);
+const SNAPSHOT_EVERY = Number(process.env.C4_ROUNDS_SNAPSHOT_EVERY || 2e9);
+const SIDES = (process.env.C4_ROUNDS_SIDES || 'clean,torn').split(',');
+const base = path.join(ROOT, SNAPSHOT_EVERY === 2e9 ? `fill-${N}` : `fill-${N}-snap-${SNAPSHOT_EVERY}`);
 
 async function prepare() {
   const done = path.join(base, 'fill.json');
   if (fs.existsSync(done)) return JSON.parse(fs.readFileSync(done, 'utf8'));
   fs.rmSync(base, { recursive: true, force: true });
   fs.mkdirSync(base, { recursive: true });
-  const b = await startBroker({ dataDir: base, flags: { fsync: 'always', 'snapshot-every-events': 2e9 } });
+  const b = await startBroker({ dataDir: base, flags: { fsync: 'always', 'snapshot-every-events': SNAPSHOT_EVERY } });
   try {
     await ensureTopic(b.port, TOPIC);
     const f = await fill(b.port, N);
@@ -73,12 +77,13 @@ function logged(out, w0) {
 (async () => {
   const info = await prepare();
   const dirs = {};
-  for (const side of ['clean', 'torn']) {
+  const results = {};
+  for (const side of SIDES) {
     dirs[side] = path.join(ROOT, side);
     fs.rmSync(dirs[side], { recursive: true, force: true });
-    copyDataDir(base, dirs[side], { withSnapshots: false });
+    copyDataDir(base, dirs[side], { withSnapshots: SNAPSHOT_EVERY !== 2e9 });
+    results[side] = [];
   }
-  const results = { clean: [], torn: [] };
   const names = Object.keys(results);
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < names.length; k++) {
