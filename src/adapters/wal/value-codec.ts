@@ -168,24 +168,37 @@ interface ShapeNode {
   factory: ((values: unknown[]) => Record<string, unknown>) | null;
 }
 
+/** An object of `keys` and `values` built key by key (any key, `__proto__` included, as an own property). */
+const objectOf = (keys: readonly string[], values: readonly unknown[]): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  keys.forEach((key, i) => Object.defineProperty(out, key, { value: values[i], enumerable: true, writable: true, configurable: true }));
+  return out;
+};
+
 /** Keys come from disk: JSON-quoted in the literal; `__proto__` or a repeated key takes the generic path. */
 const compileFactory = (keys: readonly string[]): ((values: unknown[]) => Record<string, unknown>) => {
   if (keys.length > 64 || keys.includes('__proto__') || new Set(keys).size !== keys.length) {
-    return (values) => {
-      const out: Record<string, unknown> = {};
-      keys.forEach((key, i) => Object.defineProperty(out, key, { value: values[i], enumerable: true, writable: true, configurable: true }));
-      return out;
-    };
+    return (values) => objectOf(keys, values);
   }
   return new Function('v', `return {${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(', ')}};`) as (
     values: unknown[],
   ) => Record<string, unknown>;
 };
 
+/**
+ * The object shapes (key lists) met by every decoder of this process, each with its compiled factory:
+ * keys are strings, not a file's dictionary ids, so every segment and snapshot shares them (issue 14,
+ * C4: a decoder per segment or snapshot compiled each factory again with `new Function`, ~10 ms of a
+ * start that loads a snapshot of 1,000 groups). Bounded, since keys come from disk: once full, a new
+ * shape's objects are built key by key.
+ */
+const SHAPES: ShapeNode = { keys: [], next: new Map(), factory: null };
+const MAX_SHAPES = 4096;
+let shapeCount = 0;
+
 /** Reader side of one file's string dictionary. */
 export class ValueDecoder {
   readonly strings: string[] = [];
-  private readonly shapes: ShapeNode = { keys: [], next: new Map(), factory: null };
 
   decode(r: ByteReader, depth = 0): unknown {
     if (depth > 256) throw new DecodeError('nesting deeper than 256', r.offset);
@@ -223,14 +236,25 @@ export class ValueDecoder {
         const n = r.varint();
         if (n * 2 > r.remaining()) throw new DecodeError(`object of ${n} keys in ${r.remaining()} bytes`, r.offset);
         const values = new Array<unknown>(n);
-        let node = this.shapes;
+        let node = SHAPES;
+        // Set only once the shape cache is full: this object's keys, built as it is read.
+        let keys: string[] | null = null;
         for (let i = 0; i < n; i++) {
           const key = this.stringAfterTag(r, r.u8());
-          let next = node.next.get(key);
-          if (next === undefined) node.next.set(key, (next = { keys: [...node.keys, key], next: new Map(), factory: null }));
-          node = next;
+          if (keys !== null) keys.push(key);
+          else {
+            const next = node.next.get(key);
+            if (next !== undefined) node = next;
+            else if (shapeCount < MAX_SHAPES) {
+              shapeCount++;
+              const added: ShapeNode = { keys: [...node.keys, key], next: new Map(), factory: null };
+              node.next.set(key, added);
+              node = added;
+            } else keys = [...node.keys, key];
+          }
           values[i] = this.decode(r, depth + 1);
         }
+        if (keys !== null) return objectOf(keys, values);
         node.factory ??= compileFactory(node.keys);
         return node.factory(values);
       }
