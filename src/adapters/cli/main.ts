@@ -15,6 +15,7 @@ import {
 } from '../config/broker-config';
 import { OPTION_HELP } from '../config/option-help';
 import { addUsersCommand } from './users-cli';
+import type { MetaEvent } from '../../domain/meta-event';
 
 /** Exit code for bad flags, bad config values and unreadable config files. */
 export const EXIT_USAGE = 2;
@@ -136,17 +137,48 @@ export const main = async (argv: string[]): Promise<void> => {
 
 /**
  * The build's training run for the bundle's code cache (bin/bundle-loader.js, issue 14 C4 start-up):
- * starts a broker on a temporary data directory and a loopback port, and closes it, so the functions a
- * start runs are compiled before the cache is made and a real start loads them instead of compiling
- * them again. Never called by `cohort-server` itself.
+ * starts brokers on a temporary data directory and a loopback port, so the functions a start runs
+ * are compiled before the cache is made and a real start loads them instead of compiling them again.
+ * Three starts: an empty one that journals groups and commits, one that replays them from the log
+ * and snapshots, one that recovers from that snapshot and a log tail (C4's snapshot rows: the
+ * snapshot's decoding and folding ran uncompiled at every start before). Never called by
+ * `cohort-server` itself.
  */
 export const warmUp = async (): Promise<void> => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-warmup-'));
   try {
     const { startBroker } = await import('../../main');
-    const broker = await startBroker(resolveConfig({ dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
+    const start = () => startBroker(resolveConfig({ dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent' }));
+    let broker = await start();
+    await broker.journal.append(warmUpEvents(0));
     await broker.close();
+    broker = await start();
+    await broker.journal.snapshotNow();
+    await broker.journal.append(warmUpEvents(1));
+    await broker.close();
+    await (await start()).close();
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+};
+
+/** Events of a group with one classic member and of a group with commits only (the warm-up's journal). */
+const warmUpEvents = (round: number): MetaEvent[] => {
+  const at = 1_700_000_000_000 + round;
+  const groupId = `warm-up-${round}`;
+  const memberId = `${groupId}-member`;
+  const trigger = { kind: 'MemberJoined', memberId, replacedMemberId: null } as const;
+  const commits = Array.from({ length: 64 }, (_, i): MetaEvent => ({
+    type: 'OffsetCommitted', groupId: `warm-up-commits-${i % 4}`, topic: 'warm-up', partition: i % 8, offset: i, leaderEpoch: -1, metadata: '', commitTimestamp: at, expireTimestamp: null,
+  }));
+  return [
+    { type: 'GroupCreated', groupId, at },
+    {
+      type: 'MemberJoined', groupId, memberId, instanceId: null, clientId: 'warm-up', clientHost: '/127.0.0.1', protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: new Uint8Array([0, 1]), topics: ['warm-up'] }], sessionTimeoutMs: 45_000, rebalanceTimeoutMs: 60_000, replacedMemberId: null, at,
+    },
+    { type: 'RebalanceStarted', groupId, trigger, at },
+    { type: 'GenerationBumped', groupId, generation: 1, protocolType: 'consumer', protocolName: 'range', leaderId: memberId, memberIds: [memberId], trigger, at },
+    ...commits,
+  ];
 };
