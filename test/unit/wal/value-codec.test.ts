@@ -115,6 +115,19 @@ describe('value codec object shapes (compiled factories)', () => {
     const values = [{ 'a"b': 1, "c'd": 2, 'e\\nf': 3 }, { x: 1 }, { x: 1, y: [{ x: 2 }, { y: 3 }] }, {}];
     for (const v of values) expect(roundTrip(v)).toEqual(v);
   });
+
+  it('shapes are shared by every decoder (one factory per key list), and past the cap of 4,096 new shapes still decode exactly, built key by key', () => {
+    // One shape through two decoders (each roundTrip has its own): the same object both times.
+    expect(roundTrip({ shared: 1, shape: 2 })).toStrictEqual(roundTrip({ shared: 1, shape: 2 }));
+    // More distinct key lists (keys from disk) than the cache holds, each still exact.
+    for (let i = 0; i < 5_000; i++) {
+      const v = { [`k${i}`]: i, tail: [i], __proto__key: i % 2 === 0 ? null : 'x' };
+      expect(roundTrip(v)).toStrictEqual(v);
+    }
+    const last = roundTrip(JSON.parse('{"late-a": 1, "__proto__": 2}')) as Record<string, unknown>;
+    expect(Object.keys(last)).toEqual(['late-a', '__proto__']);
+    expect(Object.getPrototypeOf(last)).toBe(Object.prototype);
+  });
 });
 
 describe('ByteWriter.utf8 (every string of the MetaLog and snapshots)', () => {
