@@ -120,7 +120,7 @@ describe('cohort-server groups (PE-13)', () => {
 
   test('PE-13 the offline read starts at the newest snapshot: segments wholly below it are never opened (a writer may be deleting them)', async () => {
     const dataDir = join(root, 'data');
-    const log = await writeLog(dataDir, Array.from({ length: 40 }, (_, i) => groupEvents(`g${i % 5}`, 1 + i, 1_000 + i)), 2048);
+    const log = await writeLog(dataDir, Array.from({ length: 40 }, (_, i) => groupEvents(`g${i % 5}`, 1 + i, 1_000 + i)), 1024);
     const position = log.nextPosition();
     await new FileSnapshotStore(fs, { dir: join(dataDir, 'snapshots') }).save({ position, events: groupEvents('snap', 1, 7) });
     await log.append(groupEvents('after', 1, 9));
