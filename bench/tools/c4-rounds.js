@@ -7,6 +7,8 @@
 //   node bench/tools/c4-rounds.js [N=1000000] [rounds=6]
 // C4_ROUNDS_SNAPSHOT_EVERY=N fills with --snapshot-every-events N (C4's snapshot rows; default none) and keeps the
 // snapshots in the copies; C4_ROUNDS_SIDES picks the copies (default "clean,torn").
+// C4_ROUNDS_TIMELINE=1 starts the brokers at debug level and prints each replay's progress (events replayed @ ms
+// since recovery began, once per chunk read, after the snapshot's fold): where a replay's time goes, chunk by chunk.
 // C4_ROUNDS_BIN runs another build's launcher. C4_ROUNDS_NODE_ARGS adds Node flags to each broker (e.g. "--trace-gc"; its output goes to C4_ROUNDS_DIR/out-*.txt
 // with C4_ROUNDS_KEEP_OUTPUT=1). The broker is killed with SIGTERM when the flags ask for a CPU profile (a
 // SIGKILLed process writes none), with SIGKILL otherwise.
@@ -27,6 +29,7 @@ const ROOT = process.env.C4_ROUNDS_DIR || path.join(os.tmpdir(), 'cohort-c4-roun
 const NODE_ARGS = (process.env.C4_ROUNDS_NODE_ARGS || '').split(/\s+/).filter(Boolean);
 const START_BIN = process.env.C4_ROUNDS_BIN || BIN;
 const SNAPSHOT_EVERY = Number(process.env.C4_ROUNDS_SNAPSHOT_EVERY || 2e9);
+const TIMELINE = process.env.C4_ROUNDS_TIMELINE === '1';
 const SIDES = (process.env.C4_ROUNDS_SIDES || 'clean,torn').split(',');
 const base = path.join(ROOT, SNAPSHOT_EVERY === 2e9 ? `fill-${N}` : `fill-${N}-snap-${SNAPSHOT_EVERY}`);
 
@@ -49,7 +52,7 @@ async function prepare() {
 async function start(dataDir, info, tag) {
   const port = await freePort();
   const args = [...NODE_ARGS, START_BIN, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--advertised-host', '127.0.0.1',
-    '--log-level', 'info', '--fsync', 'always', '--snapshot-every-events', '2000000000'];
+    '--log-level', TIMELINE ? 'debug' : 'info', '--fsync', 'always', '--snapshot-every-events', '2000000000'];
   const t0 = performance.now(); const w0 = Date.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -71,7 +74,11 @@ function logged(out, w0) {
   const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l); } catch { return {}; } });
   const at = (msg) => { const l = lines.find((x) => x.msg === msg); return l ? l.time - w0 : null; };
   const rec = lines.find((x) => x.msg === 'recovery complete');
-  return { listening: at('listening'), recoveryLogged: at('recovery complete'), recoveryMs: rec ? rec.ms : null };
+  const timeline = lines
+    .filter((x) => x.msg === 'replay progress' || x.msg === 'snapshot folded')
+    .map((x) => (x.msg === 'snapshot folded' ? `snapshot(${x.snapshotEvents})@${x.ms}` : `${x.replayed}@${x.ms}`))
+    .join(' ');
+  return { listening: at('listening'), recoveryLogged: at('recovery complete'), recoveryMs: rec ? rec.ms : null, timeline };
 }
 
 (async () => {
@@ -92,6 +99,7 @@ function logged(out, w0) {
       const r = await start(dirs[side], info, `${side}-${round}`);
       results[side].push(r);
       console.log(`round ${round} ${side.padEnd(5)} all-in ${r.ms} ms, listening at ${r.listening}, recovery logged at ${r.recoveryLogged} (its ms ${r.recoveryMs})`);
+      if (TIMELINE) console.log(`  replayed@ms: ${r.timeline}`);
     }
   }
   const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };

@@ -39,6 +39,7 @@ export const recover = async (
   if (snapshot?.deliverTo !== undefined) snapshot.deliverTo({ event: apply, offsetCommitted: commit });
   else if (snapshot !== null) for (const e of snapshot.events) apply(e);
   const from = snapshot?.position ?? 0;
+  log.debug({ snapshotEvents: snapshot?.count ?? 0, ms: Date.now() - started }, 'snapshot folded');
   let lastReport = Date.now();
   // Commits go straight to `commit`, with no counting wrapper around it (C4: a replay is mostly
   // commits, and every call level between the log's reader and the fold is one the optimizer must
@@ -47,8 +48,11 @@ export const recover = async (
     event: apply,
     offsetCommitted: commit,
     progress(position) {
-      if (Date.now() - lastReport > 1000) {
-        lastReport = Date.now();
+      const now = Date.now();
+      // Once per chunk read (a few MiB): the replay's timeline at debug level (c4-rounds' C4_ROUNDS_TIMELINE).
+      log.debug({ replayed: Math.max(0, position - from), ms: now - started }, 'replay progress');
+      if (now - lastReport > 1000) {
+        lastReport = now;
         log.info({ replayed: Math.max(0, position - from) }, 'replaying MetaLog');
       }
     },
