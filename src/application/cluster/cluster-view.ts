@@ -17,3 +17,18 @@ export interface ClusterView {
   /** The owner of the coordinator shard of a group id (or transactional id), or null while none holds it. */
   coordinatorOf(key: string): BrokerEndpoint | null;
 }
+
+/**
+ * The `controllerId` Metadata and DescribeCluster answer: the metadata shard's owner, or this broker
+ * while none is known (at start-up, before the lease is seen, and for up to a TTL after the owner
+ * died). A KRaft broker names a live broker there too, never -1, since clients cannot reach the
+ * controller itself. A client sends its controller requests to this broker, is answered
+ * NOT_CONTROLLER (controllerGuard), refreshes Metadata and retries; with -1 kafkajs's admin failed
+ * at once (KafkaJSBrokerNotFound: "Broker -1 not found in the cached metadata", not retried).
+ * FindCoordinator for transactions keeps `controllerId()` and answers COORDINATOR_NOT_AVAILABLE.
+ */
+export const advertisedControllerId = (cluster: ClusterView | undefined, self: number): number => {
+  if (cluster === undefined) return self;
+  const owner = cluster.controllerId();
+  return owner === -1 ? self : owner;
+};

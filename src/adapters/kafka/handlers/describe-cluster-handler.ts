@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../../domain/error-code';
 import { AUTHORIZED_OPERATIONS_OMITTED, advertisedEndpoint, type BrokerIdentity } from '../../../application/broker-identity';
-import type { ClusterView } from '../../../application/cluster/cluster-view';
+import { advertisedControllerId, type ClusterView } from '../../../application/cluster/cluster-view';
 import { API_KEY } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
@@ -27,7 +27,7 @@ export const describeClusterHandler = (broker: BrokerIdentity, cluster?: Cluster
       errorMessage: null,
       endpointType: ENDPOINT_BROKERS,
       clusterId: broker.clusterId,
-      controllerId: cluster === undefined ? broker.nodeId : cluster.controllerId(),
+      controllerId: advertisedControllerId(cluster, broker.nodeId),
       brokers: cluster === undefined
         ? [{ brokerId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), rack: broker.rack }]
         : cluster.brokers().map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: null })),

@@ -1,7 +1,7 @@
 import { ErrorCode, type KafkaError } from '../../../domain/error-code';
 import { AUTHORIZED_OPERATIONS_OMITTED, advertisedEndpoint, type BrokerIdentity } from '../../../application/broker-identity';
 import type { TopicCatalog, TopicView } from '../../../application/topic-catalog';
-import type { ClusterView } from '../../../application/cluster/cluster-view';
+import { advertisedControllerId, type ClusterView } from '../../../application/cluster/cluster-view';
 import { API_KEY, ZERO_UUID } from '../protocol';
 import type { ApiHandler } from '../server/api-handler';
 
@@ -87,7 +87,7 @@ export const metadataHandler = (broker: BrokerIdentity, topics: TopicCatalog, cl
         ? [{ nodeId: broker.nodeId, ...advertisedEndpoint(broker, ctx.listenerName), rack: broker.rack }]
         : cluster.brokers().map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: null })),
       clusterId: broker.clusterId,
-      controllerId: cluster === undefined ? broker.nodeId : cluster.controllerId(),
+      controllerId: advertisedControllerId(cluster, broker.nodeId),
       topics: out,
       clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     };
