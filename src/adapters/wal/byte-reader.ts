@@ -31,7 +31,7 @@ export class ByteReader {
   }
 
   u8(): number {
-    this.need(1);
+    if (this.offset >= this.end) this.need(1);
     return this.buf[this.offset++];
   }
 
@@ -57,17 +57,23 @@ export class ByteReader {
   }
 
   f64(): number {
-    this.need(8);
+    if (this.offset + 8 > this.end) this.need(8);
     const v = this.view.getFloat64(this.offset, true);
     this.offset += 8;
     return v;
   }
 
+  /**
+   * The hot readers (u8, f64, varint) test their bounds inline and call `need` only to throw: a
+   * replay's first events run unoptimized, where every call counts (C4).
+   */
   varint(): number {
+    const buf = this.buf;
     let result = 0;
     let scale = 1;
     for (let i = 0; i < 8; i++) {
-      const b = this.u8();
+      if (this.offset >= this.end) this.need(1);
+      const b = buf[this.offset++];
       result += (b & 0x7f) * scale;
       if (b < 0x80) return result;
       scale *= 0x80;

@@ -117,11 +117,11 @@ const WRITE: Record<FlatKind, string> = {
 const READ: Record<FlatKind, string> = {
   s: 'rd.str(r)',
   's?': 'rd.str(r)',
-  i: '((z) => (z >>> 1) ^ -(z & 1))(r.varint())',
+  i: '(z = r.varint(), (z >>> 1) ^ -(z & 1))',
   n: 'r.f64()',
   'n?': '(r.u8() === 0 ? null : r.f64())',
   a: 'readStrings(r, rd, r.varint())',
-  'a?': '((n) => (n === 0 ? null : readStrings(r, rd, n - 1)))(r.varint())',
+  'a?': 'readNullableStrings(r, rd, r.varint())',
   v: 'rd.value(r)',
 };
 
@@ -153,13 +153,13 @@ const compileFields = (fields: Fields, type: string | null): Compiled => {
     `return (out, e, w) => { let x; ${fields.map(([name, kind], i) => `x = e[${JSON.stringify(name)}]; ${writeOf(kind, i)}`).join('\n')} };`,
   )(sub) as Encode;
   const decode = new Function(
-    'readStrings',
+    ...HELPER_NAMES,
     'sub',
-    `return (r, rd) => {
+    `return (r, rd) => { let z;
        ${fields.map(([, kind], i) => `const f${i} = ${readOf(kind, i)};`).join('\n')}
        return { ${type === null ? '' : `type: ${JSON.stringify(type)}, `}${fields.map(([name], i) => `${JSON.stringify(name)}: f${i}`).join(', ')} };
      };`,
-  )(readStrings, sub) as Decode;
+  )(...HELPERS, sub) as Decode;
   return { fits, encode, decode };
 };
 
@@ -173,6 +173,18 @@ const readStrings = (r: ByteReader, rd: FieldReader, n: number): string[] => {
   }
   return out;
 };
+
+/** Codec 'a?': 0 is null, n + 1 an array of n strings. */
+const readNullableStrings = (r: ByteReader, rd: FieldReader, n: number): string[] | null => (n === 0 ? null : readStrings(r, rd, n - 1));
+
+/**
+ * The functions the generated readers call, by name. Named helpers (and the zigzag decode written
+ * out with the reader's scratch `z`) rather than closures in the generated text: an inline
+ * `((z) => …)(…)` built and called a closure per field read until V8 optimized the reader, and a
+ * replay's first tens of thousands of events run unoptimized (C4).
+ */
+const HELPER_NAMES = ['readStrings', 'readNullableStrings'] as const;
+const HELPERS = [readStrings, readNullableStrings] as const;
 
 const COMPILED = new Map(EVENT_SCHEMAS.map((s) => [s.type, { id: s.id, ...compileFields(s.fields, s.type) }] as const));
 const BY_ID: ReadonlyArray<Decode | undefined> = (() => {
@@ -220,12 +232,12 @@ const readOffsetCommittedTo: (r: ByteReader, rd: FieldReader, sink: ReplaySink) 
     throw new Error('event-codecs: the OffsetCommitted codec no longer matches ReplaySink.offsetCommitted');
   }
   return new Function(
-    'readStrings',
-    `return (r, rd, sink) => {
+    ...HELPER_NAMES,
+    `return (r, rd, sink) => { let z;
        ${s.fields.map(([, kind], i) => `const f${i} = ${READ[kind as FlatKind]};`).join('\n')}
        sink.offsetCommitted(${s.fields.map((_, i) => `f${i}`).join(', ')});
      };`,
-  )(readStrings) as (r: ByteReader, rd: FieldReader, sink: ReplaySink) => void;
+  )(...HELPERS) as (r: ByteReader, rd: FieldReader, sink: ReplaySink) => void;
 })();
 
 /**

@@ -135,7 +135,8 @@ export const putCommittedOffset = (
 ): void => {
   let t = offsets.topics.get(topic);
   if (t === undefined) offsets.topics.set(topic, (t = newTable()));
-  else t = writable(offsets, topic, t);
+  // `writable` only when a snapshot ever captured a table: a replay's commits run unoptimized at first (C4).
+  else if (capturedAny) t = writable(offsets, topic, t);
   if (t.offset[partition] === undefined) offsets.size++;
   t.offset[partition] = offset;
   t.leaderEpoch[partition] = leaderEpoch;
