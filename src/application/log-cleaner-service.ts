@@ -43,6 +43,7 @@ export class LogCleanerService {
         if (this.stopped) return Promise.reject(new CleanerStopped());
         return throttle.acquire(bytes);
       },
+      startPass: () => throttle.startPass?.(),
     };
   }
 
@@ -58,7 +59,9 @@ export class LogCleanerService {
       const pending = this.topics.partitionLog(topic, partition);
       if (pending === undefined) continue;
       try {
-        const result = await (await pending).compact({
+        const log = await pending;
+        this.guarded.startPass?.();
+        const result = await log.compact({
           nowMs: this.now(), throttle: this.guarded, firstUnstableOffset: this.options.firstUnstableOffset(topic, partition),
         });
         if (result !== null) {

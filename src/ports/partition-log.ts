@@ -122,6 +122,11 @@ export interface CleaningContext {
 /** Resolves when the cleaner may go on after handling `bytes` more bytes; also gives the event loop a turn. */
 export interface CleanerThrottle {
   acquire(bytes: number): Promise<void>;
+  /**
+   * A cleaning pass begins: the time since the last one was the cleaner idle, not working. A
+   * throttle that bounds the cleaner's share of the event loop starts counting busy time here.
+   */
+  startPass?(): void;
 }
 
 /** What a cleaning pass did (metrics, logs, tests). */

@@ -20,6 +20,16 @@ export class IoThrottle implements CleanerThrottle {
     private readonly sliceMs = 4,
   ) {}
 
+  /**
+   * Busy time counts from the start of a pass. Counted from the last pause instead, the idle time
+   * between passes (backoff sleeps, rounds with nothing due) became "work": after 20 s without
+   * cleaning, the first acquire of a pass paused 20 s × (1 − share) / share, a minute at the 25 %
+   * default, during which no log was cleaned (issue 13's compaction test failed so, 1 run in 3).
+   */
+  startPass(): void {
+    this.lastYield = performance.now();
+  }
+
   async acquire(bytes: number): Promise<void> {
     const rate = this.maxBytesPerSecond();
     if (Number.isFinite(rate) && rate > 0) {
