@@ -19,8 +19,8 @@ export interface BrokerProcess {
   kill9(): Promise<void>;
 }
 
-/** Asks the kernel for a free loopback port. */
-export const freePort = (): Promise<number> =>
+/** Asks the kernel for a free loopback port (closed again at once). */
+const kernelPort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
@@ -29,6 +29,24 @@ export const freePort = (): Promise<number> =>
       s.close(() => resolve(port));
     });
   });
+
+/** Ports this test process has handed out: the kernel may offer a just-closed port again. */
+const handedOut = new Set<number>();
+
+/**
+ * A free loopback port not handed out before in this process. Two calls before either port is
+ * bound (a metrics port, then the broker's) could get the same port from the kernel: the clean-clone
+ * CI run of adc7132 failed group-history so (the broker's listen: EADDRINUSE on its own metrics port).
+ */
+export const freePort = async (): Promise<number> => {
+  for (let tries = 0; ; tries++) {
+    const port = await kernelPort();
+    if (!handedOut.has(port) || tries >= 20) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+};
 
 export const tempDir = (prefix = 'cohort-'): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
