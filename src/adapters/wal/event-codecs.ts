@@ -159,7 +159,7 @@ const compileFields = (fields: Fields, type: string | null): Compiled => {
        ${fields.map(([, kind], i) => `const f${i} = ${readOf(kind, i)};`).join('\n')}
        return { ${type === null ? '' : `type: ${JSON.stringify(type)}, `}${fields.map(([name], i) => `${JSON.stringify(name)}: f${i}`).join(', ')} };
      };`,
-  )(...HELPERS, sub) as Decode;
+  )(...HELPER_VALUES, sub) as Decode;
   return { fits, encode, decode };
 };
 
@@ -183,8 +183,9 @@ const readNullableStrings = (r: ByteReader, rd: FieldReader, n: number): string[
  * `((z) => …)(…)` built and called a closure per field read until V8 optimized the reader, and a
  * replay's first tens of thousands of events run unoptimized (C4).
  */
-const HELPER_NAMES = ['readStrings', 'readNullableStrings'] as const;
-const HELPERS = [readStrings, readNullableStrings] as const;
+const HELPERS = { readStrings, readNullableStrings };
+const HELPER_NAMES = Object.keys(HELPERS);
+const HELPER_VALUES = Object.values(HELPERS);
 
 const COMPILED = new Map(EVENT_SCHEMAS.map((s) => [s.type, { id: s.id, ...compileFields(s.fields, s.type) }] as const));
 const BY_ID: ReadonlyArray<Decode | undefined> = (() => {
@@ -237,7 +238,7 @@ const readOffsetCommittedTo: (r: ByteReader, rd: FieldReader, sink: ReplaySink) 
        ${s.fields.map(([, kind], i) => `const f${i} = ${READ[kind as FlatKind]};`).join('\n')}
        sink.offsetCommitted(${s.fields.map((_, i) => `f${i}`).join(', ')});
      };`,
-  )(...HELPERS) as (r: ByteReader, rd: FieldReader, sink: ReplaySink) => void;
+  )(...HELPER_VALUES) as (r: ByteReader, rd: FieldReader, sink: ReplaySink) => void;
 })();
 
 /**
