@@ -112,7 +112,9 @@ async function formationWithDelay(port, groupId, N, opts, timeoutMs = 30000) {
 async function run(ctx) {
   const rows = []; const notes = [];
   const sizes = ctx.quick ? [10, 100] : [10, 100, 1000];
-  const samples = ctx.quick ? 2 : 3;
+  // Rebalances per round: a round's p50 is their median. At N ≤ 100 a rebalance takes 10–50 ms, so 9 cost
+  // little and steady the "vs previous release" ratio (3 gave 0.88–1.69 from round to round at N=10).
+  const samplesFor = (N) => (ctx.quick ? 2 : N <= 100 ? 9 : 3);
   const dataDir = makeDataDir('c2');
   const prevDir = makeDataDir('c2-previous');
   let broker = null; let brokerError = null; let echo = null; let previous = null; let previousError = null;
@@ -124,8 +126,8 @@ async function run(ctx) {
     for (const N of sizes) {
       ctx.log(`C2 N=${N}`);
       const out = await pairedRuns(ctx.runs, {
-        cohort: (round) => { if (brokerError) throw new Error(brokerError); return cohortRound(ctx, broker.port, N, round, samples); },
-        previous: (round) => { if (previousError) throw new Error(previousError); return cohortRound(ctx, previous.port, N, round, samples); },
+        cohort: (round) => { if (brokerError) throw new Error(brokerError); return cohortRound(ctx, broker.port, N, round, samplesFor(N)); },
+        previous: (round) => { if (previousError) throw new Error(previousError); return cohortRound(ctx, previous.port, N, round, samplesFor(N)); },
         floor: async () => ({ ...(await measureR(echo.port)), ...(await measureF(dataDir)), ...(await measureLoadedR(echo.port, N + 1)) }),
       }, ctx.log);
       const floor = { side: 'floor', pick: (m) => (4 * m.rUs + m.fUs) / 1000 };
@@ -143,7 +145,7 @@ async function run(ctx) {
     }
     notes.push('C2 loaded floor: R measured on the echo server with N + 1 connections × 1 in flight, as the driver keeps one heartbeat in flight per member; a rebalance needs at least 4 such round trips in sequence (MEMBER_ID_REQUIRED, the REBALANCE_IN_PROGRESS heartbeat, the rejoin, SyncGroup) plus one fdatasync.');
     notes.push('C2 previous release: the same driver against the broker as built at BENCH_PREVIOUS_REF (default f4eba39, release 0.1), alternating rounds.');
-    notes.push(`C2: ${samples} rebalances per round (each adds one member); "max" is the worst of them. The librdkafka realism row is not run by this harness.`);
+    notes.push(`C2: ${sizes.map((N) => `${samplesFor(N)} rebalances per round at N=${N}`).join(', ')} (each adds one member); "max" is the worst of them. The librdkafka realism row is not run by this harness.`);
     // The default group.initial.rebalance.delay.ms (3,000 ms, as Kafka) on a broker started without the flag.
     const delayDir = makeDataDir('c2-delay');
     let delayed = null; let delayedError = null;

@@ -60,6 +60,16 @@ Module._load = function patched(request, parent, isMain) {
 process.on('exit', () => { if (out) fs.writeFileSync(out, recs.map((r) => JSON.stringify(r)).join('\n')); });
 for (const sig of ['SIGTERM', 'SIGINT']) process.prependListener(sig, () => { if (out) fs.writeFileSync(out, recs.map((r) => JSON.stringify(r)).join('\n')); });
 
+// Garbage collections (kind and pause), to tell a stall that is a collection from one that is not.
+const { PerformanceObserver, constants } = require('node:perf_hooks');
+const GC_KINDS = { [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge', [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact', [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking', [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks' };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const start = performance.timeOrigin + e.startTime;
+    recs.push({ k: 'gc', start, end: start + e.duration, kind: GC_KINDS[e.detail?.kind ?? e.kind] ?? 'gc' });
+  }
+}).observe({ entryTypes: ['gc'] });
+
 // Event-loop stalls: a 1 ms interval that fires late by more than 3 ms marks the loop as blocked (or the
 // process descheduled) for that long.
 let last = now();

@@ -17,6 +17,8 @@ const { GroupMember, formGroup } = require('../load/group-member');
 const { startBroker, stopBroker, makeDataDir } = require('../harness/broker-process');
 const { previousReleaseBin } = require('../harness/previous-release');
 
+// Pause between rebalances (the bench runs them back to back: C2_TRACE_GAP_MS=0).
+const GAP_MS = Number(process.env.C2_TRACE_GAP_MS ?? 100);
 const NAMES = { 11: 'JoinGroup', 12: 'Heartbeat', 14: 'SyncGroup' };
 const epochMs = () => performance.timeOrigin + performance.now();
 
@@ -87,6 +89,8 @@ function print(label, { t0, end, recs, byId }, syscalls, hooked) {
       lines.push({ at: h.start, text: `${rel(h.start)} ⇒ ${rel(h.end)}  broker MetaLog record [${h.events.join(' ')}]` });
     } else if (h.k === 'stall') {
       lines.push({ at: h.start, text: `${rel(h.start)} ⇒ ${rel(h.end)}  broker event loop late by ${(h.end - h.start).toFixed(1)} ms` });
+    } else if (h.k === 'gc') {
+      lines.push({ at: h.start, text: `${rel(h.start)} ⇒ ${rel(h.end)}  broker GC ${h.kind} ${(h.end - h.start).toFixed(2)} ms` });
     } else if (h.k === 'fsync') {
       lines.push({ at: h.start, text: `${rel(h.start)} ⇒ ${rel(h.end)}  broker fdatasync` });
     }
@@ -127,7 +131,7 @@ async function traceVersion(label, bin, N, count) {
     for (let i = 0; i < count; i++) {
       results.push(await rebalance(broker.port, `trace-${label}`, members, opts));
       conns.push(members[members.length - 1].conn);
-      await new Promise((r) => setTimeout(r, 100));
+      if (GAP_MS > 0) await new Promise((r) => setTimeout(r, GAP_MS));
     }
     await Promise.all(members.map((m) => m.stopHeartbeats()));
   } finally {
@@ -189,14 +193,16 @@ async function main() {
     phaseSummary(label, results);
     console.log(`${label}: median ${ms[ms.length >> 1].toFixed(2)} ms over ${ms.length} rebalances (N=${N}…${N + count})`);
   }
-  if (all.has('cohort') && all.has('previous') && rounds > 1) pairedRatio(all.get('cohort'), all.get('previous'), count);
+  if (all.has('cohort') && rounds > 1) {
+    for (const [label, results] of all) if (label !== 'cohort') pairedRatio(all.get('cohort'), results, count, label);
+  }
 }
 
 /**
  * Ratio of the medians (this build / previous release), the per-round ratios (rounds alternate, so each
  * pair shares the machine's load of its moment) and a bootstrap 95 % interval of the ratio of medians.
  */
-function pairedRatio(cohort, previous, perRound) {
+function pairedRatio(cohort, previous, perRound, label = 'previous') {
   const dur = (xs) => xs.map((x) => x.end - x.t0);
   const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
   const a = dur(cohort);
@@ -211,7 +217,7 @@ function pairedRatio(cohort, previous, perRound) {
   const boot = [];
   for (let i = 0; i < 2000; i++) boot.push(median(resample(a)) / median(resample(b)));
   boot.sort((x, y) => x - y);
-  console.log(`cohort / previous: ratio of medians ${(median(a) / median(b)).toFixed(3)}, bootstrap 95 % ${boot[50].toFixed(2)}–${boot[1949].toFixed(2)}; per round ${perRoundRatios.map((r) => r.toFixed(2)).join(' ')}`);
+  console.log(`cohort / ${label}: ratio of medians ${(median(a) / median(b)).toFixed(3)}, bootstrap 95 % ${boot[50].toFixed(2)}–${boot[1949].toFixed(2)}; per round ${perRoundRatios.map((r) => r.toFixed(2)).join(' ')}`);
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
