@@ -9,7 +9,9 @@
 // With C2_TRACE_STRACE=1 each broker runs under `strace -f -ttt -e trace=fdatasync,pwrite64` and the fsyncs
 // of each rebalance are printed on the same time line (strace slows every syscall; use it for shape only).
 // With C2_TRACE_HOOK=1 each broker preloads c2-trace-hook.js and the broker's own view is printed too: when
-// each handler was entered and answered, each MetaLog group-commit record (its events) and each fdatasync.
+// each handler was entered and answered, each MetaLog group-commit record (its events), each fdatasync and
+// each garbage collection. C2_TRACE_GAP_MS (default 100) is the pause between rebalances; 0 runs them back to
+// back, as the bench does. With several versions, each is paired with this build (ratio of medians).
 const fs = require('node:fs');
 const { performance } = require('node:perf_hooks');
 const { KafkaConnection } = require('../load/kafka-connection');
