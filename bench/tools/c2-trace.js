@@ -201,8 +201,9 @@ async function main() {
 }
 
 /**
- * Ratio of the medians (this build / previous release), the per-round ratios (rounds alternate, so each
- * pair shares the machine's load of its moment) and a bootstrap 95 % interval of the ratio of medians.
+ * Ratio of the medians (this build / another version: the previous release or a C2_TRACE_REFS build), the
+ * per-round ratios (rounds alternate, so each pair shares the machine's load of its moment) and a bootstrap
+ * 95 % interval of the ratio of medians.
  */
 function pairedRatio(cohort, previous, perRound, label = 'previous') {
   const dur = (xs) => xs.map((x) => x.end - x.t0);
